@@ -1,0 +1,98 @@
+"""Full-text search behind one function, on SQLite (FTS5) and PostgreSQL (tsvector + GIN).
+
+A searchable model keeps a denormalised ``search_document`` column, written through
+:func:`normalise`. The index is created by :class:`CreateFullTextIndex` in the model's
+migration. Queries match every word of the term, the last ones as prefixes, without regard to
+case or accents ("polymeris" finds "Polyméris").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from django.db import connection
+from django.db.migrations.operations.base import Operation
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def normalise(*texts: str) -> str:
+    """Lower-case, accent-free text: what is stored in ``search_document``."""
+    text = " ".join(t for t in texts if t)
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+
+
+def words(term: str) -> list[str]:
+    return _WORD.findall(normalise(term))[:12]
+
+
+def filter_text(queryset: QuerySet, term: str) -> QuerySet:
+    """Rows of ``queryset`` whose search document holds every word of ``term``."""
+    tokens = words(term)
+    if not tokens:
+        return queryset
+    table = queryset.model._meta.db_table
+    pk = queryset.model._meta.pk.column
+    if connection.vendor == "postgresql":
+        query = " & ".join(f"{t}:*" for t in tokens)
+        sql = (
+            f'SELECT "{pk}" FROM "{table}" WHERE '
+            f"to_tsvector('simple', search_document) @@ to_tsquery('simple', %s)"
+        )
+    else:
+        query = " AND ".join(f'"{t}"*' for t in tokens)
+        sql = f'SELECT rowid FROM "{table}_fts" WHERE "{table}_fts" MATCH %s'
+    return queryset.filter(pk__in=RawSQL(sql, [query]))
+
+
+class CreateFullTextIndex(Operation):
+    """Migration operation: the full-text index over ``search_document`` of one table."""
+
+    reversible = True
+
+    def __init__(self, table: str):
+        self.table = table
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        t = self.table
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(
+                f'CREATE INDEX "{t}_fts" ON "{t}" '
+                f"USING gin (to_tsvector('simple', search_document))"
+            )
+            return
+        for sql in (
+            f'CREATE VIRTUAL TABLE "{t}_fts" USING fts5(search_document, content="{t}", '
+            f"content_rowid=\"id\", tokenize=\"unicode61 remove_diacritics 2\")",
+            f'CREATE TRIGGER "{t}_fts_ai" AFTER INSERT ON "{t}" BEGIN '
+            f'INSERT INTO "{t}_fts"(rowid, search_document) '
+            f"VALUES (new.id, new.search_document); END",
+            f'CREATE TRIGGER "{t}_fts_ad" AFTER DELETE ON "{t}" BEGIN '
+            f'INSERT INTO "{t}_fts"("{t}_fts", rowid, search_document) '
+            f"VALUES ('delete', old.id, old.search_document); END",
+            f'CREATE TRIGGER "{t}_fts_au" AFTER UPDATE OF search_document ON "{t}" BEGIN '
+            f'INSERT INTO "{t}_fts"("{t}_fts", rowid, search_document) '
+            f"VALUES ('delete', old.id, old.search_document); "
+            f'INSERT INTO "{t}_fts"(rowid, search_document) '
+            f"VALUES (new.id, new.search_document); END",
+        ):
+            schema_editor.execute(sql)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        t = self.table
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f'DROP INDEX IF EXISTS "{t}_fts"')
+            return
+        for suffix in ("ai", "ad", "au"):
+            schema_editor.execute(f'DROP TRIGGER IF EXISTS "{t}_fts_{suffix}"')
+        schema_editor.execute(f'DROP TABLE IF EXISTS "{t}_fts"')
+
+    def describe(self):
+        return f"Create the full-text index of {self.table}"

@@ -1,0 +1,219 @@
+"""Every write of the registry. Views, API, admin, imports and commands call these."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clusterhub.core.search import normalise
+from clusterhub.reference.models import Ecosystem, NaceActivity, NutsRegion, Technology
+from clusterhub.reference.selectors import region_for_point
+
+from .models import (
+    ClusterLabel,
+    ClusterOrganisation,
+    Organisation,
+    OrganisationKind,
+    Person,
+    ProfileTeamMember,
+    TeamInvitation,
+)
+
+
+def search_document_for(
+    org: Organisation, ecosystem_names: Iterable[str] = (), technology_names: Iterable[str] = ()
+) -> str:
+    return normalise(
+        org.legal_name,
+        org.short_name,
+        org.city,
+        org.description,
+        " ".join(ecosystem_names),
+        " ".join(technology_names),
+    )
+
+
+def unique_slug(name: str, taken: set[str] | None = None, exclude_pk: int | None = None) -> str:
+    base = Organisation.make_slug(name)
+    candidate, n = base, 1
+    while True:
+        if taken is not None:
+            clash = candidate in taken
+        else:
+            clash = (
+                Organisation.objects.filter(slug=candidate).exclude(pk=exclude_pk).exists()
+            )
+        if not clash:
+            return candidate
+        n += 1
+        candidate = Organisation.make_slug(name, str(n))
+
+
+def derive_region(org: Organisation) -> None:
+    """Place the organisation in its NUTS region from its coordinates when none is given."""
+    if org.nuts_region_id or org.latitude is None or org.longitude is None:
+        return
+    code = region_for_point(org.longitude, org.latitude)
+    if code and NutsRegion.objects.filter(code=code, country_id=org.country_id).exists():
+        org.nuts_region_id = code
+
+
+def check_region_in_country(org: Organisation) -> None:
+    if org.nuts_region_id and org.country_id and not org.nuts_region_id.startswith("_"):
+        region_country = (
+            NutsRegion.objects.filter(code=org.nuts_region_id)
+            .values_list("country_id", flat=True)
+            .first()
+        )
+        if region_country is None:
+            raise ValidationError({"nuts_region": _("Unknown NUTS code.")})
+        if region_country != org.country_id:
+            raise ValidationError(
+                {
+                    "nuts_region": _("NUTS region %(code)s is not in %(country)s.")
+                    % {"code": org.nuts_region_id, "country": org.country_id}
+                }
+            )
+
+
+@transaction.atomic
+def save_organisation(
+    org: Organisation,
+    *,
+    ecosystems: Iterable[Ecosystem] | None = None,
+    technologies: Iterable[Technology] | None = None,
+    nace_activities: Iterable[NaceActivity] | None = None,
+) -> Organisation:
+    """Validate and save an organisation with its topics; derives region, slug, search text."""
+    if org.kind != OrganisationKind.COMPANY:
+        org.is_sme = False
+    if org.pic == "":
+        org.pic = None
+    if not org.slug:
+        org.slug = unique_slug(org.short_name or org.legal_name, exclude_pk=org.pk)
+    org.full_clean(exclude=["search_document"])
+    check_region_in_country(org)
+    derive_region(org)
+    org.save()
+    if ecosystems is not None:
+        org.ecosystems.set(ecosystems)
+    if technologies is not None:
+        org.technologies.set(technologies)
+    if nace_activities is not None:
+        org.nace_activities.set(nace_activities)
+    refresh_search_document(org)
+    return org
+
+
+def refresh_search_document(org: Organisation) -> None:
+    document = search_document_for(
+        org,
+        org.ecosystems.values_list("name", flat=True),
+        org.technologies.values_list("name", flat=True),
+    )
+    if document != org.search_document:
+        org.search_document = document
+        Organisation.objects.filter(pk=org.pk).update(search_document=document)
+
+
+@transaction.atomic
+def save_cluster_profile(
+    profile: ClusterOrganisation, labels: Iterable[ClusterLabel] | None = None
+) -> ClusterOrganisation:
+    """Save a cluster profile: member total and validation follow from its figures."""
+    org = profile.organisation
+    if org.kind != OrganisationKind.CLUSTER:
+        org.kind = OrganisationKind.CLUSTER
+        org.is_sme = False
+        Organisation.objects.filter(pk=org.pk).update(kind=org.kind, is_sme=False)
+    if profile.members_smes > profile.members_companies:
+        raise ValidationError(
+            {"members_smes": _("The SMEs are counted among the member companies.")}
+        )
+    profile.members_total = profile.compute_total()
+    profile.full_clean(exclude=["organisation"])
+    profile.is_validated = not profile.missing_criteria()
+    profile.save()
+    if labels is not None:
+        profile.labels.all().delete()
+        for label in labels:
+            label.cluster = profile
+            label.full_clean()
+            label.save()
+    return profile
+
+
+def delete_organisation(org: Organisation, user) -> None:
+    if not user.has_perm("registry.delete_organisation", org):
+        raise PermissionDenied(_("Only platform staff may delete an organisation."))
+    org.delete()
+
+
+# Profile teams ------------------------------------------------------------------------------
+
+
+def is_team_member(user, org: Organisation) -> bool:
+    return (
+        user.is_authenticated
+        and ProfileTeamMember.objects.filter(organisation=org, user=user).exists()
+    )
+
+
+@transaction.atomic
+def add_team_member(org: Organisation, email: str, added_by) -> ProfileTeamMember | TeamInvitation:
+    """Add a colleague by e-mail: at once if they have an account, else on their sign-up."""
+    if not added_by.has_perm("registry.change_organisation", org):
+        raise PermissionDenied(_("Only the profile team may add colleagues."))
+    email = email.strip().lower()
+    user = get_user_model().objects.filter(email__iexact=email).first()
+    if user is not None:
+        member, _created = ProfileTeamMember.objects.get_or_create(
+            organisation=org, user=user, defaults={"added_by": added_by}
+        )
+        return member
+    invitation, _created = TeamInvitation.objects.get_or_create(
+        organisation=org, email=email, defaults={"invited_by": added_by}
+    )
+    transaction.on_commit(lambda: _send_invitation(invitation.pk))
+    return invitation
+
+
+def _send_invitation(invitation_pk: int) -> None:
+    from .tasks import send_team_invitation
+
+    send_team_invitation.enqueue(invitation_pk)
+
+
+def remove_team_member(member: ProfileTeamMember, removed_by) -> None:
+    if not removed_by.has_perm("registry.change_organisation", member.organisation):
+        raise PermissionDenied(_("Only the profile team may remove colleagues."))
+    member.delete()
+
+
+@transaction.atomic
+def accept_invitations(user) -> int:
+    """Turn pending invitations for the user's verified address into team seats."""
+    invitations = list(TeamInvitation.objects.filter(email__iexact=user.email))
+    for invitation in invitations:
+        ProfileTeamMember.objects.get_or_create(
+            organisation=invitation.organisation,
+            user=user,
+            defaults={"added_by": invitation.invited_by},
+        )
+    TeamInvitation.objects.filter(pk__in=[i.pk for i in invitations]).delete()
+    return len(invitations)
+
+
+# People -------------------------------------------------------------------------------------
+
+
+def set_public_consent(person: Person, consent: bool) -> Person:
+    person.public_consent = consent
+    person.public_consent_at = timezone.now() if consent else None
+    person.save(update_fields=["public_consent", "public_consent_at", "updated"])
+    return person
