@@ -70,7 +70,7 @@ class CreateFullTextIndex(Operation):
             return
         for sql in (
             f'CREATE VIRTUAL TABLE "{t}_fts" USING fts5(search_document, content="{t}", '
-            f"content_rowid=\"id\", tokenize=\"unicode61 remove_diacritics 2\")",
+            f'content_rowid="id", tokenize="unicode61 remove_diacritics 2")',
             f'CREATE TRIGGER "{t}_fts_ai" AFTER INSERT ON "{t}" BEGIN '
             f'INSERT INTO "{t}_fts"(rowid, search_document) '
             f"VALUES (new.id, new.search_document); END",

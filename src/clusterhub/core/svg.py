@@ -22,8 +22,10 @@ def project(lon: float, lat: float) -> tuple[float, float]:
     cos_c = math.sin(LAT0) * math.sin(phi) + math.cos(LAT0) * math.cos(phi) * math.cos(lam - LON0)
     k = math.sqrt(2.0 / (1.0 + cos_c))
     x = EARTH_RADIUS_KM * k * math.cos(phi) * math.sin(lam - LON0)
-    y = EARTH_RADIUS_KM * k * (
-        math.cos(LAT0) * math.sin(phi) - math.sin(LAT0) * math.cos(phi) * math.cos(lam - LON0)
+    y = (
+        EARTH_RADIUS_KM
+        * k
+        * (math.cos(LAT0) * math.sin(phi) - math.sin(LAT0) * math.cos(phi) * math.cos(lam - LON0))
     )
     return x, -y
 

@@ -8,11 +8,61 @@ EU_CODE_TO_ISO = {"EL": "GR", "UK": "GB"}
 ISO_TO_EU_CODE = {iso: eu for eu, iso in EU_CODE_TO_ISO.items()}
 
 EU_MEMBER_STATES = frozenset(
-    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()
+    [
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GR",
+        "HR",
+        "HU",
+        "IE",
+        "IT",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SI",
+        "SK",
+    ]
 )
 # Countries associated to Horizon Europe (agreements in force).
 ASSOCIATED_COUNTRIES = frozenset(
-    "AL AM BA CA CH FO GB GE IL IS KR MD ME MK NO NZ RS TN TR UA XK".split()
+    [
+        "AL",
+        "AM",
+        "BA",
+        "CA",
+        "CH",
+        "FO",
+        "GB",
+        "GE",
+        "IL",
+        "IS",
+        "KR",
+        "MD",
+        "ME",
+        "MK",
+        "NO",
+        "NZ",
+        "RS",
+        "TN",
+        "TR",
+        "UA",
+        "XK",
+    ]
 )
 
 ECOSYSTEMS = [

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+
 import numpy as np
 import shapely
 from shapely.strtree import STRtree
 
 from .models import Country, NutsRegion
-
 
 _index: tuple[STRtree, list[str]] | None = None
 _countries: dict[str, str] = {}

@@ -256,7 +256,9 @@ class LabelLevel(models.TextChoices):
 
 
 class ClusterLabel(models.Model):
-    cluster = models.ForeignKey(ClusterOrganisation, on_delete=models.CASCADE, related_name="labels")
+    cluster = models.ForeignKey(
+        ClusterOrganisation, on_delete=models.CASCADE, related_name="labels"
+    )
     scheme = models.CharField(_("label"), max_length=20, choices=LabelScheme)
     level = models.CharField(_("level"), max_length=20, choices=LabelLevel)
     awarded_by = models.CharField(_("awarded by"), max_length=200, blank=True)
@@ -277,7 +279,13 @@ class ClusterLabel(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_scheme_display()} {self.get_level_display()}"
+        return self.short_name
+
+    @property
+    def short_name(self) -> str:
+        if self.scheme == LabelScheme.ECEI:
+            return _("ECEI %(level)s") % {"level": self.get_level_display()}
+        return str(self.get_scheme_display())
 
     @property
     def facet_key(self) -> str:
@@ -376,7 +384,9 @@ class TeamInvitation(models.Model):
         verbose_name = _("team invitation")
         verbose_name_plural = _("team invitations")
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "email"], name="one_invitation_per_email")
+            models.UniqueConstraint(
+                fields=["organisation", "email"], name="one_invitation_per_email"
+            )
         ]
 
     def __str__(self) -> str:

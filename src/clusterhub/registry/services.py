@@ -17,6 +17,7 @@ from clusterhub.reference.selectors import region_for_point
 from .models import (
     ClusterLabel,
     ClusterOrganisation,
+    Membership,
     Organisation,
     OrganisationKind,
     Person,
@@ -45,9 +46,7 @@ def unique_slug(name: str, taken: set[str] | None = None, exclude_pk: int | None
         if taken is not None:
             clash = candidate in taken
         else:
-            clash = (
-                Organisation.objects.filter(slug=candidate).exclude(pk=exclude_pk).exists()
-            )
+            clash = Organisation.objects.filter(slug=candidate).exclude(pk=exclude_pk).exists()
         if not clash:
             return candidate
         n += 1
@@ -217,3 +216,80 @@ def set_public_consent(person: Person, consent: bool) -> Person:
     person.public_consent_at = timezone.now() if consent else None
     person.save(update_fields=["public_consent", "public_consent_at", "updated"])
     return person
+
+
+# Creation with a team, whole clusters, memberships, people (used by the JSON API) -----------
+
+
+@transaction.atomic
+def create_organisation_with_team(
+    org: Organisation,
+    user,
+    *,
+    profile: ClusterOrganisation | None = None,
+    labels: Iterable[ClusterLabel] | None = None,
+    **topics,
+) -> Organisation:
+    """Create an organisation (with its cluster profile, if given); the creator joins its team.
+
+    ``topics`` are the keyword arguments of :func:`save_organisation`. All or nothing.
+    """
+    if not user.has_perm("registry.add_organisation"):
+        raise PermissionDenied(_("Sign in to add an organisation."))
+    if profile is not None:
+        org.kind = OrganisationKind.CLUSTER
+    save_organisation(org, **topics)
+    if profile is not None:
+        profile.organisation = org
+        save_cluster_profile(profile, labels=labels)
+    ProfileTeamMember.objects.get_or_create(
+        organisation=org, user=user, defaults={"added_by": user}
+    )
+    return org
+
+
+@transaction.atomic
+def save_cluster(
+    profile: ClusterOrganisation, *, labels: Iterable[ClusterLabel] | None = None, **topics
+) -> ClusterOrganisation:
+    """Save a cluster organisation and its profile together: both or neither."""
+    save_organisation(profile.organisation, **topics)
+    return save_cluster_profile(profile, labels=labels)
+
+
+def add_member(
+    profile: ClusterOrganisation, member: Organisation, added_by, since: int | None = None
+) -> Membership:
+    if not added_by.has_perm("registry.change_clusterorganisation", profile):
+        raise PermissionDenied(_("Only the profile team may change the member list."))
+    if member.pk == profile.organisation_id:
+        raise ValidationError({"organisation": _("A cluster is not a member of itself.")})
+    if since is not None and not 1800 <= since <= timezone.now().year:
+        raise ValidationError({"since": _("Enter a year between 1800 and this year.")})
+    if Membership.objects.filter(cluster=profile, member=member).exists():
+        raise ValidationError(
+            {"organisation": _("%(name)s is already a member.") % {"name": member}}
+        )
+    return Membership.objects.create(cluster=profile, member=member, since=since)
+
+
+def remove_member(membership: Membership, removed_by) -> None:
+    if not removed_by.has_perm("registry.change_clusterorganisation", membership.cluster):
+        raise PermissionDenied(_("Only the profile team may change the member list."))
+    membership.delete()
+
+
+@transaction.atomic
+def save_person(person: Person, *, public_consent: bool | None = None) -> Person:
+    """Validate and save a person; consent changes through :func:`set_public_consent` (dated)."""
+    person.full_clean(exclude=["user", "public_consent", "public_consent_at"])
+    person.save()
+    if public_consent is not None and public_consent != person.public_consent:
+        set_public_consent(person, public_consent)
+    return person
+
+
+def delete_person(person: Person, deleted_by) -> None:
+    if not deleted_by.has_perm("registry.change_organisation", person.organisation):
+        raise PermissionDenied(_("Only the profile team may remove people."))
+    person.delete()

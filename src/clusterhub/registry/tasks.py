@@ -8,9 +8,11 @@ from .models import TeamInvitation
 
 @task()
 def send_team_invitation(invitation_pk: int) -> None:
-    invitation = TeamInvitation.objects.select_related("organisation", "invited_by").filter(
-        pk=invitation_pk
-    ).first()
+    invitation = (
+        TeamInvitation.objects.select_related("organisation", "invited_by")
+        .filter(pk=invitation_pk)
+        .first()
+    )
     if invitation is None:
         return
     context = {"invitation": invitation, "site_url": getattr(settings, "SITE_URL", "")}

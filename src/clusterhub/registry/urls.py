@@ -6,16 +6,15 @@ app_name = "registry"
 
 urlpatterns = [
     path("clusters/", views.cluster_list, name="cluster-list"),
+    path("clusters/new/", views.organisation_create, {"cluster": True}, name="cluster-create"),
     path("clusters/export.<str:fmt>", views.cluster_export, name="cluster-export"),
     path("clusters/<slug:slug>/", views.cluster_detail, name="cluster-detail"),
     path("clusters/<slug:slug>/edit/", views.cluster_edit, name="cluster-edit"),
     path("organisations/", views.organisation_list, name="organisation-list"),
-    path(
-        "organisations/export.<str:fmt>", views.organisation_export, name="organisation-export"
-    ),
+    path("organisations/new/", views.organisation_create, name="organisation-create"),
+    path("organisations/export.<str:fmt>", views.organisation_export, name="organisation-export"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
     path("organisations/<slug:slug>/edit/", views.organisation_edit, name="organisation-edit"),
     path("organisations/<slug:slug>/team/", views.team, name="team"),
     path("map/", views.cluster_map, name="map"),
-    path("imports/", views.import_upload, name="import"),
 ]

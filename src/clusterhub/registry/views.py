@@ -1,7 +1,365 @@
-def _todo(request, *args, **kwargs):
-    raise NotImplementedError
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_http_methods
+
+from clusterhub.core.svg import bar_chart
+from clusterhub.reference.models import NutsRegion
+
+from . import selectors, services
+from .forms import ClusterProfileForm, OrganisationForm, TeamMemberForm
+from .models import ClusterOrganisation, Organisation, OrganisationKind, ProfileTeamMember
+from .selectors import DirectoryQuery
+
+PAGE_SIZE = 20
+
+FACET_TITLES = {
+    "country": _lazy("Country"),
+    "region": _lazy("Region (NUTS 2)"),
+    "ecosystem": _lazy("Industrial ecosystem"),
+    "technology": _lazy("Technology"),
+    "label": _lazy("Label"),
+    "member_kind": _lazy("Members"),
+    "size": _lazy("Size"),
+}
 
 
-cluster_list = cluster_export = cluster_detail = cluster_edit = _todo
-organisation_list = organisation_export = organisation_detail = organisation_edit = _todo
-team = cluster_map = import_upload = _todo
+def _directory_page(request, directory, template, org_prefix, sorts):
+    query = DirectoryQuery.from_params(request.GET)
+    results = selectors.with_topics(directory.results(query), org_prefix)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "query": query,
+        "page": page,
+        "facets": directory.facet_counts(query),
+        "facet_titles": [(name, FACET_TITLES[name]) for name in directory.facets],
+        "sorts": sorts,
+        "querystring": params.urlencode(),
+    }
+    if request.htmx and not request.htmx.boosted:
+        return render(request, template.replace(".html", "_results.html"), context)
+    return render(request, template, context)
+
+
+def cluster_list(request):
+    sorts = [
+        ("", _("Relevance") if request.GET.get("q") else _("Name")),
+        ("name", _("Name")),
+        ("-members", _("Most members")),
+        ("founded", _("Oldest first")),
+        ("-updated", _("Recently updated")),
+    ]
+    return _directory_page(
+        request,
+        selectors.cluster_directory(),
+        "registry/cluster_list.html",
+        "organisation__",
+        sorts,
+    )
+
+
+def organisation_list(request):
+    sorts = [
+        ("", _("Relevance") if request.GET.get("q") else _("Name")),
+        ("name", _("Name")),
+        ("country", _("Country")),
+        ("-updated", _("Recently updated")),
+    ]
+    return _directory_page(
+        request,
+        selectors.organisation_directory(),
+        "registry/organisation_list.html",
+        "",
+        sorts,
+    )
+
+
+def _export(request, directory, fmt, rows_for, filename):
+    from . import exports
+
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    query = DirectoryQuery.from_params(request.GET)
+    rows = rows_for(directory.results(query))
+    if fmt == "csv":
+        return exports.export_csv(rows, filename)
+    return exports.export_xlsx(rows, filename)
+
+
+def cluster_export(request, fmt):
+    from . import exports
+
+    return _export(request, selectors.cluster_directory(), fmt, exports.cluster_rows, "clusters")
+
+
+def organisation_export(request, fmt):
+    from . import exports
+
+    return _export(
+        request,
+        selectors.organisation_directory(),
+        fmt,
+        exports.organisation_rows,
+        "organisations",
+    )
+
+
+def cluster_detail(request, slug):
+    try:
+        profile = selectors.cluster_profile(slug)
+    except ClusterOrganisation.DoesNotExist:
+        raise Http404 from None
+    org = profile.organisation
+    kinds = [
+        (_("Companies"), profile.members_companies),
+        (_("of which SMEs"), profile.members_smes),
+        (_("Research organisations"), profile.members_research),
+        (_("Universities"), profile.members_universities),
+        (_("Public bodies"), profile.members_public),
+        (_("Others"), profile.members_other),
+    ]
+    return render(
+        request,
+        "registry/cluster_detail.html",
+        {
+            "profile": profile,
+            "org": org,
+            "missing": profile.missing_criteria(),
+            "members_chart": bar_chart(kinds) if profile.members_total else "",
+            "people": selectors.public_people(org),
+            "participations": selectors.projects_of(org),
+            "collaborators": selectors.collaborators_of(org),
+            "can_edit": request.user.has_perm("registry.change_organisation", org),
+        },
+    )
+
+
+def organisation_detail(request, slug):
+    try:
+        org = selectors.organisation_profile(slug)
+    except Organisation.DoesNotExist:
+        raise Http404 from None
+    if hasattr(org, "cluster_profile"):
+        return redirect("registry:cluster-detail", slug=slug, permanent=True)
+    return render(
+        request,
+        "registry/organisation_detail.html",
+        {
+            "org": org,
+            "people": selectors.public_people(org),
+            "participations": selectors.projects_of(org),
+            "collaborators": selectors.collaborators_of(org),
+            "clusters": org.memberships.select_related("cluster__organisation"),
+            "can_edit": request.user.has_perm("registry.change_organisation", org),
+        },
+    )
+
+
+def _editable(request, slug) -> Organisation:
+    org = get_object_or_404(Organisation, slug=slug)
+    if not request.user.has_perm("registry.change_organisation", org):
+        raise PermissionDenied(_("Only the profile team can edit this profile."))
+    return org
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    for field, messages_ in error.message_dict.items():
+        for message in messages_:
+            form.add_error(field if field in form.fields else None, message)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request, slug):
+    org = _editable(request, slug)
+    form = OrganisationForm(request.POST or None, instance=org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = form.save(commit=False)
+            org.nuts_region = form.cleaned_data["nuts_region"]
+            services.save_organisation(
+                org,
+                ecosystems=form.cleaned_data["ecosystems"],
+                technologies=form.cleaned_data["technologies"],
+                nace_activities=form.cleaned_data["nace_activities"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Profile saved."))
+            return redirect(org)
+    return render(request, "registry/organisation_form.html", {"form": form, "org": org})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cluster_edit(request, slug):
+    org = _editable(request, slug)
+    profile = getattr(org, "cluster_profile", None) or ClusterOrganisation(organisation=org)
+    data = request.POST or None
+    org_form = OrganisationForm(data, instance=org, prefix="org")
+    profile_form = ClusterProfileForm(data, instance=profile, prefix="profile")
+    if request.method == "POST" and org_form.is_valid() and profile_form.is_valid():
+        try:
+            with transaction.atomic():
+                org = org_form.save(commit=False)
+                org.nuts_region = org_form.cleaned_data["nuts_region"]
+                org.kind = OrganisationKind.CLUSTER
+                services.save_organisation(
+                    org,
+                    ecosystems=org_form.cleaned_data["ecosystems"],
+                    technologies=org_form.cleaned_data["technologies"],
+                    nace_activities=org_form.cleaned_data["nace_activities"],
+                )
+                services.save_cluster_profile(profile_form.save(commit=False))
+        except ValidationError as error:
+            _apply_errors(profile_form, error)
+        else:
+            messages.success(request, _("Cluster profile saved."))
+            return redirect("registry:cluster-detail", slug=org.slug)
+    return render(
+        request,
+        "registry/cluster_form.html",
+        {"org_form": org_form, "profile_form": profile_form, "org": org},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_create(request, cluster=False):
+    org_form = OrganisationForm(request.POST or None, prefix="org")
+    if cluster:
+        org_form.fields.pop("kind")
+        org_form.fields.pop("is_sme")
+    profile_form = ClusterProfileForm(request.POST or None, prefix="profile") if cluster else None
+    if (
+        request.method == "POST"
+        and org_form.is_valid()
+        and (profile_form is None or profile_form.is_valid())
+    ):
+        try:
+            with transaction.atomic():
+                org = org_form.save(commit=False)
+                org.nuts_region = org_form.cleaned_data["nuts_region"]
+                if cluster:
+                    org.kind = OrganisationKind.CLUSTER
+                services.save_organisation(
+                    org,
+                    ecosystems=org_form.cleaned_data["ecosystems"],
+                    technologies=org_form.cleaned_data["technologies"],
+                    nace_activities=org_form.cleaned_data["nace_activities"],
+                )
+                if cluster:
+                    profile = profile_form.save(commit=False)
+                    profile.organisation = org
+                    services.save_cluster_profile(profile)
+                ProfileTeamMember.objects.create(organisation=org, user=request.user)
+        except ValidationError as error:
+            _apply_errors(org_form, error)
+        else:
+            messages.success(request, _("Profile created. You are its first team member."))
+            return redirect(org)
+    return render(
+        request,
+        "registry/cluster_form.html" if cluster else "registry/organisation_form.html",
+        {"org_form": org_form, "form": org_form, "profile_form": profile_form, "org": None},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team(request, slug):
+    org = _editable(request, slug)
+    form = TeamMemberForm(request.POST or None)
+    if request.method == "POST":
+        if "remove" in request.POST:
+            member = get_object_or_404(
+                ProfileTeamMember, pk=request.POST["remove"], organisation=org
+            )
+            services.remove_team_member(member, request.user)
+            messages.success(request, _("%(user)s left the team.") % {"user": member.user})
+            return redirect("registry:team", slug=slug)
+        if form.is_valid():
+            added = services.add_team_member(org, form.cleaned_data["email"], request.user)
+            if isinstance(added, ProfileTeamMember):
+                messages.success(request, _("%(email)s joined the team.") % {"email": added.user})
+            else:
+                messages.success(
+                    request,
+                    _("%(email)s has no account yet: we sent an invitation.")
+                    % {"email": added.email},
+                )
+            return redirect("registry:team", slug=slug)
+    return render(
+        request,
+        "registry/team.html",
+        {
+            "org": org,
+            "form": form,
+            "members": org.team_members.select_related("user", "added_by").order_by("added_at"),
+            "invitations": org.team_invitations.order_by("created"),
+        },
+    )
+
+
+def cluster_map(request):
+    query = DirectoryQuery.from_params(request.GET)
+    by_region, by_country = selectors.map_counts(query)
+    view = "country" if request.GET.get("by") == "country" else "region"
+    counts = by_country if view == "country" else by_region
+    level = 0 if view == "country" else 2
+    from clusterhub.core import svg
+
+    bounds = svg.colour_steps(max(counts.values(), default=0))
+    regions = NutsRegion.objects.filter(level__in={0, level}).only(
+        "code", "name_latin", "level", "country_id", "svg_path"
+    )
+    shapes, outlines = [], []
+    for region in regions:
+        if not region.svg_path:
+            continue
+        if region.level == level:
+            key = region.country_id if view == "country" else region.code
+            n = counts.get(key, 0)
+            param = f"country={region.country_id}" if view == "country" else f"region={region.code}"
+            shapes.append(
+                {
+                    "code": region.code,
+                    "name": region.name_latin,
+                    "path": region.svg_path,
+                    "count": n,
+                    "fill": svg.colour_for(n, bounds),
+                    "href": f"{reverse('registry:cluster-list')}?{param}",
+                }
+            )
+        if region.level == 0:
+            outlines.append(region.svg_path)
+    on_map = {r.country_id for r in regions if r.level == 0}
+    elsewhere = sorted(
+        ((code, n) for code, n in by_country.items() if code not in on_map), key=lambda x: -x[1]
+    )
+    top = sorted(shapes, key=lambda s: -s["count"])[:10]
+    return render(
+        request,
+        "registry/map.html",
+        {
+            "shapes": shapes,
+            "outlines": outlines if view == "region" else [],
+            "viewbox": " ".join(f"{v:.0f}" for v in svg.EUROPE_VIEWBOX),
+            "legend": svg.legend(bounds),
+            "view": view,
+            "query": query,
+            "total": sum(by_country.values()),
+            "elsewhere": elsewhere,
+            "top": [s for s in top if s["count"]],
+        },
+    )

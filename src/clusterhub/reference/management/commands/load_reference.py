@@ -21,5 +21,7 @@ class Command(BaseCommand):
             return
         services.load_all(nuts_dir)
         self.stdout.write(
-            self.style.SUCCESS(f"Reference data loaded ({NutsRegion.objects.count()} NUTS regions).")
+            self.style.SUCCESS(
+                f"Reference data loaded ({NutsRegion.objects.count()} NUTS regions)."
+            )
         )

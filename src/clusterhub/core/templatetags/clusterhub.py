@@ -1,0 +1,36 @@
+from django import template
+from django.utils.translation import gettext
+
+register = template.Library()
+
+
+@register.filter
+def translated(value) -> str:
+    """Translate a name stored as data (ecosystems, technologies) through the catalogue."""
+    return gettext(str(value)) if value else ""
+
+
+@register.simple_tag(takes_context=True)
+def toggle_param(context, name: str, value: str) -> str:
+    """The current query string with ``name=value`` added or removed (for facet links)."""
+    params = context["request"].GET.copy()
+    params.pop("page", None)
+    values = params.getlist(name)
+    if value in values:
+        values.remove(value)
+    else:
+        values.append(value)
+    params.setlist(name, values)
+    return "?" + params.urlencode() if params else "?"
+
+
+@register.simple_tag(takes_context=True)
+def with_param(context, name: str, value) -> str:
+    params = context["request"].GET.copy()
+    params[name] = value
+    return "?" + params.urlencode()
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

@@ -1,0 +1,102 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from clusterhub.reference.models import NutsRegion
+
+from .models import ClusterOrganisation, Organisation
+
+
+class OrganisationForm(forms.ModelForm):
+    nuts_region = forms.CharField(
+        label=_("NUTS region code"),
+        required=False,
+        max_length=5,
+        help_text=_("E.g. FRK26. Leave empty to derive it from the coordinates."),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "legal_name",
+            "short_name",
+            "kind",
+            "is_sme",
+            "country",
+            "nuts_region",
+            "city",
+            "latitude",
+            "longitude",
+            "website",
+            "description",
+            "ecosystems",
+            "technologies",
+            "nace_activities",
+            "pic",
+        ]
+        widgets = {
+            "ecosystems": forms.CheckboxSelectMultiple,
+            "technologies": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.nuts_region_id:
+            self.initial["nuts_region"] = self.instance.nuts_region_id
+        self.fields["nace_activities"].queryset = self.fields["nace_activities"].queryset.filter(
+            section__isnull=False
+        )
+
+    def clean_nuts_region(self):
+        code = (self.cleaned_data.get("nuts_region") or "").strip().upper()
+        if not code:
+            return None
+        region = NutsRegion.objects.filter(code=code).only("code", "country_id").first()
+        if region is None:
+            raise forms.ValidationError(_("Unknown NUTS code “%(code)s”."), params={"code": code})
+        return region
+
+    def clean(self):
+        data = super().clean()
+        region, country = data.get("nuts_region"), data.get("country")
+        if region and country and region.country_id != country.pk:
+            self.add_error(
+                "nuts_region",
+                _("NUTS region %(code)s is not in %(country)s.")
+                % {"code": region.code, "country": country},
+            )
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            self.add_error("longitude", _("Give both latitude and longitude, or neither."))
+        return data
+
+
+class ClusterProfileForm(forms.ModelForm):
+    class Meta:
+        model = ClusterOrganisation
+        fields = [
+            "founding_year",
+            "members_companies",
+            "members_smes",
+            "members_research",
+            "members_universities",
+            "members_public",
+            "members_other",
+            "management_fte",
+            "support_programmes",
+            "languages",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+        ]
+        widgets = {"support_programmes": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        data = super().clean()
+        companies, smes = data.get("members_companies"), data.get("members_smes")
+        if companies is not None and smes is not None and smes > companies:
+            self.add_error("members_smes", _("The SMEs are counted among the member companies."))
+        return data
+
+
+class TeamMemberForm(forms.Form):
+    email = forms.EmailField(label=_("Colleague's e-mail"))

@@ -1,0 +1,209 @@
+"""The public cluster and organisation directories: search, facets, sorting, pagination."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from clusterhub.reference.models import Ecosystem, Technology
+from clusterhub.registry import services
+from clusterhub.registry.models import ClusterLabel, ClusterOrganisation, Organisation
+
+pytestmark = pytest.mark.django_db
+
+
+def make_cluster(
+    name,
+    country="FR",
+    *,
+    lat=None,
+    lon=None,
+    ecosystems=(),
+    technologies=(),
+    members=20,
+    labels=(),
+    city="",
+    description="",
+    short_name="",
+):
+    org = services.save_organisation(
+        Organisation(
+            legal_name=name,
+            short_name=short_name,
+            kind="cluster",
+            country_id=country,
+            city=city,
+            latitude=lat,
+            longitude=lon,
+            website="https://example.org",
+            description=description,
+        ),
+        ecosystems=Ecosystem.objects.filter(slug__in=ecosystems),
+        technologies=Technology.objects.filter(slug__in=technologies),
+    )
+    services.save_cluster_profile(
+        ClusterOrganisation(
+            organisation=org,
+            members_companies=members,
+            members_research=3,
+            management_fte=Decimal("2"),
+        ),
+        labels=[ClusterLabel(scheme=s, level=lv) for s, lv in labels],
+    )
+    return org
+
+
+@pytest.fixture
+def clusters():
+    return {
+        "polymeris": make_cluster(
+            "Polymeris",
+            short_name="Polyméris",
+            lat=46.26,
+            lon=5.65,
+            city="Oyonnax",
+            ecosystems=["energy-intensive", "mobility-transport-automotive"],
+            technologies=["advanced-materials"],
+            members=400,
+            labels=[("ecei", "gold"), ("pole", "labelled")],
+            description="Polymers, rubber and composites.",
+        ),
+        "techtera": make_cluster(
+            "Techtera",
+            lat=45.76,
+            lon=4.83,
+            city="Lyon",
+            ecosystems=["textiles"],
+            members=150,
+            labels=[("ecei", "silver")],
+            description="Technical textiles and flexible materials.",
+        ),
+        "silicon": make_cluster(
+            "Silicon Saxony",
+            country="DE",
+            lat=51.05,
+            lon=13.74,
+            city="Dresden",
+            ecosystems=["electronics", "digital"],
+            technologies=["micro-nanoelectronics"],
+            members=500,
+        ),
+    }
+
+
+def names(response):
+    return [p.organisation.legal_name for p in response.context["page"].object_list]
+
+
+def facet(response, name):
+    return {o["value"]: o["count"] for o in response.context["facets"][name]}
+
+
+def test_search_ignores_case_and_accents_and_matches_prefixes(client, clusters):
+    url = reverse("registry:cluster-list")
+    assert names(client.get(url, {"q": "polymeris"})) == ["Polymeris"]
+    assert names(client.get(url, {"q": "POLYMÉR"})) == ["Polymeris"]
+    assert names(client.get(url, {"q": "textile lyon"})) == ["Techtera"]
+    assert names(client.get(url, {"q": "dresden"})) == ["Silicon Saxony"]
+    response = client.get(url, {"q": "nothing-like-this"})
+    assert names(response) == []
+    assert "No cluster organisation matches" in response.content.decode()
+
+
+def test_search_finds_ecosystem_and_technology_names(client, clusters):
+    url = reverse("registry:cluster-list")
+    assert names(client.get(url, {"q": "electronics"})) == ["Silicon Saxony"]
+    assert names(client.get(url, {"q": "advanced materials"})) == ["Polymeris"]
+
+
+def test_facets_filter_and_count(client, clusters):
+    url = reverse("registry:cluster-list")
+    response = client.get(url)
+    assert facet(response, "country") == {"FR": 2, "DE": 1}
+    assert facet(response, "ecosystem")["textiles"] == 1
+    assert facet(response, "label") == {"ecei-gold": 1, "pole-labelled": 1, "ecei-silver": 1}
+    assert facet(response, "size") == {"medium": 1, "large": 1, "very_large": 1}
+
+    response = client.get(url, {"country": "FR"})
+    assert sorted(names(response)) == ["Polymeris", "Techtera"]
+    # A facet counts with every filter but its own: other countries stay selectable.
+    assert facet(response, "country") == {"FR": 2, "DE": 1}
+    assert facet(response, "ecosystem") == {
+        "energy-intensive": 1,
+        "mobility-transport-automotive": 1,
+        "textiles": 1,
+    }
+
+    response = client.get(url, {"country": "FR", "label": "ecei-gold"})
+    assert names(response) == ["Polymeris"]
+    response = client.get(url, {"ecosystem": ["textiles", "electronics"]})
+    assert sorted(names(response)) == ["Silicon Saxony", "Techtera"]
+    response = client.get(url, {"size": "very_large"})
+    assert names(response) == ["Silicon Saxony"]
+
+
+def test_region_facet_uses_nuts_derived_from_coordinates(client, clusters):
+    url = reverse("registry:cluster-list")
+    regions = facet(client.get(url), "region")
+    assert regions == {"FRK2": 2, "DED2": 1}
+    # A NUTS-1 code selects every cluster below it.
+    assert sorted(names(client.get(url, {"region": "FRK"}))) == ["Polymeris", "Techtera"]
+    assert names(client.get(url, {"region": "DED2"})) == ["Silicon Saxony"]
+
+
+def test_sorting(client, clusters):
+    url = reverse("registry:cluster-list")
+    assert names(client.get(url, {"sort": "-members"})) == [
+        "Silicon Saxony",
+        "Polymeris",
+        "Techtera",
+    ]
+    assert names(client.get(url)) == ["Polymeris", "Silicon Saxony", "Techtera"]
+
+
+def test_pagination_keeps_the_filters(client):
+    for i in range(25):
+        make_cluster(f"Cluster {i:02d}", members=30)
+    url = reverse("registry:cluster-list")
+    first = client.get(url, {"country": "FR"})
+    assert first.context["page"].paginator.count == 25
+    assert len(names(first)) == 20
+    assert "country=FR&amp;page=2" in first.content.decode()
+    second = client.get(url, {"country": "FR", "page": 2})
+    assert names(second) == [f"Cluster {i:02d}" for i in range(20, 25)]
+
+
+def test_htmx_request_returns_only_the_results(client, clusters):
+    response = client.get(
+        reverse("registry:cluster-list"), {"q": "techtera"}, HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    assert "<html" not in body
+    assert "Techtera" in body and "Polymeris" not in body
+
+
+def test_directory_query_count_does_not_grow_with_results(client, django_assert_max_num_queries):
+    for i in range(20):
+        make_cluster(f"Cluster {i}", ecosystems=["digital", "health"], labels=[("ecei", "bronze")])
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("registry:cluster-list"), {"q": "cluster", "country": "FR"})
+    assert len(names(response)) == 20
+
+
+def test_organisation_directory_filters_by_kind(client, clusters):
+    services.save_organisation(
+        Organisation(legal_name="Toray Films Europe", kind="company", is_sme=False, country_id="FR")
+    )
+    services.save_organisation(
+        Organisation(legal_name="Small Plastics SARL", kind="company", is_sme=True, country_id="FR")
+    )
+    url = reverse("registry:organisation-list")
+    response = client.get(url, {"member_kind": "company"})
+    assert [o.legal_name for o in response.context["page"].object_list] == [
+        "Small Plastics SARL",
+        "Toray Films Europe",
+    ]
+    kinds = facet(client.get(url), "member_kind")
+    assert kinds == {"cluster": 3, "company": 2, "sme": 1}
+    response = client.get(url, {"q": "toray"})
+    assert [o.legal_name for o in response.context["page"].object_list] == ["Toray Films Europe"]

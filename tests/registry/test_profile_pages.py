@@ -1,0 +1,248 @@
+"""Cluster and organisation profile pages, validation criteria, consent, editing rights."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from clusterhub.registry import services
+from clusterhub.registry.models import (
+    ClusterOrganisation,
+    Organisation,
+    Participation,
+    Person,
+    ProfileTeamMember,
+    Project,
+    TeamInvitation,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cluster():
+    org = services.save_organisation(
+        Organisation(
+            legal_name="CIMES",
+            kind="cluster",
+            country_id="FR",
+            latitude=45.9,
+            longitude=6.12,
+            website="https://www.pole-cimes.com",
+        )
+    )
+    services.save_cluster_profile(
+        ClusterOrganisation(
+            organisation=org,
+            members_companies=120,
+            members_smes=90,
+            members_research=15,
+            management_fte=Decimal("6"),
+            founding_year=2005,
+        )
+    )
+    return org
+
+
+@pytest.fixture
+def user():
+    return get_user_model().objects.create_user("user@example.org", "user@example.org", "pw")
+
+
+def test_profile_shows_figures_and_validation(client, cluster):
+    response = client.get(reverse("registry:cluster-detail", args=[cluster.slug]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "135" in body  # members in all
+    assert "Validated profile" in body
+    assert "not validated" not in body
+
+
+@pytest.mark.parametrize(
+    "change, missing",
+    [
+        ({"management_fte": Decimal("0.4")}, "At least 0.5 FTE of management staff (now 0.4)"),
+        (
+            {"members_companies": 10, "members_smes": 0, "members_research": 2},
+            "At least 15 members",
+        ),
+        ({"members_research": 0}, "Members of at least 2 kinds"),
+    ],
+)
+def test_profile_says_which_criteria_are_missing(client, cluster, change, missing):
+    profile = cluster.cluster_profile
+    for field, value in change.items():
+        setattr(profile, field, value)
+    services.save_cluster_profile(profile)
+    assert profile.is_validated is False
+    body = client.get(reverse("registry:cluster-detail", args=[cluster.slug])).content.decode()
+    assert "This profile is not validated yet" in body
+    assert missing in body
+
+
+def test_missing_website_blocks_validation(client, cluster):
+    cluster.website = ""
+    services.save_organisation(cluster)
+    profile = services.save_cluster_profile(cluster.cluster_profile)
+    assert not profile.is_validated
+    body = client.get(reverse("registry:cluster-detail", args=[cluster.slug])).content.decode()
+    assert "A website." in body
+
+
+def test_only_consenting_people_are_shown(client, cluster):
+    Person.objects.create(
+        first_name="Loïc",
+        last_name="Marin",
+        role="European project manager",
+        organisation=cluster,
+        public_consent=True,
+        public_consent_at=timezone.now(),
+    )
+    Person.objects.create(first_name="Hidden", last_name="Person", organisation=cluster)
+    body = client.get(reverse("registry:cluster-detail", args=[cluster.slug])).content.decode()
+    assert "Loïc Marin" in body
+    assert "Hidden Person" not in body
+
+
+def test_collaboration_history_with_attribution(client, cluster):
+    other = services.save_organisation(
+        Organisation(legal_name="Université Lyon 1", kind="higher_education", country_id="FR")
+    )
+    project = Project.objects.create(
+        cordis_id="101000001", acronym="POLYCIRC", topic_title="Plastics"
+    )
+    Participation.objects.create(project=project, organisation=cluster, role="coordinator")
+    Participation.objects.create(project=project, organisation=other, role="participant")
+    body = client.get(reverse("registry:cluster-detail", args=[cluster.slug])).content.decode()
+    assert "POLYCIRC" in body and "Université Lyon 1" in body
+    assert "Source: CORDIS, European Commission." in body
+    body = client.get(reverse("registry:organisation-detail", args=[other.slug])).content.decode()
+    assert "CIMES" in body
+
+
+def test_only_the_profile_team_can_edit(client, cluster, user):
+    edit = reverse("registry:cluster-edit", args=[cluster.slug])
+    assert client.get(edit).status_code == 302  # to the login page
+    client.force_login(user)
+    assert client.get(edit).status_code == 403
+    ProfileTeamMember.objects.create(organisation=cluster, user=user)
+    assert client.get(edit).status_code == 200
+    detail = client.get(reverse("registry:cluster-detail", args=[cluster.slug])).content.decode()
+    assert "Edit profile" in detail
+
+
+def _edit_payload(org, profile, **overrides):
+    data = {
+        "org-legal_name": org.legal_name,
+        "org-short_name": "",
+        "org-kind": "cluster",
+        "org-country": org.country_id,
+        "org-nuts_region": "",
+        "org-city": "Annecy",
+        "org-latitude": "45.9",
+        "org-longitude": "6.12",
+        "org-website": org.website,
+        "org-description": "Mechanical engineering.",
+        "org-pic": "",
+        "profile-founding_year": "2005",
+        "profile-members_companies": "120",
+        "profile-members_smes": "90",
+        "profile-members_research": "15",
+        "profile-members_universities": "3",
+        "profile-members_public": "0",
+        "profile-members_other": "0",
+        "profile-management_fte": "6",
+        "profile-languages": "fr, en",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_team_member_edits_the_profile(client, cluster, user):
+    ProfileTeamMember.objects.create(organisation=cluster, user=user)
+    client.force_login(user)
+    response = client.post(
+        reverse("registry:cluster-edit", args=[cluster.slug]),
+        _edit_payload(cluster, cluster.cluster_profile),
+    )
+    assert response.status_code == 302
+    profile = ClusterOrganisation.objects.get(pk=cluster.cluster_profile.pk)
+    assert profile.members_total == 138
+    assert profile.organisation.city == "Annecy"
+    assert profile.organisation.nuts_region_id == "FRK28"  # Haute-Savoie, from coordinates
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("org-country", "XX", "Select a valid choice"),
+        ("org-nuts_region", "FR999", "Unknown NUTS code"),
+        ("org-nuts_region", "DE300", "is not in"),
+        ("profile-members_companies", "-5", "greater than or equal to 0"),
+        ("profile-members_smes", "500", "SMEs are counted among the member companies"),
+        ("org-website", "ftp://example.org", "http:// or https://"),
+        ("org-website", "javascript:alert(1)", "Enter a valid URL"),
+        ("org-latitude", "123", "less than or equal to 90"),
+    ],
+)
+def test_bad_input_names_the_field_and_changes_nothing(
+    client, cluster, user, field, value, message
+):
+    ProfileTeamMember.objects.create(organisation=cluster, user=user)
+    client.force_login(user)
+    before = ClusterOrganisation.objects.get(pk=cluster.cluster_profile.pk)
+    response = client.post(
+        reverse("registry:cluster-edit", args=[cluster.slug]),
+        _edit_payload(cluster, cluster.cluster_profile, **{field: value}),
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert message in body
+    assert f'id="field-{field}"' in body
+    after = ClusterOrganisation.objects.get(pk=cluster.cluster_profile.pk)
+    assert after.members_total == before.members_total
+    assert after.organisation.city == before.organisation.city
+
+
+def test_team_member_adds_colleagues_by_email(
+    client, cluster, user, django_capture_on_commit_callbacks
+):
+    ProfileTeamMember.objects.create(organisation=cluster, user=user)
+    colleague = get_user_model().objects.create_user("c@example.org", "c@example.org", "pw")
+    client.force_login(user)
+    url = reverse("registry:team", args=[cluster.slug])
+    client.post(url, {"email": "C@example.org"})
+    assert ProfileTeamMember.objects.filter(organisation=cluster, user=colleague).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"email": "new@example.org"})
+    assert TeamInvitation.objects.filter(organisation=cluster, email="new@example.org").exists()
+    assert mail.outbox and "new@example.org" in mail.outbox[-1].to
+    # The invited colleague joins the team when they sign up with that address.
+    newcomer = get_user_model().objects.create_user("new", "new@example.org", "pw")
+    assert services.accept_invitations(newcomer) == 1
+    assert ProfileTeamMember.objects.filter(organisation=cluster, user=newcomer).exists()
+
+
+def test_outsiders_cannot_see_or_change_the_team(client, cluster, user):
+    client.force_login(user)
+    url = reverse("registry:team", args=[cluster.slug])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"email": "x@example.org"}).status_code == 403
+    assert not TeamInvitation.objects.exists()
+
+
+def test_signed_in_user_creates_a_cluster_and_joins_its_team(client, user):
+    client.force_login(user)
+    data = _edit_payload(
+        Organisation(legal_name="Techtera", country_id="FR", website="https://www.techtera.org"),
+        None,
+    )
+    del data["org-kind"]
+    response = client.post(reverse("registry:cluster-create"), data)
+    assert response.status_code == 302
+    org = Organisation.objects.get(legal_name="Techtera")
+    assert org.kind == "cluster" and org.cluster_profile.members_total == 138
+    assert ProfileTeamMember.objects.filter(organisation=org, user=user).exists()
