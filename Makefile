@@ -61,8 +61,15 @@ test: lint test-sqlite test-postgres test-browser
 bench: $(STAMP)
 	$(PY) bench/registry.py
 
+# Updates the French catalogue (src/clusterhub/locale/fr) from the templates and the Python
+# code, then compiles it. makemessages needs GNU gettext's xgettext and msgmerge.
 messages: $(STAMP)
-	cd src/clusterhub && ../../$(PY) ../../manage.py makemessages -l fr --ignore='*/migrations/*'
+	@command -v xgettext >/dev/null || { \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends gettext >/dev/null; }
+	cd src/clusterhub && ../../$(PY) ../../manage.py makemessages -l fr \
+	  --ignore='*/migrations/*' --no-obsolete
+	@$(COMPILEMESSAGES)
 
 clean:
 	rm -rf $(VENV) var

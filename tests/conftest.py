@@ -2,6 +2,7 @@ import pytest
 
 from clusterhub.reference import services as reference_services
 from clusterhub.reference.selectors import forget_region_index
+from clusterhub.registry import facets
 
 
 @pytest.fixture(scope="session")
@@ -11,3 +12,23 @@ def django_db_setup(django_db_setup, django_db_blocker):
         reference_services.load_all()
         forget_region_index()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Reload reference data for transactional tests (``live_server`` too): their database is
+    flushed after each test, reference data included."""
+    facets.forget()
+    if "live_server" not in request.fixturenames and "transactional_db" not in (
+        request.fixturenames
+    ):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    from clusterhub.reference.models import NutsRegion
+
+    if not NutsRegion.objects.exists():
+        reference_services.load_all()
+    forget_region_index()
+    yield
+    forget_region_index()

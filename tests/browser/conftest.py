@@ -8,8 +8,8 @@ Fixtures:
   with a fresh temporary profile (user-data dir) that it deletes on close; Chromium refuses
   `--user-data-dir` in `args` with `launch()`.
 - `context`, `page`: a new incognito context and page per test.
-- reference data is reloaded before each test, because `live_server` uses a transactional
-  database that is flushed after every test.
+- reference data is reloaded before each test by tests/conftest.py, because `live_server`
+  uses a transactional database that is flushed after every test.
 """
 
 import os
@@ -69,23 +69,3 @@ def context(browser):
 @pytest.fixture
 def page(context):
     return context.new_page()
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(request):
-    """Reloads reference data that the transactional `live_server` database flushed."""
-    if "live_server" not in request.fixturenames and "transactional_db" not in (
-        request.fixturenames
-    ):
-        yield
-        return
-    request.getfixturevalue("transactional_db")
-    from clusterhub.reference import services
-    from clusterhub.reference.models import NutsRegion
-    from clusterhub.reference.selectors import forget_region_index
-
-    if not NutsRegion.objects.exists():
-        services.load_all()
-    forget_region_index()
-    yield
-    forget_region_index()

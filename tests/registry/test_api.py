@@ -3,22 +3,18 @@
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from clusterhub.core.models import ApiToken
-from clusterhub.reference.models import Ecosystem, Technology
-from clusterhub.registry import services
 from clusterhub.registry.models import (
     ClusterLabel,
     ClusterOrganisation,
     Membership,
     Organisation,
-    Participation,
     Person,
     ProfileTeamMember,
-    Project,
     TeamInvitation,
 )
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -27,28 +23,38 @@ API = "/api/v1"
 
 # Data ---------------------------------------------------------------------------------------
 
+# A cluster profile with only the figures a test gives (the factory's defaults validate).
+NO_FIGURES = {
+    "members_companies": 0,
+    "members_smes": 0,
+    "members_research": 0,
+    "members_universities": 0,
+    "members_public": 0,
+    "management_fte": Decimal("0"),
+}
 
-def make_org(legal_name, country="FR", kind="company", ecosystems=(), technologies=(), **fields):
-    org = Organisation(legal_name=legal_name, country_id=country, kind=kind, **fields)
-    return services.save_organisation(
-        org,
-        ecosystems=list(Ecosystem.objects.filter(slug__in=ecosystems)),
-        technologies=list(Technology.objects.filter(slug__in=technologies)),
+
+def make_org(legal_name, country="FR", **fields):
+    return factories.OrganisationFactory(
+        legal_name=legal_name, country=factories.country(country), **fields
     )
 
 
-def make_cluster(legal_name, country="FR", labels=(), ecosystems=(), **profile_fields):
-    org = make_org(legal_name, country=country, kind="cluster", ecosystems=ecosystems)
-    profile = ClusterOrganisation(organisation=org, **profile_fields)
-    return services.save_cluster_profile(
-        profile, labels=[ClusterLabel(scheme=s, level=lv) for s, lv in labels]
+def make_cluster(legal_name, country="FR", labels=(), ecosystems=(), **figures):
+    org = make_org(legal_name, country=country, kind="cluster", ecosystems=list(ecosystems))
+    return factories.ClusterOrganisationFactory(
+        organisation=org,
+        labels=[ClusterLabel(scheme=s, level=lv) for s, lv in labels],
+        **{**NO_FIGURES, **figures},
     )
 
 
 def make_user(email, **fields):
-    return get_user_model().objects.create_user(
-        username=email, email=email, password="a long pass phrase", **fields
-    )
+    return factories.UserFactory(username=email, email=email, **fields)
+
+
+def join_team(org, user):
+    return factories.ProfileTeamMemberFactory(organisation=org, user=user)
 
 
 def bearer(user) -> dict:
@@ -82,7 +88,7 @@ def org(team_user):
         ecosystems=["digital", "health"],
         technologies=["advanced-materials"],
     )
-    ProfileTeamMember.objects.create(organisation=org, user=team_user)
+    join_team(org, team_user)
     return org
 
 
@@ -163,16 +169,15 @@ def test_facets_count_each_value_with_the_other_filters(client):
     # A facet counts without its own filter: health is on B and C.
     assert ecosystems["digital"]["count"] == 2 and ecosystems["digital"]["selected"]
     assert ecosystems["health"]["count"] == 2
-    assert "facets" not in client.get(f"{API}/organisations").json() or (
-        client.get(f"{API}/organisations").json()["facets"] is None
-    )
+    assert client.get(f"{API}/organisations").json()["facets"] is None
 
 
 def test_organisation_list_does_not_query_per_row(client, django_assert_max_num_queries):
     for i in range(30):
         make_org(f"Org {i}", ecosystems=["digital", "health"], technologies=["big-data"])
 
-    with django_assert_max_num_queries(6):
+    # count, page (with country and region), ecosystems, technologies, NACE
+    with django_assert_max_num_queries(5):
         body = client.get(f"{API}/organisations", {"limit": 30}).json()
 
     assert len(body["items"]) == 30
@@ -260,6 +265,27 @@ def test_malformed_body_is_refused_naming_the_field(client, other_user, change, 
     )
 
     assert response.status_code == 422
+    assert fields_of(response) == {field}
+    assert not Organisation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [
+        ('"latitude": NaN, "longitude": 2.3', "latitude"),
+        ('"latitude": 48.8, "longitude": Infinity', "longitude"),
+        ('"city": "Par\\u0000is"', "city"),
+        ('"ecosystems": ["digi\\u0000tal"]', "ecosystems"),
+    ],
+)
+def test_numbers_and_text_that_cannot_be_stored_are_refused(client, other_user, raw, field):
+    body = '{"legal_name": "Odd Input", "kind": "company", "country": "FR", ' + raw + "}"
+
+    response = client.post(
+        f"{API}/organisations", body, content_type="application/json", headers=bearer(other_user)
+    )
+
+    assert response.status_code == 422, response.content
     assert fields_of(response) == {field}
     assert not Organisation.objects.exists()
 
@@ -389,8 +415,16 @@ def test_creating_a_cluster_makes_organisation_and_profile(client, other_user):
         ({"contact_email": "not an address"}, "contact_email"),
         ({"country": "QQ"}, "country"),
         (
-            {"labels": [{"scheme": "ecei", "level": "gold", "valid_from": "2025-01-01",
-                         "valid_until": "2024-01-01"}]},
+            {
+                "labels": [
+                    {
+                        "scheme": "ecei",
+                        "level": "gold",
+                        "valid_from": "2025-01-01",
+                        "valid_until": "2024-01-01",
+                    }
+                ]
+            },
             "labels.0",
         ),
     ],
@@ -439,7 +473,8 @@ def test_cluster_list_does_not_query_per_row(client, django_assert_max_num_queri
     for i in range(30):
         make_cluster(f"Cluster {i}", labels=[("ecei", "bronze")], ecosystems=["digital"])
 
-    with django_assert_max_num_queries(7):
+    # count, page (with organisation, country, region), three topics, labels
+    with django_assert_max_num_queries(6):
         body = client.get(f"{API}/clusters", {"limit": 30}).json()
 
     assert len(body["items"]) == 30
@@ -448,7 +483,7 @@ def test_cluster_list_does_not_query_per_row(client, django_assert_max_num_queri
 
 def test_team_member_updates_cluster_figures(client, team_user):
     profile = make_cluster("Team Cluster", members_companies=10)
-    ProfileTeamMember.objects.create(organisation=profile.organisation, user=team_user)
+    join_team(profile.organisation, team_user)
 
     response = send(
         client,
@@ -465,7 +500,7 @@ def test_team_member_updates_cluster_figures(client, team_user):
 
 def test_bad_cluster_patch_changes_neither_organisation_nor_profile(client, team_user):
     profile = make_cluster("Team Cluster", members_companies=10)
-    ProfileTeamMember.objects.create(organisation=profile.organisation, user=team_user)
+    join_team(profile.organisation, team_user)
 
     response = send(
         client,
@@ -481,6 +516,22 @@ def test_bad_cluster_patch_changes_neither_organisation_nor_profile(client, team
     profile.organisation.refresh_from_db()
     assert profile.organisation.city == ""
     assert profile.members_other == 0
+
+
+def test_a_cluster_organisation_stays_a_cluster(client, staff_user):
+    make_cluster("Kind Cluster")
+
+    response = send(
+        client,
+        "patch",
+        f"{API}/organisations/kind-cluster",
+        {"kind": "company"},
+        bearer(staff_user),
+    )
+
+    assert response.status_code == 400
+    assert fields_of(response) == {"kind"}
+    assert Organisation.objects.get(slug="kind-cluster").kind == "cluster"
 
 
 def test_cluster_write_permissions(client, other_user, staff_user):
@@ -499,7 +550,7 @@ def test_cluster_write_permissions(client, other_user, staff_user):
 
 def test_members_are_added_by_slug_or_pic_and_removed(client, team_user, other_user):
     profile = make_cluster("Member Cluster")
-    ProfileTeamMember.objects.create(organisation=profile.organisation, user=team_user)
+    join_team(profile.organisation, team_user)
     alpha = make_org("Alpha", pic="999999999")
     make_org("Beta")
     url = f"{API}/clusters/member-cluster/members"
@@ -530,12 +581,15 @@ def test_members_are_added_by_slug_or_pic_and_removed(client, team_user, other_u
 
 @pytest.fixture
 def people(org):
-    shown = services.save_person(
-        Person(organisation=org, first_name="Ana", last_name="Shown", email="ana@example.org"),
-        public_consent=True,
+    shown = factories.PersonFactory(
+        organisation=org,
+        first_name="Ana",
+        last_name="Shown",
+        email="ana@example.org",
+        consented=True,
     )
-    hidden = services.save_person(
-        Person(organisation=org, first_name="Bo", last_name="Hidden", email="bo@example.org")
+    hidden = factories.PersonFactory(
+        organisation=org, first_name="Bo", last_name="Hidden", email="bo@example.org"
     )
     return shown, hidden
 
@@ -591,8 +645,13 @@ def test_people_writes_need_the_team(client, org, people, other_user, team_user)
     assert send(client, "post", url, {"first_name": "X", "last_name": "Y"}).status_code == 401
     forbidden = send(client, "patch", f"{url}/{shown.pk}", {"role": "CEO"}, bearer(other_user))
     assert forbidden.status_code == 403
-    bad = send(client, "post", url, {"first_name": "X", "last_name": "Y", "email": "nope"},
-               bearer(team_user))
+    bad = send(
+        client,
+        "post",
+        url,
+        {"first_name": "X", "last_name": "Y", "email": "nope"},
+        bearer(team_user),
+    )
     assert bad.status_code == 400 and fields_of(bad) == {"email"}
     deleted = send(client, "delete", f"{url}/{shown.pk}", headers=bearer(team_user))
     assert deleted.status_code == 204
@@ -620,9 +679,16 @@ def test_team_is_visible_and_extended_by_the_team_only(client, org, team_user, o
     assert ProfileTeamMember.objects.filter(organisation=org, user=other_user).exists()
     assert TeamInvitation.objects.filter(organisation=org, email="new@example.org").exists()
     # The new member may now edit.
-    assert send(
-        client, "patch", f"{API}/organisations/{org.slug}", {"city": "Lille"}, bearer(other_user)
-    ).status_code == 200
+    assert (
+        send(
+            client,
+            "patch",
+            f"{API}/organisations/{org.slug}",
+            {"city": "Lille"},
+            bearer(other_user),
+        ).status_code
+        == 200
+    )
 
 
 # Projects and collaboration -----------------------------------------------------------------
@@ -632,9 +698,9 @@ def test_projects_and_collaborators(client, org):
     partner = make_org("Partner GmbH", country="DE")
     third = make_org("Third Srl", country="IT")
     for i, members in enumerate([(org, partner), (org, partner, third), (partner, third)]):
-        project = Project.objects.create(cordis_id=f"10000{i}", acronym=f"P{i}")
+        project = factories.ProjectFactory(cordis_id=f"10000{i}", acronym=f"P{i}")
         for order, member in enumerate(members, start=1):
-            Participation.objects.create(
+            factories.ParticipationFactory(
                 project=project,
                 organisation=member,
                 role="coordinator" if order == 1 else "participant",
@@ -695,3 +761,104 @@ def test_openapi_document_lists_the_registry_paths(client):
         assert path in paths
     assert set(paths["/api/v1/organisations/{slug}"]) == {"get", "put", "patch", "delete"}
     assert client.get(f"{API}/docs").status_code == 200
+
+
+# Imports ------------------------------------------------------------------------------------
+
+GOOD_CSV = (
+    "legal_name,kind,country,nuts_region,website,ecosystems,pic\n"
+    "Atelier Numérique,company,FR,FR101,https://atelier.example.fr,digital,111111111\n"
+    "Hellas Research,research,EL,,https://hellas.example.gr,health,222222222\n"
+)
+BAD_CSV = (
+    "legal_name,kind,country,website\n"
+    "Atelier Numérique,company,FR,https://atelier.example.fr\n"
+    "Nowhere Ltd,company,XX,https://nowhere.example.org\n"
+    "Scheme Ltd,company,DE,javascript:alert(1)\n"
+)
+
+
+def upload(client, kind, text, headers, name="file.csv", **extra):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = {"file": SimpleUploadedFile(name, text.encode(), content_type="text/csv"), **extra}
+    return client.post(f"{API}/imports/{kind}", data, headers=headers)
+
+
+def test_staff_imports_a_good_file(client, staff_user):
+    response = upload(client, "organisations", GOOD_CSV, bearer(staff_user))
+
+    assert response.status_code == 200, response.json()
+    report = response.json()
+    assert report["ok"] is True
+    assert report["created"] == 2 and report["errors"] == []
+    hellas = Organisation.objects.get(pic="222222222")
+    assert hellas.country_id == "GR"
+    assert list(hellas.ecosystems.values_list("slug", flat=True)) == ["health"]
+    # Imported organisations are found by the directory like any other.
+    assert client.get(f"{API}/organisations", {"q": "atelier numerique"}).json()["count"] == 1
+
+
+def test_a_bad_row_is_reported_and_nothing_is_written(client, staff_user):
+    response = upload(client, "organisations", BAD_CSV, bearer(staff_user))
+
+    assert response.status_code == 400
+    report = response.json()
+    assert report["ok"] is False
+    assert report["created"] == 0
+    places = {(e["row"], e["column"]) for e in report["errors"]}
+    assert (3, "country") in places
+    assert (4, "website") in places
+    assert all(e["message"] for e in report["errors"])
+    assert not Organisation.objects.exists()
+
+
+def test_dry_run_checks_without_writing(client, staff_user):
+    response = upload(client, "organisations", GOOD_CSV, bearer(staff_user), dry_run="true")
+
+    assert response.status_code == 200
+    assert response.json()["dry_run"] is True and response.json()["created"] == 2
+    assert not Organisation.objects.exists()
+
+
+def test_cluster_import_creates_profiles(client, staff_user):
+    text = (
+        "legal_name,country,website,members_companies,members_research,management_fte,labels\n"
+        "Cluster Import,FR,https://ci.example.fr,30,5,2,ecei-gold:2027-12-31\n"
+    )
+
+    response = upload(client, "clusters", text, bearer(staff_user))
+
+    assert response.status_code == 200, response.json()
+    detail = client.get(f"{API}/clusters/cluster-import").json()
+    assert detail["members_total"] == 35
+    assert detail["labels"][0]["valid_until"] == "2027-12-31"
+    assert detail["validation"]["is_validated"] is True
+
+
+def test_cordis_import_records_projects(client, staff_user):
+    with open("../shared/data/cordis-h2020-sample/participations.csv", encoding="utf-8") as f:
+        lines = f.readlines()[:15]
+
+    response = upload(client, "cordis", "".join(lines), bearer(staff_user))
+
+    assert response.status_code == 200, response.json()
+    report = response.json()
+    assert report["created"] >= 1
+    assert report["counts"]["projects_created"] >= 1
+    pic = lines[1].split(",")[2]
+    slug = Organisation.objects.get(pic=pic).slug
+    assert client.get(f"{API}/organisations/{slug}/projects").json()["count"] >= 1
+
+
+def test_imports_are_for_staff_only(client, team_user):
+    assert upload(client, "organisations", GOOD_CSV, {}).status_code == 401
+    assert upload(client, "organisations", GOOD_CSV, bearer(team_user)).status_code == 403
+    assert not Organisation.objects.exists()
+
+
+def test_unknown_import_kind_is_refused(client, staff_user):
+    response = upload(client, "spaceships", GOOD_CSV, bearer(staff_user))
+
+    assert response.status_code == 422
+    assert fields_of(response) == {"kind"}

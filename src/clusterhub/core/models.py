@@ -44,3 +44,13 @@ class ApiToken(models.Model):
         raw = "ch_" + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, digest=cls.hash(raw), prefix=raw[:8])
         return token, raw
+
+
+class Stamp(models.Model):
+    """A token that changes whenever a body of data changes; in-process caches compare it."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.token}"

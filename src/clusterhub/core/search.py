@@ -8,6 +8,7 @@ case or accents ("polymeris" finds "Polyméris").
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 
@@ -32,11 +33,27 @@ def words(term: str) -> list[str]:
 
 def filter_text(queryset: QuerySet, term: str) -> QuerySet:
     """Rows of ``queryset`` whose search document holds every word of ``term``."""
+    return queryset.filter(pk__in=text_match(queryset.model, term))
+
+
+def id_set(ids: list[int]) -> RawSQL:
+    """A set of ids as one query parameter, usable as ``pk__in=id_set(ids)``.
+
+    Unlike ``pk__in=[...]`` it does not grow the SQL with the list (SQLite limits the number
+    of parameters), so a result set computed once can be reused by several queries.
+    """
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(ids))])
+
+
+def text_match(model, term: str) -> RawSQL:
+    """A subquery of the primary keys of ``model`` rows matching ``term``."""
     tokens = words(term)
+    table = model._meta.db_table
+    pk = model._meta.pk.column
     if not tokens:
-        return queryset
-    table = queryset.model._meta.db_table
-    pk = queryset.model._meta.pk.column
+        return RawSQL(f'SELECT "{pk}" FROM "{table}"', [])
     if connection.vendor == "postgresql":
         query = " & ".join(f"{t}:*" for t in tokens)
         sql = (
@@ -46,7 +63,7 @@ def filter_text(queryset: QuerySet, term: str) -> QuerySet:
     else:
         query = " AND ".join(f'"{t}"*' for t in tokens)
         sql = f'SELECT rowid FROM "{table}_fts" WHERE "{table}_fts" MATCH %s'
-    return queryset.filter(pk__in=RawSQL(sql, [query]))
+    return RawSQL(sql, [query])
 
 
 class CreateFullTextIndex(Operation):

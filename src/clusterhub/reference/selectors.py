@@ -24,9 +24,10 @@ def _region_index() -> tuple[STRtree, list[str]]:
         if geometry:
             codes.append(code)
             shapes.append(shapely.geometry.shape(geometry))
+    built = (STRtree(shapes), codes)
     if codes:
-        _index = (STRtree(shapes), codes)
-    return STRtree(shapes), codes
+        _index = built
+    return built
 
 
 def forget_region_index() -> None:

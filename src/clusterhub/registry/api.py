@@ -8,7 +8,7 @@ does not parse) with ``{"detail": …, "errors": [{"field": …, "message": …}
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -16,7 +16,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Field, PatchDict, Query, Router, Schema, Status
+from ninja import Field, File, Form, PatchDict, Query, Router, Schema, Status, UploadedFile
+from pydantic import field_validator
 
 from clusterhub.core.api import (
     ErrorBody,
@@ -29,7 +30,7 @@ from clusterhub.core.api import (
 from clusterhub.reference.models import Ecosystem, NaceActivity, Technology
 from clusterhub.reference.selectors import resolve_country_code
 
-from . import selectors, services
+from . import imports, selectors, services
 from .models import (
     ClusterLabel,
     ClusterOrganisation,
@@ -79,6 +80,21 @@ def organisation_url(org: Organisation) -> str:
 
 
 # Schemas ------------------------------------------------------------------------------------
+
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+FiniteDecimal = Annotated[Decimal, Field(allow_inf_nan=False)]
+
+
+class InputSchema(Schema):
+    """Input refuses NUL characters (PostgreSQL cannot store them), naming the field."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def no_null_characters(cls, value):
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(text, str) and "\x00" in text for text in texts):
+            raise ValueError("Null characters are not allowed.")
+        return value
 
 
 class OrganisationSummary(Schema):
@@ -155,7 +171,7 @@ class OrganisationPage(Page[OrganisationOut]):
     )
 
 
-class OrganisationFields(Schema):
+class OrganisationFields(InputSchema):
     """Fields shared by organisations and cluster organisations on input."""
 
     legal_name: str = Field(max_length=300)
@@ -163,8 +179,8 @@ class OrganisationFields(Schema):
     country: str = Field(description="ISO or EU code (EL and UK are understood).")
     nuts_region: str | None = Field(None, description="NUTS code (any level).")
     city: str = ""
-    latitude: float | None = None
-    longitude: float | None = None
+    latitude: FiniteFloat | None = None
+    longitude: FiniteFloat | None = None
     website: str = ""
     description: str = ""
     pic: str | None = None
@@ -178,7 +194,7 @@ class OrganisationIn(OrganisationFields):
     is_sme: bool = False
 
 
-class LabelSchema(Schema):
+class LabelSchema(InputSchema):
     scheme: Literal[tuple(LabelScheme.values)]  # type: ignore[valid-type]
     level: Literal[tuple(LabelLevel.values)]  # type: ignore[valid-type]
     awarded_by: str = ""
@@ -250,7 +266,7 @@ class ClusterIn(OrganisationFields):
     members_universities: int = 0
     members_public: int = 0
     members_other: int = 0
-    management_fte: Decimal = Decimal("0")
+    management_fte: FiniteDecimal = Decimal("0")
     support_programmes: str = ""
     languages: str = ""
     contact_name: str = ""
@@ -302,6 +318,12 @@ def apply_organisation(org: Organisation, data: dict) -> dict:
     Codes that name nothing (country, region, topics) are reported together, field by field.
     """
     errors: dict[str, list[str]] = {}
+    if (
+        org.pk
+        and data.get("kind", org.kind) != OrganisationKind.CLUSTER
+        and ClusterOrganisation.objects.filter(organisation=org).exists()
+    ):
+        errors["kind"] = ["This organisation manages a cluster: its kind stays “cluster”."]
     for name in ORGANISATION_FIELDS:
         if name in data:
             value = data[name]
@@ -527,7 +549,7 @@ class MemberOut(Schema):
     since: int | None
 
 
-class MemberIn(Schema):
+class MemberIn(InputSchema):
     organisation: str = Field(description="Address (slug) or PIC of the member organisation.")
     since: int | None = Field(None, description="Year the membership began.")
 
@@ -580,7 +602,7 @@ class PersonOut(Schema):
     public_consent_at: datetime | None
 
 
-class PersonIn(Schema):
+class PersonIn(InputSchema):
     first_name: str
     last_name: str
     role: str = ""
@@ -607,9 +629,9 @@ def list_people(
     request,
     slug: str,
     page: Query[PageParams],
-    include_hidden: bool = Query(
-        False, description="Also people who did not consent (profile team only)."
-    ),
+    include_hidden: Annotated[
+        bool, Query(description="Also people who did not consent (profile team only).")
+    ] = False,
 ) -> dict:
     """People who agreed to be shown; e-mail addresses only for the profile team."""
     org = get_organisation(slug)
@@ -676,7 +698,7 @@ class TeamSeatOut(Schema):
     since: datetime
 
 
-class TeamIn(Schema):
+class TeamIn(InputSchema):
     email: str
 
 
@@ -812,3 +834,57 @@ def list_collaborators(request, slug: str, page: Query[PageParams]) -> dict:
         {"organisation": other, "shared_projects": n} for other, n in result["items"]
     ]
     return result
+
+
+# Imports ------------------------------------------------------------------------------------
+
+
+class ImportIssue(Schema):
+    row: int | None = Field(description="Row as a spreadsheet shows it (header: 1); none: file.")
+    column: str
+    message: str
+
+
+class ImportReportOut(Schema):
+    kind: str
+    ok: bool
+    dry_run: bool
+    rows: int
+    created: int
+    updated: int
+    counts: dict[str, int]
+    error_count: int
+    errors: list[ImportIssue]
+    warnings: list[ImportIssue]
+
+
+@router.post(
+    "/imports/{kind}",
+    response={
+        200: ImportReportOut,
+        400: ImportReportOut,
+        401: ErrorBody,
+        403: ErrorBody,
+        422: ErrorBody,
+    },
+    auth=write_auth,
+)
+def import_file(
+    request,
+    kind: Literal["organisations", "clusters", "cordis"],
+    file: Annotated[UploadedFile, File(description="CSV or XLSX; row 1 names the columns.")],
+    projects_file: Annotated[
+        UploadedFile | None, File(description="CORDIS only: the projects file (call topics).")
+    ] = None,
+    dry_run: Annotated[bool, Form(description="Check and count, write nothing.")] = False,
+):
+    """Import a CSV or XLSX file. Platform staff only.
+
+    All or nothing: 200 with the report when every row is right, else 400 with the report
+    listing each wrong row, column and reason, and nothing written.
+    """
+    require(request, "registry.import_data")
+    report = imports.run_import(
+        kind, file, dry_run=dry_run, user=request.user, projects_file=projects_file
+    )
+    return Status(200 if report.ok else 400, report.as_dict())

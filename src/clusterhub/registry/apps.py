@@ -6,3 +6,6 @@ class RegistryConfig(AppConfig):
     name = "clusterhub.registry"
     label = "registry"
     verbose_name = _("Cluster registry")
+
+    def ready(self):
+        from . import signals  # noqa: F401

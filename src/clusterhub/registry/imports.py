@@ -38,8 +38,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import transaction
-from django.utils import timezone
+from django.db import connection, models, transaction
+from django.utils import timezone, translation
 
 from clusterhub.core.search import normalise
 from clusterhub.reference.models import Country, Ecosystem, NaceActivity, NutsRegion, Technology
@@ -288,7 +288,7 @@ def _read_csv(name: str, data: bytes) -> Table:
                 if not headers:
                     raise FileRejected("the file is empty: row 1 should name the columns")
                 continue
-            if any(c.strip() for c in cells):
+            if "".join(cells).strip():
                 rows.append((number, cells))
     except csv.Error as exc:
         raise FileRejected(
@@ -356,8 +356,10 @@ class Vocabulary:
         self.kinds: dict[str, str] = {}
         for value, label in OrganisationKind.choices:
             self.kinds[value] = value
-            self.kinds[normalise(str(label))] = value
             self.kinds[normalise(value.replace("_", " "))] = value
+            for language, _name in settings.LANGUAGES:  # labels as exported in any language
+                with translation.override(language):
+                    self.kinds[normalise(str(label))] = value
         self.kinds.update(KIND_SYNONYMS)
 
     def country(self, text: str) -> str | None:
@@ -489,8 +491,16 @@ ROLE_RANK = {
 }
 
 
+# Columns of our own exports that are derived, for reading: skipped without a warning.
+SILENT_COLUMNS = {"name", "nuts_region_name", "members", "members_total", "validated", "slug"}
+
+
 def _map_columns(
-    table: Table, spec: dict[str, tuple[str, ...]], report: ImportReport, prefix: str = ""
+    table: Table,
+    spec: dict[str, tuple[str, ...]],
+    report: ImportReport,
+    prefix: str = "",
+    warn_unused: bool = True,
 ) -> dict[str, int]:
     """canonical column -> index in the row; unknown columns give a warning."""
     alias = {name: canonical for canonical, names in spec.items() for name in names}
@@ -500,6 +510,8 @@ def _map_columns(
         if not key:
             continue
         canonical = alias.get(key)
+        if canonical is None and (key in SILENT_COLUMNS or not warn_unused):
+            continue
         if canonical is None:
             report.warn(1, table.headers[i], f"{prefix}column “{table.headers[i]}” is not used")
             continue
@@ -634,6 +646,9 @@ class Entry:
         "fill_only",
         "org",
         "created",
+        "before",
+        "changed",
+        "stored",
     )
 
     def __init__(self, row: int, values: dict[str, Any]) -> None:
@@ -647,6 +662,9 @@ class Entry:
         self.fill_only: frozenset[str] = frozenset()
         self.org: Organisation | None = None
         self.created = False
+        self.before: list[Any] = []
+        self.changed: list[str] = []
+        self.stored: dict[str, list[str]] = {}
 
 
 def _split_list(
@@ -895,6 +913,8 @@ PROFILE_WRITE_FIELDS = [
     "is_validated",
     "updated",
 ]
+ORG_INSERT_FIELDS = [*ORG_WRITE_FIELDS, "slug", "created"]
+ORG_COMPARED_FIELDS = [name for name in ORG_WRITE_FIELDS if name != "updated"]
 _ORG_ATTRS = {
     "legal_name",
     "short_name",
@@ -1000,16 +1020,37 @@ def _match_organisations(entries: list[Entry], report: ImportReport) -> dict[int
     return {i: existing[pk] for i, pk in matches.items() if pk in existing}
 
 
-def _existing_topics(relation: str, org_ids: list[int]) -> dict[int, list[str]]:
-    through = getattr(Organisation, relation).through
-    target = {"ecosystems": "ecosystem_id", "technologies": "technology_id"}[relation]
+TOPIC_RELATIONS = (
+    # relation on Organisation, Entry attribute, column of the through table
+    ("ecosystems", "ecosystems", "ecosystem_id"),
+    ("technologies", "technologies", "technology_id"),
+    ("nace_activities", "nace", "naceactivity_id"),
+)
+
+
+def _existing_topics(relation: str, target: str, org_ids: list[int]) -> dict[int, list[str]]:
+    m2m = Organisation._meta.get_field(relation)
+    qn = connection.ops.quote_name
+    source, target = m2m.m2m_column_name(), m2m.m2m_reverse_name()
+    table = qn(m2m.remote_field.through._meta.db_table)
     topics: dict[int, list[str]] = {}
-    for chunk in _chunks(org_ids):
-        for org_id, value in through.objects.filter(organisation_id__in=chunk).values_list(
-            "organisation_id", target
-        ):
-            topics.setdefault(org_id, []).append(value)
+    with connection.cursor() as cursor:
+        for chunk in _chunks(org_ids):
+            cursor.execute(
+                f"SELECT {qn(source)}, {qn(target)} FROM {table} "
+                f"WHERE {qn(source)} IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
+            for org_id, value in cursor.fetchall():
+                topics.setdefault(org_id, []).append(value)
     return topics
+
+
+def _attnames(names: list[str]) -> list[str]:
+    return [Organisation._meta.get_field(name).attname for name in names]
+
+
+_COMPARED = _attnames(ORG_COMPARED_FIELDS)
 
 
 def _prepare_organisations(entries: list[Entry], vocab: Vocabulary, report: ImportReport) -> None:
@@ -1027,8 +1068,10 @@ def _prepare_organisations(entries: list[Entry], vocab: Vocabulary, report: Impo
             if slugs is None:
                 slugs = SlugMaker(set(Organisation.objects.values_list("slug", flat=True)))
             org.slug = slugs(org.short_name or org.legal_name)
+            org.created = org.updated = now
             entry.created = True
         else:
+            entry.before = [getattr(org, a) for a in _COMPARED]
             old_country = org.country_id
             for name, value in values.items():
                 if name not in _ORG_ATTRS:
@@ -1045,7 +1088,6 @@ def _prepare_organisations(entries: list[Entry], vocab: Vocabulary, report: Impo
                 and old_country != org.country_id
             ):
                 org.nuts_region_id = None
-            org.updated = now
         if org.kind != OrganisationKind.COMPANY:
             org.is_sme = False
         entry.org = org
@@ -1066,24 +1108,47 @@ def _prepare_organisations(entries: list[Entry], vocab: Vocabulary, report: Impo
 
     # The search text, with the topic names (those already stored for updated rows).
     updated_ids = [e.org.pk for e in entries if not e.created]
-    stored: dict[str, dict[int, list[str]]] = {}
-    for relation, attr in (("ecosystems", "ecosystems"), ("technologies", "technologies")):
-        if updated_ids and any(getattr(e, attr) is None for e in entries if not e.created):
-            stored[relation] = _existing_topics(relation, updated_ids)
-        else:
-            stored[relation] = {}
+    stored = {
+        relation: _existing_topics(relation, target, updated_ids) if updated_ids else {}
+        for relation, _attr, target in TOPIC_RELATIONS
+    }
     eco_names, tech_names = vocab.ecosystem_names, vocab.technology_names
     for entry in entries:
         org = entry.org
+        if not entry.created:
+            entry.stored = {relation: stored[relation].get(org.pk, []) for relation in stored}
         ecos = entry.ecosystems
         if ecos is None:
-            ecos = [] if entry.created else stored["ecosystems"].get(org.pk, [])
+            ecos = entry.stored.get("ecosystems", [])
         techs = entry.technologies
         if techs is None:
-            techs = [] if entry.created else stored["technologies"].get(org.pk, [])
+            techs = entry.stored.get("technologies", [])
         org.search_document = search_document_for(
             org, [eco_names[s] for s in ecos], [tech_names[s] for s in techs]
         )
+        if not entry.created:
+            # Only what changed is written (a re-import of the same file writes nothing).
+            entry.changed = [
+                name
+                for name, attname, old in zip(
+                    ORG_COMPARED_FIELDS, _COMPARED, entry.before, strict=True
+                )
+                if getattr(org, attname) != old
+            ]
+            if entry.changed:
+                org.updated = now
+    unchanged = sum(
+        1
+        for e in entries
+        if not e.created
+        and not e.changed
+        and all(
+            getattr(e, attr) is None or set(getattr(e, attr)) == set(e.stored[relation])
+            for relation, attr, _target in TOPIC_RELATIONS
+        )
+    )
+    if updated_ids:
+        report.counts["unchanged"] = unchanged
 
 
 def _upsert(model, objs: list, fields: list[str]) -> None:
@@ -1099,38 +1164,99 @@ def _upsert(model, objs: list, fields: list[str]) -> None:
         )
 
 
+_CONVERTED = (models.DateField, models.DecimalField, models.JSONField)  # DateTimeField too
+
+
+def _db_rows(model, names: list[str], objs: Iterable, extra: tuple[str, ...] = ()) -> list:
+    """Database values of ``objs`` for the fields ``names`` (then the attributes ``extra``)."""
+    fields = [model._meta.get_field(name) for name in names]
+    attnames = [f.attname for f in fields]
+    converted = [(i, f) for i, f in enumerate(fields) if isinstance(f, _CONVERTED)]
+    memo: dict[tuple[int, Any], Any] = {}
+    rows = []
+    for obj in objs:
+        row = [getattr(obj, a) for a in attnames]
+        for i, f in converted:
+            value = row[i]
+            if value is not None:
+                key = (i, value)
+                if key not in memo:
+                    memo[key] = f.get_db_prep_save(value, connection)
+                row[i] = memo[key]
+        row.extend(getattr(obj, a) for a in extra)
+        rows.append(row)
+    return rows
+
+
+def _insert_rows(model, names: list[str], objs: list) -> None:
+    """INSERT in bulk without building a statement per batch (executemany)."""
+    if not objs:
+        return
+    qn = connection.ops.quote_name
+    columns = [model._meta.get_field(n).column for n in names]
+    sql = (
+        f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    with connection.cursor() as cursor:
+        for chunk in _chunks(objs, BATCH_SIZE):
+            cursor.executemany(sql, _db_rows(model, names, chunk))
+
+
+def _update_rows(model, names: list[str], objs: list) -> None:
+    """UPDATE … WHERE id = … in bulk (executemany)."""
+    if not objs:
+        return
+    qn = connection.ops.quote_name
+    assignments = ", ".join(f"{qn(model._meta.get_field(n).column)} = %s" for n in names)
+    sql = f"UPDATE {qn(model._meta.db_table)} SET {assignments} WHERE {qn('id')} = %s"
+    with connection.cursor() as cursor:
+        for chunk in _chunks(objs, BATCH_SIZE):
+            cursor.executemany(sql, _db_rows(model, names, chunk, extra=("pk",)))
+
+
 def _write_organisations(entries: list[Entry], report: ImportReport) -> None:
     new = [e.org for e in entries if e.created]
-    old = [e.org for e in entries if not e.created]
-    Organisation.objects.bulk_create(new, batch_size=BATCH_SIZE)
-    if any(o.pk is None for o in new):  # a database that cannot return ids from bulk inserts
-        ids = {}
-        for chunk in _chunks([o.slug for o in new]):
-            ids.update(Organisation.objects.filter(slug__in=chunk).values_list("slug", "id"))
-        for org in new:
-            org.pk = ids[org.slug]
-    _upsert(Organisation, old, ORG_WRITE_FIELDS)
+    _insert_rows(Organisation, ORG_INSERT_FIELDS, new)
+    ids: dict[str, int] = {}
+    for chunk in _chunks([o.slug for o in new]):
+        ids.update(Organisation.objects.filter(slug__in=chunk).values_list("slug", "id"))
+    for org in new:
+        org.pk = ids[org.slug]
+        org._state.adding = False
+    # Updates grouped by the fields that changed: no index or full-text work for the rest.
+    groups: dict[tuple[str, ...], list[Organisation]] = {}
+    for entry in entries:
+        if not entry.created and entry.changed:
+            groups.setdefault((*entry.changed, "updated"), []).append(entry.org)
+    for fields, objs in groups.items():
+        _update_rows(Organisation, list(fields), objs)
     report.created += len(new)
-    report.updated += len(old)
+    report.updated += len(entries) - len(new)
 
-    for relation, attr, target in (
-        ("ecosystems", "ecosystems", "ecosystem_id"),
-        ("technologies", "technologies", "technology_id"),
-        ("nace_activities", "nace", "naceactivity_id"),
-    ):
-        given = [e for e in entries if getattr(e, attr) is not None]
+    qn = connection.ops.quote_name
+    for relation, attr, _target in TOPIC_RELATIONS:
+        given = [
+            e
+            for e in entries
+            if getattr(e, attr) is not None
+            and (e.created or set(getattr(e, attr)) != set(e.stored[relation]))
+        ]
         if not given:
             continue
-        through = getattr(Organisation, relation).through
+        m2m = Organisation._meta.get_field(relation)
+        through = m2m.remote_field.through
         replaced = [e.org.pk for e in given if not e.created]
         for chunk in _chunks(replaced):
             through.objects.filter(organisation_id__in=chunk).delete()
-        links = [
-            through(organisation_id=e.org.pk, **{target: value})
-            for e in given
-            for value in getattr(e, attr)
-        ]
-        through.objects.bulk_create(links, batch_size=THROUGH_BATCH_SIZE)
+        source, target = m2m.m2m_column_name(), m2m.m2m_reverse_name()
+        sql = (
+            f"INSERT INTO {qn(through._meta.db_table)} ({qn(source)}, {qn(target)}) VALUES (%s, %s)"
+        )
+        links = [(e.org.pk, value) for e in given for value in getattr(e, attr)]
+        with connection.cursor() as cursor:
+            for chunk in _chunks(links, THROUGH_BATCH_SIZE):
+                cursor.executemany(sql, chunk)
 
 
 # Cluster profiles -----------------------------------------------------------------------------
@@ -1246,12 +1372,13 @@ def _cordis_website(text: str) -> str:
 
 
 def _import_cordis(table: Table, projects: Table | None, report: ImportReport) -> None:
-    col = _map_columns(table, CORDIS_COLUMNS, report)
+    # CORDIS files have many more columns than we keep: no warning for those.
+    col = _map_columns(table, CORDIS_COLUMNS, report, warn_unused=False)
     missing = _missing_columns(col, CORDIS_REQUIRED, report)
     pcol: dict[str, int] = {}
     if projects is not None:
         prefix = "projects file: "
-        pcol = _map_columns(projects, CORDIS_PROJECT_COLUMNS, report, prefix)
+        pcol = _map_columns(projects, CORDIS_PROJECT_COLUMNS, report, prefix, warn_unused=False)
         missing = _missing_columns(pcol, ("project_id",), report, prefix) or missing
     if missing or not report.ok:
         return

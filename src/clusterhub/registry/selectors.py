@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import reduce
-from operator import or_
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import Substr
+import numpy as np
+from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
 from django.http import QueryDict
 
-from clusterhub.core.search import filter_text
+from clusterhub.core.search import id_set, normalise, text_match
 from clusterhub.reference.models import Country, Ecosystem, NutsRegion, Technology
 
+from . import facets as facet_index
 from .models import (
-    SIZE_BANDS,
     ClusterLabel,
     ClusterOrganisation,
     Organisation,
@@ -23,14 +21,6 @@ from .models import (
     SizeBand,
 )
 
-MEMBER_KIND_FIELDS = {
-    "company": "members_companies",
-    "sme": "members_smes",
-    "research": "members_research",
-    "higher_education": "members_universities",
-    "public_authority": "members_public",
-    "other": "members_other",
-}
 MEMBER_KIND_LABELS = {
     "company": OrganisationKind.COMPANY.label,
     "sme": "SMEs",
@@ -51,6 +41,12 @@ ORGANISATION_SORTS = {
     "country": ("country__name", "legal_name"),
     "-updated": ("-updated",),
 }
+
+# A result up to this size is handed to the database as a plain list of ids (planned well by
+# both databases); a larger one as one array parameter.
+MAX_LISTED_IDS = 5000
+# Up to this size, a result queryset keeps the directory's own order (relevance included).
+MAX_ORDERED = 1000
 
 FACET_NAMES = ("country", "region", "ecosystem", "technology", "label", "member_kind", "size")
 
@@ -105,201 +101,195 @@ class DirectoryQuery:
         return {name: getattr(self, name) for name in FACET_NAMES if getattr(self, name)}
 
 
-class Directory:
-    """A searchable, faceted list over organisations (prefix "") or cluster profiles."""
+class ResultSequence:
+    """The ordered ids of a directory result, fetched a page at a time (for ``Paginator``)."""
 
-    def __init__(self, base: QuerySet, org_prefix: str, sorts: dict, facets: tuple[str, ...]):
+    def __init__(self, ids: list[int], fetch):
+        self.ids = ids
+        self.fetch = fetch
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, item):
+        ids = self.ids[item]
+        if not isinstance(item, slice):
+            return self.fetch([ids])[0]
+        return self.fetch(ids)
+
+
+class Directory:
+    """A searchable, faceted list over organisations (prefix "") or cluster profiles.
+
+    Filtering, facet counts and ordering run on the in-process index of ``facets``; the
+    database serves the full-text match and the rows of the page shown.
+    """
+
+    def __init__(
+        self, kind: str, base: QuerySet, org_prefix: str, sorts: dict, facets: tuple[str, ...]
+    ):
+        self.kind = kind
         self.base = base
         self.org = org_prefix
         self.sorts = sorts
         self.facets = facets
+        self._index: facet_index.DirectoryIndex | None = None
 
-    def _org_ids(self, qs: QuerySet) -> QuerySet:
-        return qs.values(f"{self.org}id" if self.org else "id")
+    @property
+    def index(self) -> facet_index.DirectoryIndex:
+        if self._index is None:
+            self._index = facet_index.index(self.kind)
+        return self._index
 
-    def filtered(self, query: DirectoryQuery, skip: str | None = None) -> QuerySet:
-        qs = self.base
-        o = self.org
+    def _masks(self, query: DirectoryQuery) -> dict[str, np.ndarray]:
+        idx = self.index
+        masks: dict[str, np.ndarray] = {}
         if query.q:
-            if o:
-                qs = qs.filter(organisation__in=filter_text(Organisation.objects.all(), query.q))
-            else:
-                qs = filter_text(qs, query.q)
-        if query.country and skip != "country":
-            qs = qs.filter(**{f"{o}country_id__in": query.country})
-        if query.region and skip != "region":
-            qs = qs.filter(
-                reduce(
-                    or_, (Q(**{f"{o}nuts_region__code__startswith": code}) for code in query.region)
-                )
+            matching = text_match(Organisation, query.q)
+            org_ids = list(
+                Organisation.objects.filter(id__in=matching).values_list("id", flat=True)
             )
-        if query.ecosystem and skip != "ecosystem":
-            qs = qs.filter(
-                **{
-                    f"{o}id__in": Organisation.ecosystems.through.objects.filter(
-                        ecosystem_id__in=query.ecosystem
-                    ).values("organisation_id")
-                }
-            )
-        if query.technology and skip != "technology":
-            qs = qs.filter(
-                **{
-                    f"{o}id__in": Organisation.technologies.through.objects.filter(
-                        technology_id__in=query.technology
-                    ).values("organisation_id")
-                }
-            )
-        if "label" in self.facets and query.label and skip != "label":
-            wanted = [tuple(v.split("-", 1)) for v in query.label if "-" in v]
-            if wanted:
-                qs = qs.filter(
-                    id__in=ClusterLabel.objects.filter(
-                        reduce(or_, (Q(scheme=s, level=lv) for s, lv in wanted))
-                    ).values("cluster_id")
-                )
-        if query.member_kind and skip != "member_kind":
-            if "size" in self.facets:  # cluster profiles: has members of that kind
-                conds = [
-                    Q(**{f"{MEMBER_KIND_FIELDS[k]}__gt": 0})
-                    for k in query.member_kind
-                    if k in MEMBER_KIND_FIELDS
-                ]
-                if conds:
-                    qs = qs.filter(reduce(or_, conds))
-            else:  # organisations: of that kind
-                conds = [Q(kind__in=query.member_kind)]
-                if "sme" in query.member_kind:
-                    conds.append(Q(is_sme=True))
-                qs = qs.filter(reduce(or_, conds))
-        if "size" in self.facets and query.size and skip != "size":
-            conds = []
-            for band in query.size:
-                if band in SIZE_BANDS:
-                    low, high = SIZE_BANDS[band]
-                    cond = Q(members_total__gte=low)
-                    if high is not None:
-                        cond &= Q(members_total__lte=high)
-                    conds.append(cond)
-            if conds:
-                qs = qs.filter(reduce(or_, conds))
-        return qs
+            masks["q"] = idx.rows_for_orgs(org_ids)
+        if query.country and "country" in self.facets:
+            masks["country"] = idx.columns["country"].mask(query.country)
+        if query.region and "region" in self.facets:
+            nuts = idx.columns["nuts"]
+            wanted = [k for k in nuts.keys if k and k.startswith(tuple(query.region))]
+            masks["region"] = nuts.mask(wanted)
+        for name in ("ecosystem", "technology", "label", "member_kind"):
+            values = getattr(query, name)
+            if values and name in self.facets:
+                masks[name] = idx.set_mask(name, values)
+        if query.size and "size" in self.facets:
+            masks["size"] = idx.columns["size"].mask(query.size)
+        return masks
+
+    @staticmethod
+    def _combine(n: int, masks: dict[str, np.ndarray], skip: str | None = None) -> np.ndarray:
+        rows = np.ones(n, dtype=bool)
+        for name, mask in masks.items():
+            if name != skip:
+                rows &= mask
+        return rows
+
+    def matching_ids(self, query: DirectoryQuery, masks=None) -> list[int]:
+        """Primary keys of the result, in the order asked for."""
+        idx = self.index
+        masks = self._masks(query) if masks is None else masks
+        rows = self._combine(len(idx), masks)
+        if query.q and query.sort not in self.sorts:
+            positions = np.flatnonzero(rows)
+            term = normalise(query.q).strip()
+
+            def tier(r: int) -> int:
+                if term in (idx.short_names[r], idx.names[r]):
+                    return 0
+                return 1 if term in idx.names[r] or term in idx.short_names[r] else 2
+
+            tiers = np.fromiter((tier(r) for r in positions.tolist()), dtype=np.int64)
+            ordered = positions[np.lexsort((idx.name_rank[positions], tiers))]
+        else:
+            order = idx.orders[query.sort if query.sort in self.sorts else "name"]
+            ordered = order[rows[order]]
+        return idx.ids[ordered].tolist()
+
+    def page_source(self, query: DirectoryQuery, prefetch=()) -> ResultSequence:
+        ids = self.matching_ids(query)
+
+        def fetch(page_ids):
+            objs = self.base.filter(id__in=list(page_ids)).prefetch_related(*prefetch).in_bulk()
+            return [objs[i] for i in page_ids if i in objs]
+
+        return ResultSequence(ids, fetch)
 
     def results(self, query: DirectoryQuery) -> QuerySet:
-        qs = self.filtered(query)
-        sort = self.sorts.get(query.sort)
-        if sort is None and query.q:
-            # Relevance: name matches first.
-            name_field = f"{self.org}legal_name"
-            short_field = f"{self.org}short_name"
-            qs = qs.annotate(
-                name_match=Case(
-                    When(**{f"{short_field}__iexact": query.q}, then=Value(0)),
-                    When(**{f"{name_field}__icontains": query.q}, then=Value(1)),
-                    When(**{f"{short_field}__icontains": query.q}, then=Value(1)),
-                    default=Value(2),
-                    output_field=IntegerField(),
-                )
-            )
-            return qs.order_by("name_match", *next(iter(self.sorts.values())))
-        return qs.order_by(*(sort or next(iter(self.sorts.values()))))
+        """The result as a queryset (API, exports), in the same order as the pages."""
+        if query.is_empty and query.sort in ("", "name"):
+            return self.base.order_by(*self.sorts["name"])
+        ids = self.matching_ids(query)
+        order = Case(
+            *(When(id=pk, then=Value(i)) for i, pk in enumerate(ids[:MAX_ORDERED])),
+            default=Value(len(ids)),
+            output_field=IntegerField(),
+        )
+        qs = self.base.filter(id__in=ids if len(ids) <= MAX_LISTED_IDS else id_set(ids))
+        if len(ids) <= MAX_ORDERED:
+            return qs.annotate(position=order).order_by("position")
+        return qs.order_by(*self.sorts.get(query.sort, self.sorts["name"]))
 
-    def facet_counts(self, query: DirectoryQuery) -> dict[str, list[dict]]:
+    def facet_counts(self, query: DirectoryQuery, masks=None) -> dict[str, list[dict]]:
         """Counts per facet value; each facet counts with every filter but its own."""
-        o = self.org
+        idx = self.index
+        masks = self._masks(query) if masks is None else masks
+        n = len(idx)
         out: dict[str, list[dict]] = {}
         if "country" in self.facets:
-            rows = (
-                self.filtered(query, skip="country")
-                .order_by()
-                .values(f"{o}country_id")
-                .annotate(n=Count("id"))
+            counts = idx.columns["country"].counts(self._combine(n, masks, "country"))
+            names = dict(
+                Country.objects.filter(code__in=list(counts) + query.country).values_list(
+                    "code", "name"
+                )
             )
-            counts = {r[f"{o}country_id"]: r["n"] for r in rows}
-            names = dict(Country.objects.filter(code__in=counts).values_list("code", "name"))
             out["country"] = self._options(counts, names, query.country)
         if "region" in self.facets:
-            rows = (
-                self.filtered(query, skip="region")
-                .exclude(**{f"{o}nuts_region": None})
-                .annotate(r2=Substr(f"{o}nuts_region_id", 1, 4))
-                .order_by()
-                .values("r2")
-                .annotate(n=Count("id"))
-            )
-            counts = {r["r2"]: r["n"] for r in rows}
+            by_code = idx.columns["nuts"].counts(self._combine(n, masks, "region"))
+            counts: dict[str, int] = {}
+            for code, count in by_code.items():
+                counts[code[:4]] = counts.get(code[:4], 0) + count
             names = dict(
                 NutsRegion.objects.filter(code__in=list(counts) + query.region).values_list(
                     "code", "name_latin"
                 )
             )
             out["region"] = self._options(counts, names, query.region)
-        for facet, model, through_field in (
-            ("ecosystem", Ecosystem, "ecosystem_id"),
-            ("technology", Technology, "technology_id"),
-        ):
-            if facet not in self.facets:
-                continue
-            through = getattr(Organisation, f"{facet}s" if facet == "ecosystem" else "technologies")
-            rows = (
-                through.through.objects.filter(
-                    organisation_id__in=self._org_ids(self.filtered(query, skip=facet))
-                )
-                .order_by()
-                .values(through_field)
-                .annotate(n=Count("id"))
-            )
-            counts = {r[through_field]: r["n"] for r in rows}
-            names = dict(model.objects.values_list("slug", "name"))
-            out[facet] = self._options(counts, names, getattr(query, facet), keep_all=names)
+        for facet, model in (("ecosystem", Ecosystem), ("technology", Technology)):
+            if facet in self.facets:
+                counts = idx.set_counts(facet, self._combine(n, masks, facet))
+                names = dict(model.objects.values_list("slug", "name"))
+                out[facet] = self._options(counts, names, getattr(query, facet))
         if "label" in self.facets:
-            rows = (
-                ClusterLabel.objects.filter(cluster__in=self.filtered(query, skip="label"))
-                .order_by()
-                .values("scheme", "level")
-                .annotate(n=Count("cluster", distinct=True))
-            )
-            counts = {f"{r['scheme']}-{r['level']}": r["n"] for r in rows}
+            counts = idx.set_counts("label", self._combine(n, masks, "label"))
             names = {
-                key: ClusterLabel(scheme=s, level=lv).short_name
-                for key, (s, lv) in ((k, k.split("-", 1)) for k in counts)
+                key: ClusterLabel(scheme=scheme, level=level).short_name
+                for key, (scheme, level) in ((k, k.split("-", 1)) for k in counts)
             }
             out["label"] = self._options(counts, names, query.label)
         if "member_kind" in self.facets:
-            qs = self.filtered(query, skip="member_kind")
-            if "size" in self.facets:
-                agg = qs.aggregate(
-                    **{
-                        k: Count("id", filter=Q(**{f"{f}__gt": 0}))
-                        for k, f in MEMBER_KIND_FIELDS.items()
-                    }
-                )
-                counts = {k: v for k, v in agg.items() if v}
-                names = {k: str(v) for k, v in MEMBER_KIND_LABELS.items()}
-            else:
-                counts = {
-                    r["kind"]: r["n"] for r in qs.order_by().values("kind").annotate(n=Count("id"))
-                }
-                smes = qs.filter(is_sme=True).count()
-                if smes:
-                    counts["sme"] = smes
-                names = {k: str(v) for k, v in MEMBER_KIND_LABELS.items()}
-                names["cluster"] = str(OrganisationKind.CLUSTER.label)
+            counts = idx.set_counts("member_kind", self._combine(n, masks, "member_kind"))
+            names = {k: str(v) for k, v in MEMBER_KIND_LABELS.items()}
+            names["cluster"] = str(OrganisationKind.CLUSTER.label)
             out["member_kind"] = self._options(counts, names, query.member_kind, by_count=False)
         if "size" in self.facets:
-            qs = self.filtered(query, skip="size")
-            agg = {}
-            for band, (low, high) in SIZE_BANDS.items():
-                cond = Q(members_total__gte=low)
-                if high is not None:
-                    cond &= Q(members_total__lte=high)
-                agg[band.value] = Count("id", filter=cond)
-            counts = {k: v for k, v in qs.aggregate(**agg).items() if v}
+            counts = idx.columns["size"].counts(self._combine(n, masks, "size"))
             names = {b.value: str(b.label) for b in SizeBand}
-            out["size"] = self._options(counts, names, query.size, by_count=False, order=names)
+            out["size"] = self._options(counts, names, query.size, order=names)
         return out
 
+    def search(self, query: DirectoryQuery, prefetch=()) -> tuple[ResultSequence, dict]:
+        """The result (as a page source) and the facet counts, sharing one text match."""
+        masks = self._masks(query)
+        ids = self.matching_ids(query, masks)
+
+        def fetch(page_ids):
+            objs = self.base.filter(id__in=list(page_ids)).prefetch_related(*prefetch).in_bulk()
+            return [objs[i] for i in page_ids if i in objs]
+
+        return ResultSequence(ids, fetch), self.facet_counts(query, masks)
+
+    def counts_by_area(self, query: DirectoryQuery) -> tuple[dict[str, int], dict[str, int]]:
+        """Rows per NUTS-2 region and per country code, for the map."""
+        idx = self.index
+        rows = self._combine(len(idx), self._masks(query))
+        by_region: dict[str, int] = {}
+        for code, count in idx.columns["nuts"].counts(rows).items():
+            by_region[code[:4]] = by_region.get(code[:4], 0) + count
+        return by_region, idx.columns["country"].counts(rows)
+
     @staticmethod
-    def _options(counts, names, selected, keep_all=None, by_count=True, order=None):
+    def _options(counts, names, selected, by_count=True, order=None):
         keys = set(counts) | set(selected)
         options = [
             {
@@ -328,7 +318,7 @@ def cluster_directory() -> Directory:
         "organisation__nuts_region__geometry",
         "organisation__nuts_region__svg_path",
     )
-    return Directory(base, "organisation__", CLUSTER_SORTS, FACET_NAMES)
+    return Directory("clusters", base, "organisation__", CLUSTER_SORTS, FACET_NAMES)
 
 
 def organisation_directory() -> Directory:
@@ -336,6 +326,7 @@ def organisation_directory() -> Directory:
         "search_document", "nuts_region__geometry", "nuts_region__svg_path"
     )
     return Directory(
+        "organisations",
         base,
         "",
         ORGANISATION_SORTS,
@@ -343,12 +334,9 @@ def organisation_directory() -> Directory:
     )
 
 
-def with_topics(qs: QuerySet, org_prefix: str = "") -> QuerySet:
-    """Prefetch ecosystems (and labels for clusters) for a page of results."""
-    qs = qs.prefetch_related(f"{org_prefix}ecosystems")
-    if org_prefix:
-        qs = qs.prefetch_related("labels")
-    return qs
+def page_prefetch(org_prefix: str = "") -> tuple[str, ...]:
+    """What a page of results shows besides its rows: ecosystems, and labels for clusters."""
+    return (f"{org_prefix}ecosystems", "labels") if org_prefix else ("ecosystems",)
 
 
 def cluster_profile(slug: str) -> ClusterOrganisation:
@@ -414,19 +402,7 @@ def collaborators_of(org: Organisation, limit: int = 20) -> list[tuple[Organisat
 
 def map_counts(query: DirectoryQuery | None = None) -> tuple[dict[str, int], dict[str, int]]:
     """Clusters per NUTS-2 region and per country, for the current directory filters."""
-    qs = cluster_directory().filtered(query or DirectoryQuery()).order_by()
-    by_region = {
-        r["r2"]: r["n"]
-        for r in qs.exclude(organisation__nuts_region=None)
-        .annotate(r2=Substr("organisation__nuts_region_id", 1, 4))
-        .values("r2")
-        .annotate(n=Count("id"))
-    }
-    by_country = {
-        r["organisation__country_id"]: r["n"]
-        for r in qs.values("organisation__country_id").annotate(n=Count("id"))
-    }
-    return by_region, by_country
+    return cluster_directory().counts_by_area(query or DirectoryQuery())
 
 
 def registry_stats() -> dict[str, int]:

@@ -195,9 +195,9 @@ def remove_team_member(member: ProfileTeamMember, removed_by) -> None:
 
 
 @transaction.atomic
-def accept_invitations(user) -> int:
+def accept_invitations(user, email: str | None = None) -> int:
     """Turn pending invitations for the user's verified address into team seats."""
-    invitations = list(TeamInvitation.objects.filter(email__iexact=user.email))
+    invitations = list(TeamInvitation.objects.filter(email__iexact=email or user.email))
     for invitation in invitations:
         ProfileTeamMember.objects.get_or_create(
             organisation=invitation.organisation,

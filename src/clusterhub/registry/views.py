@@ -33,14 +33,14 @@ FACET_TITLES = {
 
 def _directory_page(request, directory, template, org_prefix, sorts):
     query = DirectoryQuery.from_params(request.GET)
-    results = selectors.with_topics(directory.results(query), org_prefix)
+    results, facets = directory.search(query, prefetch=selectors.page_prefetch(org_prefix))
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     context = {
         "query": query,
         "page": page,
-        "facets": directory.facet_counts(query),
+        "facets": facets,
         "facet_titles": [(name, FACET_TITLES[name]) for name in directory.facets],
         "sorts": sorts,
         "querystring": params.urlencode(),

@@ -1,0 +1,388 @@
+"""Admin of the registry. Saves go through ``registry.services`` so that the derived fields
+(slug, NUTS region, search document, member total, validation) stay right; the import page
+(``admin:registry_organisation_import``) runs ``registry.imports.run_import``."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import services
+from .imports import run_import
+from .models import (
+    ClusterLabel,
+    ClusterOrganisation,
+    Membership,
+    Organisation,
+    Participation,
+    Person,
+    ProfileTeamMember,
+    Project,
+    TeamInvitation,
+)
+
+ORG_HEAVY_FIELDS = ("search_document", "nuts_region__geometry", "nuts_region__svg_path")
+
+
+# Organisations --------------------------------------------------------------------------------
+
+
+class OrganisationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        region, country = cleaned.get("nuts_region"), cleaned.get("country")
+        if region and country and region.country_id != country.pk:
+            self.add_error(
+                "nuts_region",
+                _("NUTS region %(code)s is not in %(country)s.")
+                % {"code": region.code, "country": country.name},
+            )
+        return cleaned
+
+
+class ClusterProfileInline(admin.StackedInline):
+    model = ClusterOrganisation
+    extra = 0
+    max_num = 1
+    readonly_fields = ("members_total", "is_validated")
+    fields = (
+        "founding_year",
+        ("members_companies", "members_smes"),
+        ("members_research", "members_universities", "members_public", "members_other"),
+        ("members_total", "is_validated"),
+        "management_fte",
+        "support_programmes",
+        "languages",
+        ("contact_name", "contact_email", "contact_phone"),
+    )
+
+
+class ProfileTeamInline(admin.TabularInline):
+    model = ProfileTeamMember
+    fk_name = "organisation"
+    extra = 0
+    autocomplete_fields = ("user",)
+    readonly_fields = ("added_by", "added_at")
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("What the file holds"),
+        choices=[
+            ("organisations", gettext_lazy("Organisations")),
+            ("clusters", gettext_lazy("Cluster organisations with their profile")),
+            ("cordis", gettext_lazy("CORDIS participations (organization.csv)")),
+        ],
+    )
+    file = forms.FileField(label=gettext_lazy("File (CSV or XLSX)"))
+    projects_file = forms.FileField(
+        label=gettext_lazy("CORDIS projects file (optional)"),
+        required=False,
+        help_text=gettext_lazy("Gives each project its call topic; CORDIS imports only."),
+    )
+    dry_run = forms.BooleanField(
+        label=gettext_lazy("Check only, write nothing"), required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        limit = settings.CLUSTERHUB_MAX_UPLOAD_BYTES
+        for name in ("file", "projects_file"):
+            upload = cleaned.get(name)
+            if upload is not None and upload.size > limit:
+                self.add_error(
+                    name,
+                    _("The file is %(size)d MB; the limit is %(limit)d MB.")
+                    % {"size": upload.size // 2**20, "limit": limit // 2**20},
+                )
+        if cleaned.get("projects_file") and cleaned.get("kind") != "cordis":
+            self.add_error("projects_file", _("A projects file goes with a CORDIS import only."))
+        return cleaned
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    form = OrganisationAdminForm
+    list_display = ("legal_name", "short_name", "kind", "is_sme", "country", "nuts_region", "pic")
+    list_select_related = ("country", "nuts_region")
+    list_filter = (
+        "kind",
+        "is_sme",
+        ("country", admin.RelatedOnlyFieldListFilter),
+        "ecosystems",
+    )
+    search_fields = ("legal_name", "short_name", "pic", "city", "slug")
+    autocomplete_fields = (
+        "country",
+        "nuts_region",
+        "ecosystems",
+        "technologies",
+        "nace_activities",
+    )
+    readonly_fields = ("slug", "created", "updated")
+    fieldsets = (
+        (None, {"fields": ("legal_name", "short_name", "slug", "kind", "is_sme", "pic")}),
+        (
+            gettext_lazy("Location"),
+            {"fields": ("country", "nuts_region", "city", ("latitude", "longitude"))},
+        ),
+        (
+            gettext_lazy("Profile"),
+            {
+                "fields": (
+                    "website",
+                    "description",
+                    "ecosystems",
+                    "technologies",
+                    "nace_activities",
+                )
+            },
+        ),
+        (gettext_lazy("History"), {"fields": ("created", "updated")}),
+    )
+    inlines = [ClusterProfileInline, ProfileTeamInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer(*ORG_HEAVY_FIELDS)
+
+    def save_model(self, request, obj, form, change):
+        services.save_organisation(obj)
+
+    def save_related(self, request, form, formsets, change):
+        cleaned = form.cleaned_data
+        services.save_organisation(
+            form.instance,
+            ecosystems=cleaned.get("ecosystems"),
+            technologies=cleaned.get("technologies"),
+            nace_activities=cleaned.get("nace_activities"),
+        )
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is ClusterOrganisation:
+            profiles = formset.save(commit=False)
+            for profile in formset.deleted_objects:
+                profile.delete()
+            for profile in profiles:
+                profile.organisation = form.instance
+                services.save_cluster_profile(profile)
+        elif formset.model is ProfileTeamMember:
+            members = formset.save(commit=False)
+            for member in formset.deleted_objects:
+                member.delete()
+            for member in members:
+                if member.added_by_id is None:
+                    member.added_by = request.user
+                member.save()
+        else:
+            super().save_formset(request, form, formset, change)
+
+    # The import page ------------------------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="registry_organisation_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        if not request.user.has_perm("registry.import_data"):
+            raise PermissionDenied
+        report = None
+        if request.method == "POST":
+            form = ImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                data = form.cleaned_data
+                report = run_import(
+                    data["kind"],
+                    data["file"],
+                    dry_run=data["dry_run"],
+                    user=request.user,
+                    projects_file=data.get("projects_file"),
+                )
+                if report.ok:
+                    messages.success(request, report.summary())
+                else:
+                    messages.error(request, report.summary())
+        else:
+            form = ImportForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import organisations"),
+            "opts": self.model._meta,
+            "form": form,
+            "report": report,
+            "max_upload_mb": settings.CLUSTERHUB_MAX_UPLOAD_BYTES // 2**20,
+        }
+        return TemplateResponse(request, "admin/registry/organisation/import.html", context)
+
+
+# Cluster profiles ----------------------------------------------------------------------------
+
+
+class ClusterLabelInline(admin.TabularInline):
+    model = ClusterLabel
+    extra = 0
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "cluster"
+    extra = 0
+    autocomplete_fields = ("member",)
+
+
+@admin.register(ClusterOrganisation)
+class ClusterOrganisationAdmin(admin.ModelAdmin):
+    list_display = (
+        "organisation",
+        "country",
+        "founding_year",
+        "members_total",
+        "management_fte",
+        "is_validated",
+    )
+    list_select_related = ("organisation", "organisation__country")
+    list_filter = ("is_validated", "labels__scheme", "labels__level")
+    search_fields = ("organisation__legal_name", "organisation__short_name")
+    autocomplete_fields = ("organisation",)
+    readonly_fields = ("members_total", "is_validated", "created", "updated")
+    inlines = [ClusterLabelInline, MembershipInline]
+
+    @admin.display(description=gettext_lazy("country"), ordering="organisation__country")
+    def country(self, profile):
+        return profile.organisation.country
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .defer("organisation__search_document", "organisation__description")
+        )
+
+    def save_model(self, request, obj, form, change):
+        services.save_cluster_profile(obj)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is ClusterLabel:
+            # The labels are replaced as a whole, as the service writes them.
+            kept = [
+                f.instance
+                for f in formset.forms
+                if f not in formset.deleted_forms
+                and f.is_valid()
+                and (f.instance.pk or f.has_changed())
+            ]
+            services.save_cluster_profile(form.instance, labels=kept)
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        else:
+            super().save_formset(request, form, formset, change)
+
+
+# People and teams ----------------------------------------------------------------------------
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = (
+        "last_name",
+        "first_name",
+        "organisation",
+        "role",
+        "email",
+        "public_consent",
+        "public_consent_at",
+    )
+    list_select_related = ("organisation",)
+    list_filter = ("public_consent",)
+    search_fields = ("first_name", "last_name", "email", "organisation__legal_name")
+    autocomplete_fields = ("organisation", "user")
+    readonly_fields = ("public_consent_at", "created", "updated")
+    fields = (
+        ("first_name", "last_name"),
+        "role",
+        "organisation",
+        "email",
+        "user",
+        ("public_consent", "public_consent_at"),
+        ("created", "updated"),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("organisation__search_document")
+
+    def save_model(self, request, obj, form, change):
+        # Consent is dated by the service; the first save keeps the stored answer.
+        wanted = obj.public_consent
+        if "public_consent" in form.changed_data:
+            obj.public_consent = form.initial.get("public_consent", False) if change else False
+            if not obj.public_consent:
+                obj.public_consent_at = None
+        obj.save()
+        if "public_consent" in form.changed_data:
+            services.set_public_consent(obj, wanted)
+
+
+@admin.register(ProfileTeamMember)
+class ProfileTeamMemberAdmin(admin.ModelAdmin):
+    list_display = ("organisation", "user", "added_by", "added_at")
+    list_select_related = ("organisation", "user", "added_by")
+    search_fields = ("organisation__legal_name", "user__username", "user__email")
+    autocomplete_fields = ("organisation", "user")
+    readonly_fields = ("added_by", "added_at")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("organisation__search_document")
+
+    def save_model(self, request, obj, form, change):
+        if obj.added_by_id is None:
+            obj.added_by = request.user
+        obj.save()
+
+
+@admin.register(TeamInvitation)
+class TeamInvitationAdmin(admin.ModelAdmin):
+    list_display = ("email", "organisation", "invited_by", "created")
+    list_select_related = ("organisation", "invited_by")
+    search_fields = ("email", "organisation__legal_name")
+    autocomplete_fields = ("organisation",)
+    readonly_fields = ("invited_by", "created")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("organisation__search_document")
+
+    def save_model(self, request, obj, form, change):
+        if obj.invited_by_id is None:
+            obj.invited_by = request.user
+        obj.save()
+
+
+# Projects ------------------------------------------------------------------------------------
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    autocomplete_fields = ("organisation",)
+    ordering = ("order",)
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ("acronym", "cordis_id", "programme", "topic", "title")
+    list_filter = ("programme",)
+    search_fields = ("acronym", "cordis_id", "title", "topic", "topic_title")
+    inlines = [ParticipationInline]

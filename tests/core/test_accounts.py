@@ -1,0 +1,89 @@
+"""Sign-up with e-mail verification, log in and out, password reset, language switch."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+
+from clusterhub.registry import services
+from clusterhub.registry.models import Organisation, ProfileTeamMember, TeamInvitation
+
+pytestmark = pytest.mark.django_db
+
+
+def link_in(message) -> str:
+    return re.search(r"https?://[^\s]+", message.body).group(0)
+
+
+def test_sign_up_needs_a_verified_email_then_logs_in(client):
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "anna@example.org",
+            "password1": "a-Long-pass-2026",
+            "password2": "a-Long-pass-2026",
+        },
+    )
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["anna@example.org"]
+    # Not verified yet: logging in sends the user back to verification.
+    client.logout()
+    response = client.post(
+        reverse("account_login"), {"login": "anna@example.org", "password": "a-Long-pass-2026"}
+    )
+    assert "_auth_user_id" not in client.session
+    confirm = link_in(mail.outbox[0])
+    client.post(confirm)
+    response = client.post(
+        reverse("account_login"), {"login": "anna@example.org", "password": "a-Long-pass-2026"}
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"]
+    client.post(reverse("account_logout"))
+    assert "_auth_user_id" not in client.session
+
+
+def test_invited_colleague_joins_the_team_on_verification(client):
+    owner = get_user_model().objects.create_user("o", "owner@example.org", "pw", is_staff=True)
+    org = services.save_organisation(
+        Organisation(legal_name="Techtera", kind="cluster", country_id="FR")
+    )
+    services.add_team_member(org, "bob@example.org", owner)
+    assert TeamInvitation.objects.count() == 1
+    client.post(
+        reverse("account_signup"),
+        {
+            "email": "bob@example.org",
+            "password1": "a-Long-pass-2026",
+            "password2": "a-Long-pass-2026",
+        },
+    )
+    assert not ProfileTeamMember.objects.filter(organisation=org).exists()
+    client.post(link_in(mail.outbox[-1]))
+    bob = get_user_model().objects.get(email="bob@example.org")
+    assert ProfileTeamMember.objects.filter(organisation=org, user=bob).exists()
+    assert not TeamInvitation.objects.exists()
+
+
+def test_password_reset_by_email(client):
+    user = get_user_model().objects.create_user("c", "carla@example.org", "old-pass-123")
+    user.emailaddress_set.create(email="carla@example.org", verified=True, primary=True)
+    client.post(reverse("account_reset_password"), {"email": "carla@example.org"})
+    assert len(mail.outbox) == 1
+    response = client.get(link_in(mail.outbox[0]), follow=True)
+    form_url = (
+        response.redirect_chain[-1][0] if response.redirect_chain else link_in(mail.outbox[0])
+    )
+    client.post(form_url, {"password1": "New-pass-2026!", "password2": "New-pass-2026!"})
+    user.refresh_from_db()
+    assert user.check_password("New-pass-2026!")
+
+
+def test_language_switch_to_french(client):
+    response = client.post(reverse("set_language"), {"language": "fr", "next": "/clusters/"})
+    assert response.status_code == 302
+    body = client.get("/clusters/").content.decode()
+    assert '<html lang="fr">' in body
+    assert "Organisations de clusters" in body

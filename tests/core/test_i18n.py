@@ -1,0 +1,202 @@
+"""The interface in French: language switch, translated directory and data names, allauth pages,
+and a complete French catalogue (no untranslated or fuzzy entry, placeholders kept)."""
+
+import re
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import translation
+
+from clusterhub.reference import data
+from clusterhub.reference.models import Ecosystem, Technology
+from clusterhub.registry import services
+from clusterhub.registry.models import ClusterOrganisation, Organisation
+
+LOCALE_DIR = Path(settings.LOCALE_PATHS[0]) / "fr" / "LC_MESSAGES"
+PO_FILE = LOCALE_DIR / "django.po"
+MO_FILE = LOCALE_DIR / "django.mo"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def compiled_catalogue():
+    """`make test-*` compiles the catalogue first; a bare `pytest` run compiles it here."""
+    if MO_FILE.exists() and MO_FILE.stat().st_mtime >= PO_FILE.stat().st_mtime:
+        return
+    if not shutil.which("msgfmt"):
+        pytest.fail("django.mo is missing or stale and msgfmt is missing: run `make test-sqlite`")
+    call_command("compilemessages", locale=["fr"], ignore_patterns=[".venv/*"], verbosity=0)
+    # Translations already loaded in this process were read without the new .mo file.
+    from django.utils.translation import reloader
+
+    reloader.translation_file_changed(sender=None, file_path=MO_FILE)
+
+
+def make_cluster(name, *, ecosystems=(), technologies=()):
+    org = services.save_organisation(
+        Organisation(
+            legal_name=name,
+            kind="cluster",
+            country_id="FR",
+            city="Lyon",
+            website="https://example.org",
+        ),
+        ecosystems=Ecosystem.objects.filter(slug__in=ecosystems),
+        technologies=Technology.objects.filter(slug__in=technologies),
+    )
+    services.save_cluster_profile(
+        ClusterOrganisation(
+            organisation=org,
+            members_companies=40,
+            members_research=3,
+            management_fte=Decimal("2"),
+        ),
+        labels=[],
+    )
+    return org
+
+
+def switch_to_french(client):
+    response = client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_cluster_directory_in_french_after_switching_language(client):
+    make_cluster(
+        "Vitagora",
+        ecosystems=["agri-food", "mobility-transport-automotive"],
+        technologies=["artificial-intelligence"],
+    )
+    switch_to_french(client)
+    html = client.get(reverse("registry:cluster-list")).content.decode()
+    assert '<html lang="fr">' in html
+    assert "Organisations de clusters" in html
+    assert "Se connecter" in html and "S'inscrire" in html
+    # Ecosystem and technology names are data, translated through the catalogue.
+    assert "Agroalimentaire" in html and "Agri-food" not in html
+    assert "Mobilité-transport-automobile" in html
+    assert "Intelligence artificielle" in html
+
+
+@pytest.mark.django_db
+def test_accept_language_header_selects_french(client):
+    make_cluster("Aerospace Valley", ecosystems=["aerospace-defence"])
+    html = client.get(reverse("registry:cluster-list"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Organisations de clusters" in html
+    assert "Aérospatiale et défense" in html
+
+
+@pytest.mark.django_db
+def test_english_stays_the_default(client):
+    make_cluster("Vitagora", ecosystems=["agri-food"])
+    html = client.get(reverse("registry:cluster-list")).content.decode()
+    assert '<html lang="en">' in html
+    assert "Cluster organisations" in html and "Agri-food" in html
+    assert "Organisations de clusters" not in html
+
+
+@pytest.mark.django_db
+def test_login_page_in_french(client):
+    switch_to_french(client)
+    html = client.get(reverse("account_login")).content.decode()
+    assert '<html lang="fr">' in html
+    assert "Mot de passe" in html  # allauth's own French catalogue
+    assert "Se connecter" in html
+    assert "Password" not in html
+
+
+def test_plural_forms_in_french():
+    with translation.override("fr"):
+        assert translation.ngettext("cluster organisation", "cluster organisations", 1) == (
+            "organisation de cluster"
+        )
+        assert translation.ngettext("cluster organisation", "cluster organisations", 2) == (
+            "organisations de clusters"
+        )
+        # French uses the singular for 0 and 1.
+        assert translation.ngettext("%(n)s member", "%(n)s members", 0) % {"n": 0} == "0 membre"
+
+
+def test_reference_names_are_in_the_french_catalogue():
+    entries = {e["msgid"]: e for e in parse_po(PO_FILE)}
+    for vocabulary in (data.ECOSYSTEMS, data.TECHNOLOGIES, data.NACE_SECTIONS):
+        for _code, name in vocabulary:
+            assert entries.get(name, {}).get("msgstr"), f"{name!r} has no French translation"
+    with translation.override("fr"):
+        assert translation.gettext("Energy-intensive industries") == (
+            "Industries à forte intensité énergétique"
+        )
+        assert translation.gettext("Manufacturing") == "Industrie manufacturière"
+
+
+# --- The catalogue itself ---------------------------------------------------------------------
+
+PLACEHOLDER = re.compile(r"%\([\w.]+\)[sdi]|%[sdi]|\{\{\s*[\w.]+\s*\}\}|\{\w*\}")
+
+
+def unquote(line: str) -> str:
+    """The text of one quoted .po line (C escapes)."""
+    text = line[line.index('"') + 1 : line.rindex('"')]
+    return re.sub(
+        r"\\(.)", lambda m: {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}[m.group(1)], text
+    )
+
+
+def parse_po(path: Path) -> list[dict]:
+    """Entries of a .po file (blocks separated by blank lines): msgid, msgid_plural, msgstr or
+    msgstr[n], flags and whether the entry is obsolete (#~)."""
+    entries = []
+    for block in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")):
+        entry, field = {"flags": set(), "obsolete": False}, None
+        for line in block.strip().splitlines():
+            if line.startswith("#~"):
+                entry["obsolete"] = True
+                line = line[2:].strip()
+            elif line.startswith("#,"):
+                entry["flags"].update(flag.strip() for flag in line[2:].split(","))
+                continue
+            elif line.startswith("#"):
+                continue
+            keyword = re.match(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s", line)
+            if keyword:
+                field = keyword.group(1)
+                entry[field] = unquote(line)
+            elif line.startswith('"') and field:
+                entry[field] += unquote(line)
+        if "msgid" in entry:
+            entries.append(entry)
+    return entries
+
+
+def placeholders(text: str) -> list[str]:
+    return sorted(m.group(0) for m in PLACEHOLDER.finditer(text))
+
+
+def test_french_catalogue_is_complete():
+    entries = parse_po(PO_FILE)
+    header, messages = entries[0], entries[1:]
+    assert header["msgid"] == "" and "fuzzy" not in header["flags"]
+    assert "Plural-Forms: nplurals=2; plural=(n > 1);" in header["msgstr"]
+    assert len(messages) > 300
+    problems = []
+    for e in messages:
+        msgid = e["msgid"]
+        if e["obsolete"]:
+            problems.append(f"obsolete: {msgid!r}")
+        if "fuzzy" in e["flags"]:
+            problems.append(f"fuzzy: {msgid!r}")
+        if "msgid_plural" in e:
+            translations = [(e.get("msgstr[0]"), msgid), (e.get("msgstr[1]"), e["msgid_plural"])]
+        else:
+            translations = [(e.get("msgstr"), msgid)]
+        for msgstr, source in translations:
+            if not msgstr:
+                problems.append(f"untranslated: {source!r}")
+            elif placeholders(msgstr) != placeholders(source):
+                problems.append(f"placeholders differ: {source!r} -> {msgstr!r}")
+    assert not problems, "\n".join(problems)
