@@ -31,10 +31,8 @@ from clusterhub.registry import services
 from clusterhub.registry.models import (
     ClusterLabel,
     ClusterOrganisation,
-    Membership,
     Organisation,
     Person,
-    ProfileTeamMember,
     Project,
 )
 
@@ -213,11 +211,7 @@ def _ensure_person(
     person.role = spec.role
     person.organisation = organisations[spec.organisation] if spec.organisation else None
     person.email = demo_email(spec.first_name, spec.last_name)
-    # No people service writes a new person yet; the model's own validation stands in.
-    person.full_clean(exclude=["user"])
-    person.save()
-    if is_new and spec.public_consent:
-        services.set_public_consent(person, True)
+    services.save_person(person, public_consent=True if is_new and spec.public_consent else None)
     (result.created if is_new else result.updated)["people"] += 1
 
 
@@ -231,10 +225,7 @@ def _ensure_membership(
     else:
         member = organisations[spec.member]
     cluster = ClusterOrganisation.objects.get(organisation=organisations[spec.cluster])
-    # No membership service exists yet; the pair is unique in the database.
-    _membership, created = Membership.objects.get_or_create(
-        cluster=cluster, member=member, defaults={"since": spec.since}
-    )
+    _membership, created = services.record_membership(cluster, member, spec.since)
     result.created["memberships"] += int(created)
 
 
@@ -307,7 +298,6 @@ def _ensure_team(org: Organisation, result: DemoResult) -> str | None:
         EmailAddress.objects.update_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
-    # The first seat of a team has nobody to add it (add_team_member needs a team member).
-    _seat, created = ProfileTeamMember.objects.get_or_create(organisation=org, user=user)
+    _seat, created = services.seat_team_member(org, user)
     result.created["team seats"] += int(created)
     return password

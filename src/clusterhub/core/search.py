@@ -47,6 +47,22 @@ def id_set(ids: list[int]) -> RawSQL:
     return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(ids))])
 
 
+def matching_ids(model, term: str, via: tuple[str, str] | None = None) -> list[int]:
+    """Primary keys of the ``model`` rows matching ``term``, straight from the index.
+
+    With ``via=(table, column)``: the ids of the rows of ``table`` whose ``column`` points
+    to a matching row (e.g. the cluster profiles of matching organisations).
+    """
+    match = text_match(model, term)
+    sql = match.sql
+    if via is not None:
+        table, column = via
+        sql = f'SELECT "id" FROM "{table}" WHERE "{column}" IN ({sql})'
+    with connection.cursor() as cursor:
+        cursor.execute(sql, match.params)
+        return [row[0] for row in cursor.fetchall()]
+
+
 def text_match(model, term: str) -> RawSQL:
     """A subquery of the primary keys of ``model`` rows matching ``term``."""
     tokens = words(term)

@@ -34,7 +34,23 @@ ORG_HEAVY_FIELDS = ("search_document", "nuts_region__geometry", "nuts_region__sv
 class OrganisationAdminForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = "__all__"
+        fields = (
+            "legal_name",
+            "short_name",
+            "kind",
+            "is_sme",
+            "pic",
+            "country",
+            "nuts_region",
+            "city",
+            "latitude",
+            "longitude",
+            "website",
+            "description",
+            "ecosystems",
+            "technologies",
+            "nace_activities",
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -88,9 +104,7 @@ class ImportForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Gives each project its call topic; CORDIS imports only."),
     )
-    dry_run = forms.BooleanField(
-        label=gettext_lazy("Check only, write nothing"), required=False
-    )
+    dry_run = forms.BooleanField(label=gettext_lazy("Check only, write nothing"), required=False)
 
     def clean(self):
         cleaned = super().clean()
@@ -151,7 +165,12 @@ class OrganisationAdmin(admin.ModelAdmin):
     inlines = [ClusterProfileInline, ProfileTeamInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer(*ORG_HEAVY_FIELDS)
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("country", "nuts_region")
+            .defer(*ORG_HEAVY_FIELDS)
+        )
 
     def save_model(self, request, obj, form, change):
         services.save_organisation(obj)
@@ -270,6 +289,7 @@ class ClusterOrganisationAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
+            .select_related("organisation__country")
             .defer("organisation__search_document", "organisation__description")
         )
 
@@ -322,7 +342,12 @@ class PersonAdmin(admin.ModelAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("organisation__search_document")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("organisation")
+            .defer("organisation__search_document")
+        )
 
     def save_model(self, request, obj, form, change):
         # Consent is dated by the service; the first save keeps the stored answer.
@@ -345,7 +370,12 @@ class ProfileTeamMemberAdmin(admin.ModelAdmin):
     readonly_fields = ("added_by", "added_at")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("organisation__search_document")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("organisation")
+            .defer("organisation__search_document")
+        )
 
     def save_model(self, request, obj, form, change):
         if obj.added_by_id is None:
@@ -362,7 +392,12 @@ class TeamInvitationAdmin(admin.ModelAdmin):
     readonly_fields = ("invited_by", "created")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("organisation__search_document")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("organisation")
+            .defer("organisation__search_document")
+        )
 
     def save_model(self, request, obj, form, change):
         if obj.invited_by_id is None:

@@ -63,7 +63,6 @@ class DirectoryIndex:
 
     token: str
     ids: np.ndarray  # primary keys of the directory's rows, ascending
-    org_ids: np.ndarray  # organisation id of each row (the full-text index is on organisations)
     columns: dict[str, Column]  # single-valued facets
     sets: dict[str, dict[str, np.ndarray]]  # multi-valued facets: value -> boolean row mask
     orders: dict[str, np.ndarray]  # sort key -> row positions in that order
@@ -73,10 +72,6 @@ class DirectoryIndex:
 
     def __len__(self) -> int:
         return len(self.ids)
-
-    def rows_for_orgs(self, org_ids: list[int]) -> np.ndarray:
-        """Boolean row mask of the rows whose organisation is in ``org_ids``."""
-        return np.isin(self.org_ids, np.asarray(org_ids, dtype=np.int64))
 
     def set_mask(self, facet: str, wanted: list[str]) -> np.ndarray:
         mask = np.zeros(len(self.ids), dtype=bool)
@@ -152,7 +147,6 @@ def _build_organisations(token: str) -> DirectoryIndex:
     return DirectoryIndex(
         token=token,
         ids=ids,
-        org_ids=ids,
         columns={
             "country": _column([r[5] for r in rows]),
             "nuts": _column([r[7] or "" for r in rows]),
@@ -203,7 +197,6 @@ def _build_clusters(token: str) -> DirectoryIndex:
     )
     n = len(rows)
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
-    org_ids = np.fromiter((r[1] for r in rows), dtype=np.int64, count=n)
     rows_by_org = {r[1]: i for i, r in enumerate(rows)}
     rows_by_id = {r[0]: i for i, r in enumerate(rows)}
     names = [normalise(r[2]) for r in rows]
@@ -239,7 +232,6 @@ def _build_clusters(token: str) -> DirectoryIndex:
     return DirectoryIndex(
         token=token,
         ids=ids,
-        org_ids=org_ids,
         columns={
             "country": _column([r[4] for r in rows]),
             "nuts": _column([r[5] or "" for r in rows]),

@@ -8,7 +8,7 @@ import numpy as np
 from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
 from django.http import QueryDict
 
-from clusterhub.core.search import id_set, normalise, text_match
+from clusterhub.core.search import id_set, matching_ids, normalise
 from clusterhub.reference.models import Country, Ecosystem, NutsRegion, Technology
 
 from . import facets as facet_index
@@ -148,11 +148,12 @@ class Directory:
         idx = self.index
         masks: dict[str, np.ndarray] = {}
         if query.q:
-            matching = text_match(Organisation, query.q)
-            org_ids = list(
-                Organisation.objects.filter(id__in=matching).values_list("id", flat=True)
-            )
-            masks["q"] = idx.rows_for_orgs(org_ids)
+            if self.org:  # cluster profiles of the matching organisations
+                via = (self.base.model._meta.db_table, "organisation_id")
+                ids = matching_ids(Organisation, query.q, via=via)
+            else:
+                ids = matching_ids(Organisation, query.q)
+            masks["q"] = np.isin(idx.ids, np.asarray(ids, dtype=np.int64))
         if query.country and "country" in self.facets:
             masks["country"] = idx.columns["country"].mask(query.country)
         if query.region and "region" in self.facets:

@@ -242,10 +242,16 @@ def create_organisation_with_team(
     if profile is not None:
         profile.organisation = org
         save_cluster_profile(profile, labels=labels)
-    ProfileTeamMember.objects.get_or_create(
-        organisation=org, user=user, defaults={"added_by": user}
-    )
+    seat_team_member(org, user, added_by=user)
     return org
+
+
+def seat_team_member(org: Organisation, user, added_by=None) -> tuple[ProfileTeamMember, bool]:
+    """Give ``user`` a seat on the profile team, unchecked: for the creator of a profile,
+    platform staff and the demo data. Colleagues join through :func:`add_team_member`."""
+    return ProfileTeamMember.objects.get_or_create(
+        organisation=org, user=user, defaults={"added_by": added_by}
+    )
 
 
 @transaction.atomic
@@ -266,11 +272,21 @@ def add_member(
         raise ValidationError({"organisation": _("A cluster is not a member of itself.")})
     if since is not None and not 1800 <= since <= timezone.now().year:
         raise ValidationError({"since": _("Enter a year between 1800 and this year.")})
-    if Membership.objects.filter(cluster=profile, member=member).exists():
+    membership, created = record_membership(profile, member, since)
+    if not created:
         raise ValidationError(
             {"organisation": _("%(name)s is already a member.") % {"name": member}}
         )
-    return Membership.objects.create(cluster=profile, member=member, since=since)
+    return membership
+
+
+def record_membership(
+    profile: ClusterOrganisation, member: Organisation, since: int | None = None
+) -> tuple[Membership, bool]:
+    """The membership of ``member`` in the cluster, created if missing (imports, demo data)."""
+    return Membership.objects.get_or_create(
+        cluster=profile, member=member, defaults={"since": since}
+    )
 
 
 def remove_member(membership: Membership, removed_by) -> None:

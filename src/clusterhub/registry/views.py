@@ -247,22 +247,16 @@ def organisation_create(request, cluster=False):
         and (profile_form is None or profile_form.is_valid())
     ):
         try:
-            with transaction.atomic():
-                org = org_form.save(commit=False)
-                org.nuts_region = org_form.cleaned_data["nuts_region"]
-                if cluster:
-                    org.kind = OrganisationKind.CLUSTER
-                services.save_organisation(
-                    org,
-                    ecosystems=org_form.cleaned_data["ecosystems"],
-                    technologies=org_form.cleaned_data["technologies"],
-                    nace_activities=org_form.cleaned_data["nace_activities"],
-                )
-                if cluster:
-                    profile = profile_form.save(commit=False)
-                    profile.organisation = org
-                    services.save_cluster_profile(profile)
-                ProfileTeamMember.objects.create(organisation=org, user=request.user)
+            org = org_form.save(commit=False)
+            org.nuts_region = org_form.cleaned_data["nuts_region"]
+            services.create_organisation_with_team(
+                org,
+                request.user,
+                profile=profile_form.save(commit=False) if cluster else None,
+                ecosystems=org_form.cleaned_data["ecosystems"],
+                technologies=org_form.cleaned_data["technologies"],
+                nace_activities=org_form.cleaned_data["nace_activities"],
+            )
         except ValidationError as error:
             _apply_errors(org_form, error)
         else:

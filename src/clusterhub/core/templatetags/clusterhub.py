@@ -34,3 +34,25 @@ def with_param(context, name: str, value) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def facet_options(name: str, options, translate_labels: bool = False):
+    """The checkbox list items of one facet (rendered in Python: facets have many options)."""
+    from django.utils.html import format_html, format_html_join
+
+    return format_html_join(
+        "",
+        '<li><label><input type="checkbox" name="{}" value="{}"{}> <span>{}</span> '
+        '<span class="count">{}</span></label></li>',
+        (
+            (
+                name,
+                option["value"],
+                format_html(" checked") if option["selected"] else "",
+                gettext(option["label"]) if translate_labels else option["label"],
+                option["count"],
+            )
+            for option in options
+        ),
+    )
