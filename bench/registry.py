@@ -1,4 +1,4 @@
-"""Registry benchmark: import speed and directory latency at 10,000 clusters / 100,000 organisations.
+"""Registry benchmark: imports and directory latency at 10,000 clusters and 100,000 organisations.
 
 Run with ``make bench`` (SQLite, then PostgreSQL through scripts/with-postgres.sh), or
 ``python bench/registry.py --db sqlite|current`` for one database.

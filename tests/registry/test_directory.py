@@ -207,3 +207,24 @@ def test_organisation_directory_filters_by_kind(client, clusters):
     assert kinds == {"cluster": 3, "company": 2, "sme": 1}
     response = client.get(url, {"q": "toray"})
     assert [o.legal_name for o in response.context["page"].object_list] == ["Toray Films Europe"]
+
+
+def test_country_filter_accepts_eu_codes(client):
+    make_cluster("Corallia", country="GR")
+    url = reverse("registry:cluster-list")
+    assert names(client.get(url, {"country": "EL"})) == ["Corallia"]
+    assert names(client.get(url, {"country": "gr"})) == ["Corallia"]
+
+
+@pytest.mark.parametrize(
+    "field, value", [("latitude", float("nan")), ("longitude", float("inf")), ("city", "Ly\x00on")]
+)
+def test_services_refuse_values_the_database_cannot_hold(field, value):
+    from django.core.exceptions import ValidationError
+
+    org = Organisation(legal_name="X", kind="company", country_id="FR", latitude=45, longitude=4)
+    setattr(org, field, value)
+    with pytest.raises(ValidationError) as error:
+        services.save_organisation(org)
+    assert field in error.value.message_dict
+    assert not Organisation.objects.filter(legal_name="X").exists()

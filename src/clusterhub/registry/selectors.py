@@ -10,6 +10,7 @@ from django.http import QueryDict
 
 from clusterhub.core.search import id_set, matching_ids, normalise
 from clusterhub.reference.models import Country, Ecosystem, NutsRegion, Technology
+from clusterhub.reference.selectors import resolve_country_code
 
 from . import facets as facet_index
 from .models import (
@@ -83,7 +84,7 @@ class DirectoryQuery:
 
         return cls(
             q=str(params.get("q") or "").strip()[:200],
-            country=many("country", upper=True),
+            country=[resolve_country_code(c) or c for c in many("country", upper=True)],
             region=many("region", upper=True),
             ecosystem=many("ecosystem"),
             technology=many("technology"),

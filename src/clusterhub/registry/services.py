@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
@@ -62,6 +63,20 @@ def derive_region(org: Organisation) -> None:
         org.nuts_region_id = code
 
 
+def check_clean_values(org: Organisation) -> None:
+    """What model validation lets through but the databases or the region lookup refuse."""
+    errors = {}
+    for name in ("latitude", "longitude"):
+        value = getattr(org, name)
+        if value is not None and not math.isfinite(value):
+            errors[name] = _("Enter a finite number.")
+    for name in ("legal_name", "short_name", "city", "website", "description", "pic"):
+        if "\x00" in (getattr(org, name) or ""):
+            errors[name] = _("Null characters are not allowed.")
+    if errors:
+        raise ValidationError(errors)
+
+
 def check_region_in_country(org: Organisation) -> None:
     if org.nuts_region_id and org.country_id and not org.nuts_region_id.startswith("_"):
         region_country = (
@@ -95,6 +110,7 @@ def save_organisation(
         org.pic = None
     if not org.slug:
         org.slug = unique_slug(org.short_name or org.legal_name, exclude_pk=org.pk)
+    check_clean_values(org)
     org.full_clean(exclude=["search_document"])
     check_region_in_country(org)
     derive_region(org)

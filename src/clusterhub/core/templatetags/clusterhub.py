@@ -39,7 +39,8 @@ def get_item(mapping, key):
 @register.simple_tag
 def facet_options(name: str, options, translate_labels: bool = False):
     """The checkbox list items of one facet (rendered in Python: facets have many options)."""
-    from django.utils.html import format_html, format_html_join
+    from django.utils.html import format_html_join
+    from django.utils.safestring import mark_safe
 
     return format_html_join(
         "",
@@ -49,7 +50,7 @@ def facet_options(name: str, options, translate_labels: bool = False):
             (
                 name,
                 option["value"],
-                format_html(" checked") if option["selected"] else "",
+                mark_safe(" checked") if option["selected"] else "",
                 gettext(option["label"]) if translate_labels else option["label"],
                 option["count"],
             )
