@@ -1175,19 +1175,38 @@ def _db_rows(model, names: list[str], objs: Iterable, extra: tuple[str, ...] = (
     return rows
 
 
-def _insert_rows(model, names: list[str], objs: list) -> None:
-    """INSERT in bulk without building a statement per batch (executemany)."""
-    if not objs:
-        return
+def _insert_tuples(table: str, columns: list[str], rows: Iterable[list | tuple]) -> None:
+    """INSERT many rows: executemany on SQLite (one prepared statement, a C loop), COPY on
+    PostgreSQL, multi-row VALUES elsewhere."""
     qn = connection.ops.quote_name
-    columns = [model._meta.get_field(n).column for n in names]
-    sql = (
-        f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
+    head = f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) VALUES "
+    one = f"({', '.join(['%s'] * len(columns))})"
     with connection.cursor() as cursor:
-        for chunk in _chunks(objs, BATCH_SIZE):
-            cursor.executemany(sql, _db_rows(model, names, chunk))
+        if connection.vendor == "sqlite":
+            cursor.executemany(head + one, rows)
+            return
+        if connection.vendor == "postgresql":
+            names = ", ".join(qn(c) for c in columns)
+            with cursor.cursor.copy(f"COPY {qn(table)} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        per_statement = max(1, min(BATCH_SIZE, 60000 // len(columns)))
+        batch: list = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) == per_statement:
+                cursor.execute(head + ", ".join([one] * len(batch)), [v for r in batch for v in r])
+                batch = []
+        if batch:
+            cursor.execute(head + ", ".join([one] * len(batch)), [v for r in batch for v in r])
+
+
+def _insert_rows(model, names: list[str], objs: list) -> None:
+    """INSERT objects in bulk, without Django's per-object statement compilation."""
+    columns = [model._meta.get_field(n).column for n in names]
+    for chunk in _chunks(objs, BATCH_SIZE):
+        _insert_tuples(model._meta.db_table, columns, _db_rows(model, names, chunk))
 
 
 def _update_rows(model, names: list[str], objs: list) -> None:
@@ -1221,7 +1240,6 @@ def _write_organisations(entries: list[Entry], report: ImportReport) -> None:
     report.created += len(new)
     report.updated += len(entries) - len(new)
 
-    qn = connection.ops.quote_name
     for relation, attr, _target in TOPIC_RELATIONS:
         given = [
             e
@@ -1236,14 +1254,10 @@ def _write_organisations(entries: list[Entry], report: ImportReport) -> None:
         replaced = [e.org.pk for e in given if not e.created]
         for chunk in _chunks(replaced):
             through.objects.filter(organisation_id__in=chunk).delete()
-        source, target = m2m.m2m_column_name(), m2m.m2m_reverse_name()
-        sql = (
-            f"INSERT INTO {qn(through._meta.db_table)} ({qn(source)}, {qn(target)}) VALUES (%s, %s)"
-        )
         links = [(e.org.pk, value) for e in given for value in getattr(e, attr)]
-        with connection.cursor() as cursor:
-            for chunk in _chunks(links, THROUGH_BATCH_SIZE):
-                cursor.executemany(sql, chunk)
+        columns = [m2m.m2m_column_name(), m2m.m2m_reverse_name()]
+        for chunk in _chunks(links, THROUGH_BATCH_SIZE):
+            _insert_tuples(through._meta.db_table, columns, chunk)
 
 
 # Cluster profiles -----------------------------------------------------------------------------
