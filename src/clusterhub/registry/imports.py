@@ -153,7 +153,6 @@ _SIGNATURES = [
     (b"Rar!", "a RAR archive"),
     (b"{\\rtf", "an RTF document"),
     (b"\x7fELF", "a program"),
-    (b"MZ", "a program"),
 ]
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _FORMULA_GUARD = re.compile(r"^'[=+\-@\t\r]")
@@ -999,7 +998,8 @@ def _match_organisations(entries: list[Entry], report: ImportReport) -> dict[int
         pk = by_pic.get(pic) if pic else None
         if pk is None:
             found = by_name.get(key)
-            if found and (not found[1] or found[1] == pic):
+            # by name and country, unless both have a PIC and the PICs differ
+            if found and (not pic or not found[1] or found[1] == pic):
                 pk = found[0]
         if pk is not None:
             if pk in matched_rows:
@@ -1461,9 +1461,14 @@ def _import_cordis(table: Table, projects: Table | None, report: ImportReport) -
         stamp = _cell(cells, get("updated"))
         known = orgs.get(pic)
         if known is None or stamp >= known[0]:
-            website = _cordis_website(_cell(cells, get("website")))
-            if _cell(cells, get("website")) and not website:
-                report.warn(row, "organizationURL", "web address left out: not a valid address")
+            given_website = _cell(cells, get("website"))
+            website = _cordis_website(given_website)
+            if given_website and not website:
+                report.warn(
+                    row,
+                    "organizationURL",
+                    f"web address '{given_website}' left out: not a valid address",
+                )
             orgs[pic] = (
                 stamp,
                 row,

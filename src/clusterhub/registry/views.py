@@ -41,7 +41,10 @@ def _directory_page(request, directory, template, org_prefix, sorts):
         "query": query,
         "page": page,
         "facets": facets,
-        "facet_titles": [(name, FACET_TITLES[name]) for name in directory.facets],
+        "facet_titles": [
+            (name, _("Kind") if name == "member_kind" and not org_prefix else FACET_TITLES[name])
+            for name in directory.facets
+        ],
         "sorts": sorts,
         "querystring": params.urlencode(),
     }
