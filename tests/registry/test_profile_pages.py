@@ -246,3 +246,15 @@ def test_signed_in_user_creates_a_cluster_and_joins_its_team(client, user):
     org = Organisation.objects.get(legal_name="Techtera")
     assert org.kind == "cluster" and org.cluster_profile.members_total == 138
     assert ProfileTeamMember.objects.filter(organisation=org, user=user).exists()
+
+
+def test_cluster_without_profile_shows_its_organisation_page(client):
+    org = services.save_organisation(
+        Organisation(legal_name="PolymerOhio", kind="cluster", country_id="US")
+    )
+    response = client.get(org.get_absolute_url(), follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse(
+        "registry:organisation-detail", args=[org.slug]
+    )
+    assert "PolymerOhio" in response.content.decode()

@@ -75,8 +75,7 @@ def get_cluster(slug: str) -> ClusterOrganisation:
 
 def organisation_url(org: Organisation) -> str:
     """The page of an organisation, without asking the database whether it has a profile."""
-    name = "cluster-detail" if org.kind == OrganisationKind.CLUSTER else "organisation-detail"
-    return reverse(f"registry:{name}", args=[org.slug])
+    return org.get_absolute_url()
 
 
 # Schemas ------------------------------------------------------------------------------------

@@ -1562,18 +1562,14 @@ def _import_cordis(table: Table, projects: Table | None, report: ImportReport) -
 
     with transaction.atomic():
         _write_organisations(entries, report)
-        Project.objects.bulk_create(new_projects, batch_size=BATCH_SIZE)
-        if any(p.pk is None for p in new_projects):
-            pks = {}
-            for chunk in _chunks([p.cordis_id for p in new_projects]):
-                pks.update(
-                    Project.objects.filter(cordis_id__in=chunk).values_list("cordis_id", "id")
-                )
-            for project in new_projects:
-                project.pk = pks[project.cordis_id]
-        _update_rows(
-            Project, ["acronym", "title", "programme", "topic", "topic_title"], old_projects
-        )
+        project_fields = ["acronym", "title", "programme", "topic", "topic_title"]
+        _insert_rows(Project, ["cordis_id", *project_fields], new_projects)
+        pks = {}
+        for chunk in _chunks([p.cordis_id for p in new_projects]):
+            pks.update(Project.objects.filter(cordis_id__in=chunk).values_list("cordis_id", "id"))
+        for project in new_projects:
+            project.pk = pks[project.cordis_id]
+        _update_rows(Project, project_fields, old_projects)
         org_ids = {e.org.pic: e.org.pk for e in entries}
         project_ids = {cid: p.pk for cid, p in existing_projects.items()}
         stored = {}
@@ -1589,8 +1585,9 @@ def _import_cordis(table: Table, projects: Table | None, report: ImportReport) -
             )
             link.pk = stored.get((link.project_id, link.organisation_id))
             (old_links if link.pk else new_links).append(link)
-        Participation.objects.bulk_create(new_links, batch_size=THROUGH_BATCH_SIZE)
-        _update_rows(Participation, ["role", "order", "ec_contribution"], old_links)
+        link_fields = ["role", "order", "ec_contribution"]
+        _insert_rows(Participation, ["project", "organisation", *link_fields], new_links)
+        _update_rows(Participation, link_fields, old_links)
         report.counts["participations_created"] = len(new_links)
         report.counts["participations_updated"] = len(old_links)
 

@@ -111,7 +111,7 @@ class Organisation(TimeStampedModel):
         return self.short_name or self.legal_name
 
     def get_absolute_url(self) -> str:
-        if self.kind == OrganisationKind.CLUSTER and hasattr(self, "cluster_profile"):
+        if self.kind == OrganisationKind.CLUSTER:  # the cluster page falls back without profile
             return reverse("registry:cluster-detail", args=[self.slug])
         return reverse("registry:organisation-detail", args=[self.slug])
 

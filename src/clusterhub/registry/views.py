@@ -120,7 +120,8 @@ def cluster_detail(request, slug):
     try:
         profile = selectors.cluster_profile(slug)
     except ClusterOrganisation.DoesNotExist:
-        raise Http404 from None
+        get_object_or_404(Organisation, slug=slug)  # an organisation without cluster profile
+        return redirect("registry:organisation-detail", slug=slug)
     org = profile.organisation
     kinds = [
         (_("Companies"), profile.members_companies),
