@@ -258,3 +258,24 @@ def test_cluster_without_profile_shows_its_organisation_page(client):
         "registry:organisation-detail", args=[org.slug]
     )
     assert "PolymerOhio" in response.content.decode()
+
+
+def test_team_manages_member_organisations(client, cluster, user):
+    ProfileTeamMember.objects.create(organisation=cluster, user=user)
+    toray = services.save_organisation(
+        Organisation(legal_name="Toray Films Europe", kind="company", country_id="FR")
+    )
+    url = reverse("registry:cluster-members", args=[cluster.slug])
+    assert client.get(url).status_code == 302  # anonymous: to the login page
+    client.force_login(user)
+    client.post(url, {"organisation": "toray films europe", "since": "2012"})
+    assert cluster.cluster_profile.memberships.get().member == toray
+    body = client.get(reverse("registry:cluster-detail", args=[cluster.slug])).content.decode()
+    assert "Toray Films Europe" in body
+    response = client.post(url, {"organisation": "Toray Films Europe"})
+    assert "already a member" in response.content.decode()
+    response = client.post(url, {"organisation": "Nobody Inc"})
+    assert "No organisation “Nobody Inc” in the registry" in response.content.decode()
+    membership = cluster.cluster_profile.memberships.get()
+    client.post(url, {"remove": membership.pk})
+    assert not cluster.cluster_profile.memberships.exists()

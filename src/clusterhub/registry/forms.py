@@ -100,3 +100,32 @@ class ClusterProfileForm(forms.ModelForm):
 
 class TeamMemberForm(forms.Form):
     email = forms.EmailField(label=_("Colleague's e-mail"))
+
+
+class MemberForm(forms.Form):
+    organisation = forms.CharField(
+        label=_("Organisation"),
+        max_length=300,
+        help_text=_("Its name as in the registry, its address on Clusterhub, or its PIC."),
+    )
+    since = forms.IntegerField(label=_("Member since (year)"), required=False)
+
+    def clean_organisation(self):
+        text = self.cleaned_data["organisation"].strip()
+        found = list(
+            Organisation.objects.filter(pic=text)
+            or Organisation.objects.filter(slug=text)
+            or Organisation.objects.filter(legal_name__iexact=text)
+            or Organisation.objects.filter(short_name__iexact=text)
+        )
+        if not found:
+            raise forms.ValidationError(
+                _("No organisation “%(text)s” in the registry. Add it first."),
+                params={"text": text},
+            )
+        if len(found) > 1:
+            raise forms.ValidationError(
+                _("Several organisations are called “%(text)s”: give the PIC or the address."),
+                params={"text": text},
+            )
+        return found[0]

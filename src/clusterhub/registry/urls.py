@@ -10,6 +10,7 @@ urlpatterns = [
     path("clusters/export.<str:fmt>", views.cluster_export, name="cluster-export"),
     path("clusters/<slug:slug>/", views.cluster_detail, name="cluster-detail"),
     path("clusters/<slug:slug>/edit/", views.cluster_edit, name="cluster-edit"),
+    path("clusters/<slug:slug>/members/", views.cluster_members, name="cluster-members"),
     path("organisations/", views.organisation_list, name="organisation-list"),
     path("organisations/new/", views.organisation_create, name="organisation-create"),
     path("organisations/export.<str:fmt>", views.organisation_export, name="organisation-export"),

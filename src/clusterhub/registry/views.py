@@ -14,8 +14,14 @@ from clusterhub.core.svg import bar_chart
 from clusterhub.reference.models import NutsRegion
 
 from . import selectors, services
-from .forms import ClusterProfileForm, OrganisationForm, TeamMemberForm
-from .models import ClusterOrganisation, Organisation, OrganisationKind, ProfileTeamMember
+from .forms import ClusterProfileForm, MemberForm, OrganisationForm, TeamMemberForm
+from .models import (
+    ClusterOrganisation,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    ProfileTeamMember,
+)
 from .selectors import DirectoryQuery
 
 PAGE_SIZE = 20
@@ -359,5 +365,47 @@ def cluster_map(request):
             "total": sum(by_country.values()),
             "elsewhere": elsewhere,
             "top": [s for s in top if s["count"]],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cluster_members(request, slug):
+    org = _editable(request, slug)
+    profile = get_object_or_404(ClusterOrganisation, organisation=org)
+    form = MemberForm(request.POST or None)
+    if request.method == "POST":
+        if "remove" in request.POST:
+            membership = get_object_or_404(Membership, pk=request.POST["remove"], cluster=profile)
+            services.remove_member(membership, request.user)
+            messages.success(request, _("%(name)s removed.") % {"name": membership.member})
+            return redirect("registry:cluster-members", slug=slug)
+        if form.is_valid():
+            try:
+                membership = services.add_member(
+                    profile,
+                    form.cleaned_data["organisation"],
+                    request.user,
+                    since=form.cleaned_data["since"],
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    for message in errors:
+                        form.add_error(
+                            "organisation" if field not in form.fields else field, message
+                        )
+            else:
+                messages.success(request, _("%(name)s added.") % {"name": membership.member})
+                return redirect("registry:cluster-members", slug=slug)
+    return render(
+        request,
+        "registry/members.html",
+        {
+            "org": org,
+            "form": form,
+            "memberships": profile.memberships.select_related("member", "member__country").order_by(
+                "member__legal_name"
+            ),
         },
     )
