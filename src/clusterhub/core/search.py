@@ -47,19 +47,31 @@ def id_set(ids: list[int]) -> RawSQL:
     return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(ids))])
 
 
-def matching_ids(model, term: str, via: tuple[str, str] | None = None) -> list[int]:
+def matching_ids(
+    model,
+    term: str,
+    *,
+    where: tuple[str, list] | None = None,
+    via: tuple[str, str] | None = None,
+) -> list[int]:
     """Primary keys of the ``model`` rows matching ``term``, straight from the index.
 
-    With ``via=(table, column)``: the ids of the rows of ``table`` whose ``column`` points
-    to a matching row (e.g. the cluster profiles of matching organisations).
+    ``where=(sql, params)`` narrows the matching rows further (e.g. ``("kind = %s", [...])``),
+    which lets the database combine that condition's index with the full-text one.
+    ``via=(table, column)`` returns instead the ids of the rows of ``table`` whose ``column``
+    points to a matching row (e.g. the cluster profiles of matching organisations).
     """
     match = text_match(model, term)
-    sql = match.sql
+    sql, params = match.sql, list(match.params)
+    if where is not None:
+        table, pk = model._meta.db_table, model._meta.pk.column
+        sql = f'SELECT "{pk}" FROM "{table}" WHERE {where[0]} AND "{pk}" IN ({sql})'
+        params = list(where[1]) + params
     if via is not None:
         table, column = via
         sql = f'SELECT "id" FROM "{table}" WHERE "{column}" IN ({sql})'
     with connection.cursor() as cursor:
-        cursor.execute(sql, match.params)
+        cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
 
 

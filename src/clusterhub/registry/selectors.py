@@ -149,9 +149,13 @@ class Directory:
         idx = self.index
         masks: dict[str, np.ndarray] = {}
         if query.q:
-            if self.org:  # cluster profiles of the matching organisations
-                via = (self.base.model._meta.db_table, "organisation_id")
-                ids = matching_ids(Organisation, query.q, via=via)
+            if self.org:  # cluster profiles of the matching cluster organisations
+                ids = matching_ids(
+                    Organisation,
+                    query.q,
+                    where=('"kind" = %s', [OrganisationKind.CLUSTER.value]),
+                    via=(self.base.model._meta.db_table, "organisation_id"),
+                )
             else:
                 ids = matching_ids(Organisation, query.q)
             masks["q"] = np.isin(idx.ids, np.asarray(ids, dtype=np.int64))
