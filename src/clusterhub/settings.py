@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "clusterhub.core",
     "clusterhub.reference",
     "clusterhub.registry",
+    "clusterhub.events",
 ]
 
 MIDDLEWARE = [
@@ -117,6 +118,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Clusterhub] "
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Clusterhub <no-reply@clusterhub.local>")
 
 LANGUAGE_CODE = "en"

@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("clusterhub.registry.urls")),
+    path("", include("clusterhub.events.urls")),
 ]
 
 if settings.DEBUG:

@@ -9,7 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
+from clusterhub.core import stamps
 from clusterhub.core.search import filter_text
+from clusterhub.registry import facets
 from clusterhub.registry.imports import run_import
 from clusterhub.registry.models import (
     ClusterOrganisation,
@@ -214,9 +216,17 @@ def test_absent_columns_leave_fields_alone():
 
 
 def test_dry_run_checks_and_counts_but_writes_nothing():
+    stamp = stamps.current(facets.STAMP)
     report = run_import("organisations", upload(csv_bytes([LYON, BERLIN])), dry_run=True)
     assert report.ok and report.created == 2
     assert not Organisation.objects.exists()
+    assert stamps.current(facets.STAMP) == stamp
+
+
+def test_import_marks_the_directory_facets_as_changed():
+    stamp = stamps.current(facets.STAMP)
+    assert run_import("organisations", upload(csv_bytes([LYON]))).ok
+    assert stamps.current(facets.STAMP) != stamp
 
 
 def test_import_from_a_path(tmp_path):

@@ -45,6 +45,7 @@ from clusterhub.core.search import normalise
 from clusterhub.reference.models import Country, Ecosystem, NaceActivity, NutsRegion, Technology
 from clusterhub.reference.selectors import regions_for_points, resolve_country_code
 
+from . import facets
 from .models import (
     ClusterLabel,
     ClusterOrganisation,
@@ -1209,6 +1210,32 @@ def _insert_rows(model, names: list[str], objs: list) -> None:
         _insert_tuples(model._meta.db_table, columns, _db_rows(model, names, chunk))
 
 
+def _insert_objects(model, names: list[str], objs: list, key: str) -> None:
+    """INSERT objects and give them their ids: taken from the sequence beforehand on
+    PostgreSQL, looked up by the unique field ``key`` afterwards elsewhere."""
+    if not objs:
+        return
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [model._meta.db_table, model._meta.pk.column, len(objs)],
+            )
+            for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+                obj.pk = pk
+        _insert_rows(model, ["id", *names], objs)
+    else:
+        _insert_rows(model, names, objs)
+        attname = model._meta.get_field(key).attname
+        ids: dict[Any, int] = {}
+        for chunk in _chunks([getattr(obj, attname) for obj in objs]):
+            ids.update(model.objects.filter(**{f"{key}__in": chunk}).values_list(key, "id"))
+        for obj in objs:
+            obj.pk = ids[getattr(obj, attname)]
+    for obj in objs:
+        obj._state.adding = False
+
+
 def _update_rows(model, names: list[str], objs: list) -> None:
     """UPDATE … WHERE id = … in bulk (executemany)."""
     if not objs:
@@ -1223,13 +1250,7 @@ def _update_rows(model, names: list[str], objs: list) -> None:
 
 def _write_organisations(entries: list[Entry], report: ImportReport) -> None:
     new = [e.org for e in entries if e.created]
-    _insert_rows(Organisation, ORG_INSERT_FIELDS, new)
-    ids: dict[str, int] = {}
-    for chunk in _chunks([o.slug for o in new]):
-        ids.update(Organisation.objects.filter(slug__in=chunk).values_list("slug", "id"))
-    for org in new:
-        org.pk = ids[org.slug]
-        org._state.adding = False
+    _insert_objects(Organisation, ORG_INSERT_FIELDS, new, key="slug")
     # Updates grouped by the fields that changed: no index or full-text work for the rest.
     groups: dict[tuple[str, ...], list[Organisation]] = {}
     for entry in entries:
@@ -1304,16 +1325,7 @@ def _write_profiles(entries: list[Entry], report: ImportReport) -> None:
     now = timezone.now()
     for profile in new:
         profile.created = profile.updated = now
-    _insert_rows(ClusterOrganisation, PROFILE_INSERT_FIELDS, new)
-    ids: dict[int, int] = {}
-    for chunk in _chunks([p.organisation_id for p in new]):
-        ids.update(
-            ClusterOrganisation.objects.filter(organisation_id__in=chunk).values_list(
-                "organisation_id", "id"
-            )
-        )
-    for profile in new:
-        profile.pk = ids[profile.organisation_id]
+    _insert_objects(ClusterOrganisation, PROFILE_INSERT_FIELDS, new, key="organisation")
     _update_rows(ClusterOrganisation, PROFILE_WRITE_FIELDS, old)
     report.counts["profiles_created"] = len(new)
     report.counts["profiles_updated"] = len(old)
@@ -1366,6 +1378,7 @@ def _import_organisations(table: Table, report: ImportReport, cluster: bool) -> 
         _write_organisations(entries, report)
         if cluster:
             _write_profiles(entries, report)
+        facets.changed()  # bulk writes send no signals: the directory facets are rebuilt
 
 
 # CORDIS ----------------------------------------------------------------------------------------
@@ -1562,13 +1575,9 @@ def _import_cordis(table: Table, projects: Table | None, report: ImportReport) -
 
     with transaction.atomic():
         _write_organisations(entries, report)
+        facets.changed()
         project_fields = ["acronym", "title", "programme", "topic", "topic_title"]
-        _insert_rows(Project, ["cordis_id", *project_fields], new_projects)
-        pks = {}
-        for chunk in _chunks([p.cordis_id for p in new_projects]):
-            pks.update(Project.objects.filter(cordis_id__in=chunk).values_list("cordis_id", "id"))
-        for project in new_projects:
-            project.pk = pks[project.cordis_id]
+        _insert_objects(Project, ["cordis_id", *project_fields], new_projects, key="cordis_id")
         _update_rows(Project, project_fields, old_projects)
         org_ids = {e.org.pic: e.org.pk for e in entries}
         project_ids = {cid: p.pk for cid, p in existing_projects.items()}

@@ -1,0 +1,491 @@
+"""Every write of the events app: events, agenda, materials, registrations, check-in.
+
+Registration is the delicate part: several people may take the last seats at once. Each
+registration runs in one transaction that first locks the event row (``SELECT … FOR UPDATE`` on
+PostgreSQL; SQLite serialises writers with ``BEGIN IMMEDIATE``), then counts the confirmed seats.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from clusterhub.registry.models import Organisation, Person
+
+from .models import (
+    Event,
+    EventOrganiser,
+    EventStatus,
+    Material,
+    QuestionKind,
+    Registration,
+    RegistrationStatus,
+    Session,
+    SessionSpeaker,
+)
+
+MAX_MATERIAL_BYTES = 50 * 1024 * 1024
+
+
+# Events -------------------------------------------------------------------------------------
+
+
+def unique_event_slug(title: str, start, exclude_pk: int | None = None) -> str:
+    base = slugify(f"{title} {start:%Y}")[:100] or "event"
+    candidate, n = base, 1
+    while Event.objects.filter(slug=candidate).exclude(pk=exclude_pk).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+@transaction.atomic
+def save_event(
+    event: Event,
+    *,
+    co_organisers: Iterable[Organisation] | None = None,
+    ecosystems=None,
+    created_by=None,
+) -> Event:
+    """Validate and save an event; its creator joins its organising team."""
+    if not event.slug:
+        event.slug = unique_event_slug(event.title, event.start, exclude_pk=event.pk)
+    event.full_clean()
+    if event.pk:
+        outside = event.sessions.exclude(start__gte=event.start, end__lte=event.end)
+        if outside.exists():
+            raise ValidationError(
+                {
+                    "start": _(
+                        "%(n)d session(s) would fall outside the event's dates; move them first."
+                    )
+                    % {"n": outside.count()}
+                }
+            )
+        if event.capacity is not None:
+            confirmed = event.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+            if event.capacity < confirmed:
+                raise ValidationError(
+                    {
+                        "capacity": _(
+                            "%(n)d participants are already confirmed: the capacity cannot be "
+                            "lower."
+                        )
+                        % {"n": confirmed}
+                    }
+                )
+    event.save()
+    if co_organisers is not None:
+        event.co_organisers.set(co_organisers)
+    if ecosystems is not None:
+        event.ecosystems.set(ecosystems)
+    if created_by is not None:
+        EventOrganiser.objects.get_or_create(
+            event=event, user=created_by, defaults={"added_by": created_by}
+        )
+    promote_waitlist(event)
+    return event
+
+
+def add_organiser(event: Event, user, added_by) -> EventOrganiser:
+    if not added_by.has_perm("events.manage_event", event):
+        raise PermissionDenied(_("Only the event's organisers may add organisers."))
+    seat, _created = EventOrganiser.objects.get_or_create(
+        event=event, user=user, defaults={"added_by": added_by}
+    )
+    return seat
+
+
+# Agenda -------------------------------------------------------------------------------------
+
+
+def check_session(session: Session) -> None:
+    event = session.event
+    errors = {}
+    if session.start and session.end:
+        if session.end <= session.start:
+            errors["end"] = _("A session ends after it starts.")
+        elif session.start < event.start or session.end > event.end:
+            tz = event.tz
+            errors["start"] = _(
+                "The session must take place during the event (%(start)s – %(end)s, %(tz)s)."
+            ) % {
+                "start": event.start.astimezone(tz).strftime("%d/%m/%Y %H:%M"),
+                "end": event.end.astimezone(tz).strftime("%d/%m/%Y %H:%M"),
+                "tz": event.timezone,
+            }
+    if not errors and session.room:
+        clash = (
+            Session.objects.filter(
+                event=event, room__iexact=session.room, start__lt=session.end, end__gt=session.start
+            )
+            .exclude(pk=session.pk)
+            .first()
+        )
+        if clash is not None:
+            errors["room"] = _("%(room)s is taken by “%(title)s” at that time.") % {
+                "room": session.room,
+                "title": clash.title,
+            }
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def save_session(session: Session) -> Session:
+    session.full_clean(exclude=["event"])
+    check_session(session)
+    session.save()
+    return session
+
+
+@dataclass
+class SpeakerInput:
+    person: Person
+    organisation: Organisation | None = None
+    role: str = ""
+    talk_title: str = ""
+
+
+@transaction.atomic
+def set_speakers(session: Session, speakers: list[SpeakerInput]) -> list[SessionSpeaker]:
+    session.speakers.exclude(person__in=[s.person for s in speakers]).delete()
+    out = []
+    for order, spec in enumerate(speakers):
+        speaker, _created = SessionSpeaker.objects.update_or_create(
+            session=session,
+            person=spec.person,
+            defaults={
+                "organisation": spec.organisation or spec.person.organisation,
+                "role": spec.role,
+                "talk_title": spec.talk_title,
+                "order": order,
+            },
+        )
+        out.append(speaker)
+    return out
+
+
+# Materials ----------------------------------------------------------------------------------
+
+# extension -> what the file's first bytes must show
+ALLOWED_MATERIALS = {
+    "pdf": "application/pdf",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "odp": "application/vnd.oasis.opendocument.presentation",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+}
+_OOXML_PART = {"pptx": "ppt/", "docx": "word/", "xlsx": "xl/"}
+
+
+def sniff_material(name: str, head: bytes, fileobj) -> str:
+    """The content type of an upload, checked against what its name claims; else an error."""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in ALLOWED_MATERIALS:
+        raise ValidationError(
+            {
+                "file": _("Upload a PDF, slides or a document (%(kinds)s), not “.%(ext)s”.")
+                % {"kinds": ", ".join(sorted(ALLOWED_MATERIALS)), "ext": ext or "?"}
+            }
+        )
+    ok = False
+    if ext == "pdf":
+        ok = head.startswith(b"%PDF-")
+    elif ext == "png":
+        ok = head.startswith(b"\x89PNG\r\n\x1a\n")
+    elif ext in ("jpg", "jpeg"):
+        ok = head.startswith(b"\xff\xd8\xff")
+    elif head.startswith(b"PK\x03\x04"):
+        try:
+            fileobj.seek(0)
+            with zipfile.ZipFile(fileobj) as archive:
+                names = archive.namelist()
+                if ext in _OOXML_PART:
+                    ok = "[Content_Types].xml" in names and any(
+                        n.startswith(_OOXML_PART[ext]) for n in names
+                    )
+                else:
+                    ok = archive.read("mimetype").decode() == ALLOWED_MATERIALS[ext]
+        except (zipfile.BadZipFile, KeyError, UnicodeDecodeError):
+            ok = False
+    if not ok:
+        raise ValidationError(
+            {
+                "file": _("The file “%(name)s” is not a real .%(ext)s file.")
+                % {"name": name, "ext": ext}
+            }
+        )
+    return ALLOWED_MATERIALS[ext]
+
+
+@transaction.atomic
+def save_material(material: Material, upload=None) -> Material:
+    """Save a material: an uploaded file (type and size checked) or a link."""
+    if upload is not None:
+        if upload.size > MAX_MATERIAL_BYTES:
+            raise ValidationError(
+                {
+                    "file": _("The file is larger than %(mb)d MB.")
+                    % {"mb": MAX_MATERIAL_BYTES // 2**20}
+                }
+            )
+        upload.seek(0)
+        head = upload.read(16)
+        material.content_type = sniff_material(upload.name, head, upload)
+        upload.seek(0)
+        material.size = upload.size
+        material.file = upload
+        material.url = ""
+    if material.session_id and material.session.event_id != material.event_id:
+        raise ValidationError({"session": _("That session belongs to another event.")})
+    if material.speaker_id:
+        material.session_id = material.speaker.session_id
+    material.full_clean(exclude=["file"] if upload is None and material.file else None)
+    material.save()
+    return material
+
+
+# Registrations ------------------------------------------------------------------------------
+
+
+def registration_closed_reason(event: Event, now=None) -> str | None:
+    """Why nobody can register now, in words; None when registration is open."""
+    now = now or timezone.now()
+    if event.status == EventStatus.CANCELLED:
+        return _("This event is cancelled.")
+    if event.status in (EventStatus.DRAFT,):
+        return _("This event is not published yet.")
+    if event.status in (EventStatus.REGISTRATION_CLOSED, EventStatus.FINISHED) or now >= event.end:
+        return _("Registration for this event is closed.")
+    if event.registration_opens and now < event.registration_opens:
+        return _("Registration opens on %(date)s.") % {
+            "date": event.registration_opens.astimezone(event.tz).strftime("%d/%m/%Y %H:%M")
+        }
+    if event.registration_closes and now >= event.registration_closes:
+        return _("Registration for this event is closed.")
+    return None
+
+
+def check_answers(event: Event, answers: dict) -> dict:
+    """The answers to the organisers' questions, checked; keys are question ids as strings."""
+    clean, errors = {}, {}
+    for question in event.questions.all():
+        key = str(question.pk)
+        value = answers.get(key, answers.get(question.pk))
+        if isinstance(value, str):
+            value = value.strip()
+        if value in (None, ""):
+            if question.required:
+                errors[f"question_{key}"] = _("“%(q)s” needs an answer.") % {"q": question.label}
+            continue
+        if question.kind == QuestionKind.YES_NO:
+            if isinstance(value, str):
+                value = value.lower() in ("yes", "true", "1", "on", "oui")
+            value = bool(value)
+        elif question.kind == QuestionKind.CHOICE:
+            if value not in question.choice_list:
+                errors[f"question_{key}"] = _("Choose one of: %(choices)s.") % {
+                    "choices": ", ".join(question.choice_list)
+                }
+                continue
+        else:
+            value = str(value)[:2000]
+        clean[key] = value
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def confirmed_count(event: Event) -> int:
+    return event.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+
+
+def _lock(event: Event) -> Event:
+    return Event.objects.select_for_update().get(pk=event.pk)
+
+
+def _notify(registration: Registration, kind: str) -> None:
+    from .tasks import send_registration_email
+
+    transaction.on_commit(lambda: send_registration_email.enqueue(registration.pk, kind))
+
+
+def register_participant(
+    event: Event, *, user=None, answers: dict | None = None, **details
+) -> Registration:
+    """Register someone: confirmed, waitlisted when full, or pending when approval is needed.
+
+    ``details`` are the Registration fields (first_name, last_name, email, organisation_name,
+    organisation_kind, country, …, listing_consent). A second active registration with the same
+    e-mail is refused, as is any registration while registration is closed.
+    """
+    with transaction.atomic():
+        event = _lock(event)
+        reason = registration_closed_reason(event)
+        if reason:
+            raise ValidationError({"__all__": reason})
+        clean_answers = check_answers(event, answers or {})
+        email = (details.pop("email", "") or (user.email if user else "")).strip().lower()
+        if Registration.objects.filter(
+            event=event, email__iexact=email, status__in=["pending", "confirmed", "waitlisted"]
+        ).exists():
+            raise ValidationError(
+                {"email": _("%(email)s is already registered for this event.") % {"email": email}}
+            )
+        consent = bool(details.pop("listing_consent", False))
+        registration = Registration(
+            event=event,
+            user=user,
+            email=email,
+            answers=clean_answers,
+            listing_consent=consent,
+            listing_consent_at=timezone.now() if consent else None,
+            **details,
+        )
+        if event.requires_approval:
+            registration.status = RegistrationStatus.PENDING
+        elif event.capacity is None or confirmed_count(event) < event.capacity:
+            registration.status = RegistrationStatus.CONFIRMED
+        else:
+            registration.status = RegistrationStatus.WAITLISTED
+        registration.full_clean()
+        try:
+            with transaction.atomic():
+                registration.save()
+        except IntegrityError:
+            raise ValidationError(
+                {"email": _("%(email)s is already registered for this event.") % {"email": email}}
+            ) from None
+        _notify(registration, registration.status)
+        return registration
+
+
+def promote_waitlist(event: Event) -> list[Registration]:
+    """Move people up from the waiting list, oldest first, while seats are free.
+
+    Call inside a transaction that holds the event's lock.
+    """
+    if event.capacity is None:
+        free = None
+    else:
+        free = event.capacity - confirmed_count(event)
+        if free <= 0:
+            return []
+    waiting = event.registrations.filter(status=RegistrationStatus.WAITLISTED).order_by(
+        "created", "id"
+    )
+    promoted = list(waiting if free is None else waiting[:free])
+    for registration in promoted:
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.save(update_fields=["status", "updated"])
+        _notify(registration, "promoted")
+    return promoted
+
+
+@transaction.atomic
+def cancel_registration(registration: Registration, by=None) -> Registration:
+    """Cancel a registration (its owner or an organiser); the waiting list moves up."""
+    event = _lock(registration.event)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if (
+        by is not None
+        and registration.user_id != by.pk
+        and not by.has_perm("events.manage_event", event)
+    ):
+        raise PermissionDenied(_("Only the participant or the organisers may cancel."))
+    if registration.status == RegistrationStatus.CANCELLED:
+        return registration
+    registration.status = RegistrationStatus.CANCELLED
+    registration.save(update_fields=["status", "updated"])
+    _notify(registration, "cancelled")
+    promote_waitlist(event)
+    return registration
+
+
+@transaction.atomic
+def decide_registration(registration: Registration, approve: bool, by) -> Registration:
+    """The organisers approve (seat or waiting list) or decline a pending registration."""
+    event = _lock(registration.event)
+    if not by.has_perm("events.manage_event", event):
+        raise PermissionDenied(_("Only the organisers may approve registrations."))
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status != RegistrationStatus.PENDING:
+        raise ValidationError(_("This registration is not waiting for approval."))
+    if not approve:
+        registration.status = RegistrationStatus.REJECTED
+    elif event.capacity is None or confirmed_count(event) < event.capacity:
+        registration.status = RegistrationStatus.CONFIRMED
+    else:
+        registration.status = RegistrationStatus.WAITLISTED
+    registration.save(update_fields=["status", "updated"])
+    _notify(registration, registration.status)
+    return registration
+
+
+@transaction.atomic
+def set_capacity(event: Event, capacity: int | None, by=None) -> Event:
+    event = _lock(event)
+    if by is not None and not by.has_perm("events.manage_event", event):
+        raise PermissionDenied(_("Only the organisers may change the capacity."))
+    confirmed = confirmed_count(event)
+    if capacity is not None and capacity < confirmed:
+        raise ValidationError(
+            {
+                "capacity": _(
+                    "%(n)d participants are already confirmed: the capacity cannot be lower."
+                )
+                % {"n": confirmed}
+            }
+        )
+    event.capacity = capacity
+    event.save(update_fields=["capacity", "updated"])
+    promote_waitlist(event)
+    return event
+
+
+def set_listing_consent(registration: Registration, consent: bool) -> Registration:
+    registration.listing_consent = consent
+    registration.listing_consent_at = timezone.now() if consent else None
+    registration.save(update_fields=["listing_consent", "listing_consent_at", "updated"])
+    return registration
+
+
+@transaction.atomic
+def check_in(
+    event: Event, *, code: str | None = None, registration: Registration | None = None, by=None
+):
+    """Mark a participant present, by ticket code (QR) or by registration (name search)."""
+    if by is not None and not by.has_perm("events.manage_event", event):
+        raise PermissionDenied(_("Only the organisers may check participants in."))
+    qs = Registration.objects.select_for_update().filter(event=event)
+    registration = (
+        qs.filter(ticket_code=code).first() if code else qs.filter(pk=registration.pk).first()
+    )
+    if registration is None:
+        raise ValidationError(_("No registration for this event matches that ticket."))
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise ValidationError(
+            _("%(name)s is not confirmed (%(status)s).")
+            % {"name": registration.name, "status": registration.get_status_display()}
+        )
+    if registration.checked_in_at is None:
+        registration.checked_in_at = timezone.now()
+        registration.save(update_fields=["checked_in_at", "updated"])
+    return registration
+
+
+def site_url() -> str:
+    return getattr(settings, "SITE_URL", "")
