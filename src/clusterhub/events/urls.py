@@ -25,7 +25,9 @@ urlpatterns = [
     path("events/<slug:slug>/manage/agenda/<int:pk>/", views_manage.session_edit, name="session"),
     path("events/<slug:slug>/manage/materials/", views_manage.materials, name="materials"),
     path("events/<slug:slug>/manage/questions/", views_manage.questions, name="questions"),
-    path("events/<slug:slug>/manage/registrations/", views_manage.registrations, name="registrations"),
+    path(
+        "events/<slug:slug>/manage/registrations/", views_manage.registrations, name="registrations"
+    ),
     path("events/<slug:slug>/manage/check-in/", views_manage.check_in, name="check-in"),
     path("events/<slug:slug>/manage/team/", views_manage.team, name="team"),
     path("events/<slug:slug>/manage/summary/", views_manage.summary_edit, name="summary-edit"),
