@@ -6,13 +6,22 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint test-sqlite test-postgres test-browser bench messages clean
+.PHONY: run test lint test-sqlite test-postgres test-browser bench messages clean pdf-libs
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+# WeasyPrint (booklets, badges) needs Debian's Pango and a few fonts; installed when missing.
+pdf-libs:
+	@if ! ldconfig -p | grep -q 'libpango-1.0.so.0' || ! ldconfig -p | grep -q 'libpangoft2-1.0.so.0' \
+	  || ! fc-list 2>/dev/null | grep -qi dejavu; then \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends \
+	    libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-dejavu-core fonts-liberation >/dev/null; \
+	fi
 
 # Compiles the translations (.po to .mo) when there are any. Django's compilemessages needs
 # GNU gettext's msgfmt (Debian's gettext package) and fails when no locale folder exists.
@@ -23,7 +32,7 @@ COMPILEMESSAGES = if find src -name '*.po' -print -quit | grep -q .; then \
 	  $(PY) manage.py compilemessages --ignore='.venv/*' --ignore='node_modules/*' -v0; \
 	fi
 
-run: $(STAMP)
+run: $(STAMP) pdf-libs
 	mkdir -p "$${CLUSTERHUB_VAR_DIR:-var}"
 	@$(COMPILEMESSAGES)
 	$(PY) manage.py migrate --no-input -v0
@@ -42,23 +51,23 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check $(LINT_PATHS)
 	$(VENV)/bin/ruff format --check $(LINT_PATHS)
 
-test-sqlite: $(STAMP)
+test-sqlite: $(STAMP) pdf-libs
 	@$(COMPILEMESSAGES)
 	env -u DATABASE_URL $(VENV)/bin/pytest -q --ignore=tests/browser $(PYTEST_OK)
 
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) pdf-libs
 	@$(COMPILEMESSAGES)
 	scripts/with-postgres.sh $(VENV)/bin/pytest -q --ignore=tests/browser $(PYTEST_OK)
 
 # Debian's Chromium, not pytest-playwright's download (hence -p no:playwright).
-test-browser: $(STAMP)
+test-browser: $(STAMP) pdf-libs
 	scripts/ensure-chromium.sh
 	@$(COMPILEMESSAGES)
 	env -u DATABASE_URL $(VENV)/bin/pytest -q -p no:playwright tests/browser $(PYTEST_OK)
 
 test: lint test-sqlite test-postgres test-browser
 
-bench: $(STAMP)
+bench: $(STAMP) pdf-libs
 	$(PY) bench/registry.py
 
 # Updates the French catalogue (src/clusterhub/locale/fr) from the templates and the Python

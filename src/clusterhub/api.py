@@ -19,5 +19,6 @@ install_error_handlers(api)
 
 api.add_router("/reference/", "clusterhub.reference.api.router")
 api.add_router("/", "clusterhub.registry.api.router")
+api.add_router("/events/", "clusterhub.events.api.router")
 
 __all__ = ["api", "TokenAuth"]

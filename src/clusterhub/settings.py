@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "clusterhub.reference",
     "clusterhub.registry",
     "clusterhub.events",
+    "clusterhub.partnering",
 ]
 
 MIDDLEWARE = [

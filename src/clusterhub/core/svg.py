@@ -117,3 +117,54 @@ def bar_chart(rows: Iterable[tuple[str, int]], width: int = 480, bar_height: int
         )
     out.append("</svg>")
     return "".join(out)
+
+
+# Series colours of grouped bars: light then dark teal (colour-blind safe, print in greyscale).
+SERIES = ["#7cc5b8", "#0b5a52", "#f59e0b", "#64748b"]
+
+
+def grouped_bar_chart(
+    rows: Iterable[tuple[str, Sequence[int]]],
+    series: Sequence[str],
+    width: int = 520,
+    bar_height: int = 12,
+) -> str:
+    """Horizontal bars grouped by label, one bar per series (e.g. registered vs attended), with
+    a legend; values are written as text so the chart reads in PDFs and screen readers."""
+    from django.utils.html import escape
+
+    rows = [(label, list(values)) for label, values in rows]
+    peak = max((v for _, values in rows for v in values), default=0) or 1
+    label_w, gap, legend_h = 180, 10, 22
+    group_h = bar_height * len(series) + gap
+    height = legend_h + len(rows) * group_h
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'role="img" class="chart" width="{width}" height="{height}">'
+    ]
+    x = label_w
+    for i, name in enumerate(series):
+        colour = SERIES[i % len(SERIES)]
+        out.append(
+            f'<rect x="{x}" y="4" width="12" height="12" fill="{colour}"></rect>'
+            f'<text x="{x + 16}" y="14">{escape(name)}</text>'
+        )
+        x += 16 + 8 * len(str(name)) + 20
+    for r, (label, values) in enumerate(rows):
+        top = legend_h + r * group_h
+        out.append(
+            f'<text x="{label_w - 8}" y="{top + bar_height * len(series) / 2 + 4:.0f}" '
+            f'text-anchor="end">{escape(label)}</text>'
+        )
+        for i, value in enumerate(values):
+            y = top + i * bar_height
+            w = (width - label_w - 50) * value / peak
+            out.append(
+                f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_height - 1}" '
+                f'fill="{SERIES[i % len(SERIES)]}"><title>{escape(label)}, '
+                f"{escape(series[i])}: {value}</title></rect>"
+                f'<text x="{label_w + w + 4:.1f}" y="{y + bar_height - 2}" '
+                f'font-size="11">{value}</text>'
+            )
+    out.append("</svg>")
+    return "".join(out)

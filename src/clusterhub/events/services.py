@@ -10,6 +10,7 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,12 +22,14 @@ from django.utils.translation import gettext as _
 from clusterhub.registry.models import Organisation, Person
 
 from .models import (
+    ACTIVE_STATUSES,
     Event,
     EventOrganiser,
     EventStatus,
     Material,
     QuestionKind,
     Registration,
+    RegistrationQuestion,
     RegistrationStatus,
     Session,
     SessionSpeaker,
@@ -56,7 +59,20 @@ def save_event(
     created_by=None,
 ) -> Event:
     """Validate and save an event; its creator joins its organising team."""
-    if not event.slug:
+    if event.pk:
+        _lock(event)  # the capacity check and the waiting list below race with registrations
+    errors = {}
+    if event.start and event.end and event.end <= event.start:
+        errors["end"] = _("An event ends after it starts.")
+    if (
+        event.registration_opens
+        and event.registration_closes
+        and event.registration_closes <= event.registration_opens
+    ):
+        errors["registration_closes"] = _("Registration closes after it opens.")
+    if errors:
+        raise ValidationError(errors)
+    if not event.slug and event.start:
         event.slug = unique_event_slug(event.title, event.start, exclude_pk=event.pk)
     event.full_clean()
     if event.pk:
@@ -141,8 +157,9 @@ def check_session(session: Session) -> None:
 
 @transaction.atomic
 def save_session(session: Session) -> Session:
+    if session.start and session.end:
+        check_session(session)  # first: its messages say more than the database constraint's
     session.full_clean(exclude=["event"])
-    check_session(session)
     session.save()
     return session
 
@@ -339,12 +356,13 @@ def register_participant(
             raise ValidationError({"__all__": reason})
         clean_answers = check_answers(event, answers or {})
         email = (details.pop("email", "") or (user.email if user else "")).strip().lower()
-        if Registration.objects.filter(
-            event=event, email__iexact=email, status__in=["pending", "confirmed", "waitlisted"]
-        ).exists():
+        active = Registration.objects.filter(event=event, status__in=ACTIVE_STATUSES)
+        if active.filter(email__iexact=email).exists():
             raise ValidationError(
                 {"email": _("%(email)s is already registered for this event.") % {"email": email}}
             )
+        if user is not None and active.filter(user=user).exists():
+            raise ValidationError({"__all__": _("You are already registered for this event.")})
         consent = bool(details.pop("listing_consent", False))
         registration = Registration(
             event=event,
@@ -376,8 +394,11 @@ def register_participant(
 def promote_waitlist(event: Event) -> list[Registration]:
     """Move people up from the waiting list, oldest first, while seats are free.
 
-    Call inside a transaction that holds the event's lock.
+    Call inside a transaction that holds the event's lock. Nobody moves up once the event is
+    cancelled, finished or over.
     """
+    if event.status in (EventStatus.CANCELLED, EventStatus.FINISHED) or event.end <= timezone.now():
+        return []
     if event.capacity is None:
         free = None
     else:
@@ -406,8 +427,8 @@ def cancel_registration(registration: Registration, by=None) -> Registration:
         and not by.has_perm("events.manage_event", event)
     ):
         raise PermissionDenied(_("Only the participant or the organisers may cancel."))
-    if registration.status == RegistrationStatus.CANCELLED:
-        return registration
+    if registration.status not in ACTIVE_STATUSES:
+        return registration  # already cancelled, or declined: stays as it is, no e-mail
     registration.status = RegistrationStatus.CANCELLED
     registration.save(update_fields=["status", "updated"])
     _notify(registration, "cancelled")
@@ -440,6 +461,8 @@ def set_capacity(event: Event, capacity: int | None, by=None) -> Event:
     event = _lock(event)
     if by is not None and not by.has_perm("events.manage_event", event):
         raise PermissionDenied(_("Only the organisers may change the capacity."))
+    if capacity is not None and capacity < 0:
+        raise ValidationError({"capacity": _("The capacity cannot be negative.")})
     confirmed = confirmed_count(event)
     if capacity is not None and capacity < confirmed:
         raise ValidationError(
@@ -454,6 +477,36 @@ def set_capacity(event: Event, capacity: int | None, by=None) -> Event:
     event.save(update_fields=["capacity", "updated"])
     promote_waitlist(event)
     return event
+
+
+def claim_reminders(within: timedelta, now=None) -> list[int]:
+    """Mark the confirmed participants of events starting within ``within`` as reminded, and
+    send each a reminder once the transaction commits.
+
+    Each registration is claimed by one conditional UPDATE (``reminded_at IS NULL``), so running
+    this twice, or twice at once, never reminds anybody twice. Returns the claimed ids.
+    """
+    now = now or timezone.now()
+    due = Registration.objects.filter(
+        status=RegistrationStatus.CONFIRMED,
+        reminded_at__isnull=True,
+        event__status__in=[
+            EventStatus.PUBLISHED,
+            EventStatus.REGISTRATION_OPEN,
+            EventStatus.REGISTRATION_CLOSED,
+        ],
+        event__start__gt=now,
+        event__start__lte=now + within,
+    ).order_by("event__start", "id")
+    claimed = []
+    for registration in due.only("pk"):
+        with transaction.atomic():
+            if Registration.objects.filter(pk=registration.pk, reminded_at__isnull=True).update(
+                reminded_at=now
+            ):
+                claimed.append(registration.pk)
+                _notify(registration, "reminder")
+    return claimed
 
 
 def set_listing_consent(registration: Registration, consent: bool) -> Registration:
@@ -471,9 +524,10 @@ def check_in(
     if by is not None and not by.has_perm("events.manage_event", event):
         raise PermissionDenied(_("Only the organisers may check participants in."))
     qs = Registration.objects.select_for_update().filter(event=event)
-    registration = (
-        qs.filter(ticket_code=code).first() if code else qs.filter(pk=registration.pk).first()
-    )
+    if code:
+        registration = qs.filter(ticket_code=code.strip()).first()
+    elif registration is not None:
+        registration = qs.filter(pk=registration.pk).first()
     if registration is None:
         raise ValidationError(_("No registration for this event matches that ticket."))
     if registration.status != RegistrationStatus.CONFIRMED:
@@ -489,3 +543,180 @@ def check_in(
 
 def site_url() -> str:
     return getattr(settings, "SITE_URL", "")
+
+
+# Organisers' screens: team, agenda, materials and questions (views_manage) -------------------
+
+
+def _require_organiser(event: Event, by) -> None:
+    if by is not None and not by.has_perm("events.manage_event", event):
+        raise PermissionDenied(_("Only the event's organisers may do this."))
+
+
+@transaction.atomic
+def remove_organiser(seat: EventOrganiser, removed_by) -> None:
+    """Take a seat off the organising team; the team never becomes empty."""
+    _require_organiser(seat.event, removed_by)
+    if not EventOrganiser.objects.filter(event_id=seat.event_id).exclude(pk=seat.pk).exists():
+        raise ValidationError(_("An event keeps at least one organiser."))
+    seat.delete()
+
+
+@transaction.atomic
+def delete_session(session: Session, by=None) -> None:
+    """Delete a session; its materials stay with the event, unpublished decisions kept."""
+    _require_organiser(session.event, by)
+    Material.objects.filter(session=session).update(session=None, speaker=None)
+    session.delete()
+
+
+@transaction.atomic
+def remove_speaker(speaker: SessionSpeaker, by=None) -> None:
+    """Take a speaker off a session; their materials stay with the session."""
+    _require_organiser(speaker.session.event, by)
+    Material.objects.filter(speaker=speaker).update(speaker=None)
+    speaker.delete()
+
+
+def set_material_published(material: Material, published: bool, by=None) -> Material:
+    _require_organiser(material.event, by)
+    material.published = published
+    material.save(update_fields=["published", "updated"])
+    return material
+
+
+@transaction.atomic
+def delete_material(material: Material, by=None) -> None:
+    """Delete a material and, once the transaction commits, its file."""
+    _require_organiser(material.event, by)
+    if material.file:
+        storage, name = material.file.storage, material.file.name
+        transaction.on_commit(lambda: storage.delete(name))
+    material.delete()
+
+
+@transaction.atomic
+def save_question(question: RegistrationQuestion, by=None) -> RegistrationQuestion:
+    """Validate and save a registration question; a new one goes last."""
+    _require_organiser(question.event, by)
+    question.choices = "\n".join(question.choice_list)
+    if question.kind == QuestionKind.CHOICE and len(question.choice_list) < 2:
+        raise ValidationError({"choices": _("Give at least two choices, one per line.")})
+    if question.kind != QuestionKind.CHOICE:
+        question.choices = ""
+    if question.pk is None:
+        last = question.event.questions.order_by("-order").values_list("order", flat=True).first()
+        question.order = 0 if last is None else last + 1
+    question.full_clean(exclude=["event"])
+    question.save()
+    return question
+
+
+def delete_question(question: RegistrationQuestion, by=None) -> None:
+    """Delete a question; answers already given stay in the registrations."""
+    _require_organiser(question.event, by)
+    question.delete()
+
+
+@transaction.atomic
+def move_question(question: RegistrationQuestion, offset: int, by=None) -> None:
+    """Move a question up (offset -1) or down (+1) the form; the order is renumbered 0…n."""
+    _require_organiser(question.event, by)
+    ordered = list(question.event.questions.order_by("order", "id"))
+    index = next(i for i, q in enumerate(ordered) if q.pk == question.pk)
+    target = min(max(index + offset, 0), len(ordered) - 1)
+    ordered.insert(target, ordered.pop(index))
+    for order, item in enumerate(ordered):
+        if item.order != order:
+            item.order = order
+            item.save(update_fields=["order"])
+
+
+# Attendance of past events (recorded afterwards: a sign-in sheet, an earlier system, the demo) --
+
+
+@transaction.atomic
+def record_attendance(event: Event, participants: Iterable[dict]) -> list[Registration]:
+    """Record the participants of an event that is over: confirmed and checked in, no e-mails.
+
+    Each participant is a dict of Registration fields, as the ``details`` of
+    :func:`register_participant` (``first_name``, ``last_name``, ``email``,
+    ``organisation_name``, ``organisation_kind``, ``country``, …, ``listing_consent``), plus an
+    optional ``checked_in_at`` (default: the event's start). Registration rules (opening,
+    closing, questions) do not apply, since registration is over; the capacity does. All or
+    nothing: a bad row, an e-mail given twice or already registered refuses the whole list.
+    """
+    from .models import ACTIVE_STATUSES
+
+    event = _lock(event)
+    if event.status == EventStatus.CANCELLED:
+        raise ValidationError({"__all__": _("This event is cancelled.")})
+    now = timezone.now()
+    if event.end > now:
+        raise ValidationError(
+            {
+                "__all__": _(
+                    "Attendance is recorded once the event is over; until then, participants "
+                    "register and are checked in at the door."
+                )
+            }
+        )
+    taken = {
+        email.lower()
+        for email in event.registrations.filter(status__in=ACTIVE_STATUSES).values_list(
+            "email", flat=True
+        )
+    }
+    rows: list[Registration] = []
+    errors: list[str] = []
+    for number, given in enumerate(participants, start=1):
+        details = dict(given)
+        email = (details.pop("email", "") or "").strip().lower()
+        checked_in_at = details.pop("checked_in_at", None) or event.start
+        consent = bool(details.pop("listing_consent", False))
+        registration = Registration(
+            event=event,
+            email=email,
+            listing_consent=consent,
+            listing_consent_at=now if consent else None,
+            status=RegistrationStatus.CONFIRMED,
+            checked_in_at=checked_in_at,
+            **details,
+        )
+        problems: list[str] = []
+        try:
+            # Uniqueness is checked below for the whole list and by the database on insert.
+            registration.full_clean(
+                exclude=["event"], validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as exc:
+            problems += [
+                f"{field}: {message}" if field != "__all__" else message
+                for field, messages in exc.message_dict.items()
+                for message in messages
+            ]
+        if email and email in taken:
+            problems.append(_("%(email)s is already registered for this event.") % {"email": email})
+        if checked_in_at > event.end:
+            problems.append(_("The check-in time is after the end of the event."))
+        taken.add(email)
+        if problems:
+            errors.append(
+                _("Participant %(n)d: %(problems)s")
+                % {"n": number, "problems": "; ".join(problems)}
+            )
+        rows.append(registration)
+    if event.capacity is not None and confirmed_count(event) + len(rows) > event.capacity:
+        errors.append(
+            _("%(n)d participants exceed the capacity of %(capacity)d.")
+            % {"n": confirmed_count(event) + len(rows), "capacity": event.capacity}
+        )
+    if errors:
+        raise ValidationError({"participants": errors})
+    try:
+        with transaction.atomic():
+            return Registration.objects.bulk_create(rows)
+    except IntegrityError:
+        raise ValidationError(
+            {"participants": _("Someone in the list is already registered for this event.")}
+        ) from None

@@ -1,14 +1,193 @@
-"""Placeholder: being written."""
+"""Printed and downloaded outputs of an event: booklet and badges (PDF), attendance report,
+participant exports (CSV, XLSX) and iCalendar files.
+
+The booklet and the calendars are public once the event is published (the booklet lists only
+consenting participants); the organisers can preview them while the event is a draft. Badges,
+the attendance report and the exports are for the event's organisers (and staff) only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Max
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from clusterhub.core.exports import export_csv, export_xlsx
+from clusterhub.core.svg import grouped_bar_chart
+
+from . import outputs, selectors
+from .models import Event, EventStatus, Registration, Session, SessionSpeaker
+
+BOOKLET_CACHE_SECONDS = 600
 
 
-def _todo(request, *args, **kwargs):
-    raise NotImplementedError
+def _visible_event(request, slug: str) -> Event:
+    """A published event, or a draft for its organisers; other drafts do not exist."""
+    event = get_object_or_404(Event.objects.select_related("host", "country"), slug=slug)
+    if event.status == EventStatus.DRAFT and not request.user.has_perm(
+        "events.manage_event", event
+    ):
+        raise Http404
+    return event
 
 
-attendance = _todo
-badges = _todo
-booklet = _todo
-calendar_feed = _todo
-event_ics = _todo
-participants_export = _todo
-session_ics = _todo
+def _managed_event(request, slug: str) -> Event:
+    event = get_object_or_404(Event.objects.select_related("host", "country"), slug=slug)
+    if not request.user.has_perm("events.manage_event", event):
+        raise PermissionDenied(_("Only the event's organisers can see this."))
+    return event
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+# Booklet ----------------------------------------------------------------------------------------
+
+
+def _booklet_fingerprint(event: Event) -> str:
+    """Changes whenever the event, its agenda, its speakers or its registrations change."""
+    registrations = Registration.objects.filter(event=event).aggregate(
+        n=Count("id"), last=Max("updated")
+    )
+    sessions = list(
+        Session.objects.filter(event=event)
+        .order_by("id")
+        .values_list("id", "start", "end", "title", "room", "kind", "chair_id", "description")
+    )
+    speakers = list(
+        SessionSpeaker.objects.filter(session__event=event)
+        .order_by("id")
+        .values_list(
+            "id",
+            "session_id",
+            "person_id",
+            "organisation_id",
+            "role",
+            "talk_title",
+            "order",
+            "person__public_consent",
+            "person__first_name",
+            "person__last_name",
+        )
+    )
+    text = repr((event.updated, registrations, sessions, speakers, translation.get_language()))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+@require_GET
+def booklet(request, slug):
+    """The participants' booklet as PDF (cached a few minutes for the public)."""
+    event = _visible_event(request, slug)
+    if request.user.has_perm("events.manage_event", event):
+        pdf = outputs.booklet_pdf(event)  # organisers always see the latest state
+    else:
+        key = f"events:booklet:{event.pk}:{_booklet_fingerprint(event)}"
+        pdf = cache.get(key)
+        if pdf is None:
+            pdf = outputs.booklet_pdf(event)
+            cache.set(key, pdf, BOOKLET_CACHE_SECONDS)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{event.slug}-booklet.pdf"'
+    return response
+
+
+# Organisers' outputs ----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def badges(request, slug):
+    """Badges of the confirmed participants, eight per A4 sheet."""
+    event = _managed_event(request, slug)
+    pdf = outputs.badges_pdf(event, selectors.confirmed_registrations(event))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{event.slug}-badges.pdf"'
+    return response
+
+
+@login_required
+@require_GET
+def attendance(request, slug):
+    """Registered against attended, in total, by kind of organisation and by country."""
+    event = _managed_event(request, slug)
+    stats = selectors.attendance(event)
+    series = [_("Confirmed"), _("Attended")]
+    return render(
+        request,
+        "events/attendance.html",
+        {
+            "event": event,
+            "stats": stats,
+            "basis": outputs.attendance_basis(stats),
+            "sentence": outputs.attendance_sentence(stats),
+            "kind_chart": grouped_bar_chart(outputs.chart_rows(stats["by_kind"]), series),
+            "country_chart": grouped_bar_chart(
+                outputs.chart_rows(stats["by_country"], limit=20), series
+            ),
+            "more_countries": max(0, len(stats["by_country"]) - 20),
+        },
+    )
+
+
+@login_required
+@require_GET
+def participants_export(request, slug, fmt):
+    """Every registration with its answers, as CSV or XLSX (formulas neutralised)."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    event = _managed_event(request, slug)
+    registrations = (
+        Registration.objects.filter(event=event)
+        .select_related("country")
+        .order_by("created", "id")
+    )
+    rows = outputs.participant_rows(event, registrations.iterator(chunk_size=1000))
+    filename = f"{event.slug}-participants"
+    if fmt == "xlsx":
+        return export_xlsx(rows, filename=filename)
+    return export_csv(rows, filename=filename)
+
+
+# iCalendar --------------------------------------------------------------------------------------
+
+
+def _ics_response(body: bytes, filename: str, attachment: bool = True) -> HttpResponse:
+    response = HttpResponse(body, content_type=outputs.ICS_CONTENT_TYPE)
+    disposition = "attachment" if attachment else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+@require_GET
+def event_ics(request, slug):
+    event = _visible_event(request, slug)
+    return _ics_response(outputs.event_ics(event, _base_url(request)), f"{event.slug}.ics")
+
+
+@require_GET
+def session_ics(request, slug, pk):
+    event = _visible_event(request, slug)
+    session = get_object_or_404(
+        selectors.agenda_sessions(event).select_related("event", "event__country"), pk=pk
+    )
+    return _ics_response(
+        outputs.session_ics(session, _base_url(request)), f"{event.slug}-session-{session.pk}.ics"
+    )
+
+
+@require_GET
+def calendar_feed(request):
+    """Published events, upcoming and of the last three months, as a subscribable feed."""
+    events = selectors.feed_events()
+    return _ics_response(
+        outputs.feed_ics(events, _base_url(request)), "clusterhub-events.ics", attachment=False
+    )

@@ -23,7 +23,11 @@ class Command(BaseCommand):
         "sample as collaboration history, and a demo profile team for Polymeris. Names, "
         "places, roles and dates come from public sources; member counts, management staff, "
         "memberships, contact addresses, label validity dates and the ECEI Bronze and Silver "
-        "labels are illustrative figures."
+        "labels are illustrative figures. Events: the Clusters meet Regions workshop (Lyon, "
+        "2023) with its speakers, the CLUSTERPLAST event of 2010 with its 93 participants and "
+        "the France Clusters general assembly of 2016, with their real sessions; session "
+        "times and rooms are illustrative, the 2010 participants are fictitious, and the 2027 "
+        "workshop open for registration is a fictitious demo event."
     )
 
     def add_arguments(self, parser):

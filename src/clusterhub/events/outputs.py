@@ -1,0 +1,466 @@
+"""What the events app prints and exports: the participants' booklet and the badges (PDF through
+WeasyPrint), iCalendar documents, the participant export rows and the attendance sentence.
+
+These are builders: data in, document out, no request. The reads come from
+:mod:`clusterhub.events.selectors`. Personal data follows consent: the booklet lists only
+confirmed participants who agreed to be listed (never an e-mail), and names a speaker only when
+the registry person agreed to be shown publicly (otherwise their organisation stands in).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from clusterhub.core.exports import ExportRows
+from clusterhub.registry.models import OrganisationKind
+
+from . import selectors
+from .models import Event, Registration, Session, SessionSpeaker
+
+# Speakers and chairs ----------------------------------------------------------------------------
+
+
+def _organisation_name(organisation) -> str:
+    return organisation.name if organisation is not None else ""
+
+
+def speaker_label(speaker: SessionSpeaker) -> dict:
+    """How a speaker appears in public outputs: the name only with the person's consent."""
+    person = speaker.person
+    organisation = _organisation_name(speaker.organisation or person.organisation)
+    if person.public_consent:
+        return {
+            "name": f"{person.first_name} {person.last_name}",
+            "organisation": organisation,
+            "role": speaker.role,
+            "talk_title": speaker.talk_title,
+        }
+    return {
+        "name": organisation or _("A speaker"),
+        "organisation": "",
+        "role": speaker.role,
+        "talk_title": speaker.talk_title,
+    }
+
+
+def chair_label(person) -> str:
+    if person is None:
+        return ""
+    if person.public_consent:
+        organisation = _organisation_name(person.organisation)
+        name = f"{person.first_name} {person.last_name}"
+        return f"{name} ({organisation})" if organisation else name
+    return _organisation_name(person.organisation)
+
+
+# The booklet ------------------------------------------------------------------------------------
+
+
+@dataclass
+class AgendaDay:
+    day: date
+    sessions: list[dict] = field(default_factory=list)
+
+
+def agenda_days(sessions: Iterable[Session], tz) -> list[AgendaDay]:
+    """Sessions grouped by day in the event's time zone, speakers resolved for print."""
+    days: dict[date, AgendaDay] = {}
+    for session in sessions:
+        start = timezone.localtime(session.start, tz)
+        end = timezone.localtime(session.end, tz)
+        days.setdefault(start.date(), AgendaDay(start.date())).sessions.append(
+            {
+                "start": start.strftime("%H:%M"),
+                "end": end.strftime("%H:%M"),
+                "title": session.title,
+                "kind": session.get_kind_display(),
+                "kind_value": session.kind,
+                "room": session.room,
+                "description": session.description,
+                "chair": chair_label(session.chair),
+                "speakers": [speaker_label(s) for s in session.speakers.all()],
+            }
+        )
+    return [days[d] for d in sorted(days)]
+
+
+@dataclass
+class OrganisationGroup:
+    name: str
+    kinds: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    people: list[dict] = field(default_factory=list)
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def participants_by_organisation(registrations: Iterable[Registration]) -> list[OrganisationGroup]:
+    """Consenting participants grouped by organisation (the registry's when the registration is
+    linked to it, else the name typed), organisations and people in alphabetical order."""
+    kind_labels = dict(OrganisationKind.choices)
+    groups: dict[str, OrganisationGroup] = {}
+    for r in registrations:
+        name = r.organisation.legal_name if r.organisation_id else r.organisation_name
+        name = _SPACES.sub(" ", name).strip() or _("Other participants")
+        group = groups.setdefault(name.casefold(), OrganisationGroup(name))
+        kind = str(kind_labels.get(r.organisation_kind, r.organisation_kind))
+        if kind not in group.kinds:
+            group.kinds.append(kind)
+        country = r.country.name if r.country_id else ""
+        if country and country not in group.countries:
+            group.countries.append(country)
+        group.people.append(
+            {"name": f"{r.first_name} {r.last_name}", "job_title": r.job_title, "country": country}
+        )
+    ordered = sorted(groups.values(), key=lambda g: g.name.casefold())
+    for group in ordered:
+        group.people.sort(key=lambda p: p["name"].casefold())
+    return ordered
+
+
+def event_organisers(event: Event) -> list[str]:
+    names = [event.host.name] if event.host_id else []
+    names += [o.name for o in event.co_organisers.all() if o.pk != event.host_id]
+    return names
+
+
+def event_place(event: Event) -> str:
+    parts = [event.venue, event.address, event.city]
+    if event.country_id:
+        parts.append(event.country.name)
+    place = ", ".join(p for p in parts if p)
+    if event.online_url:
+        place = f"{place} · {_('online')}" if place else _("Online")
+    return place
+
+
+def booklet_html(event: Event) -> str:
+    """The booklet as one HTML document (inline print CSS, no fetched resource)."""
+    tz = event.tz
+    sessions = list(selectors.agenda_sessions(event))
+    groups = participants_by_organisation(selectors.listed_participants(event))
+    speakers: dict[int, dict] = {}
+    for session in sessions:
+        for s in session.speakers.all():
+            if s.person.public_consent and s.person_id not in speakers:
+                speakers[s.person_id] = speaker_label(s)
+    with timezone.override(tz):
+        return render_to_string(
+            "events/print/booklet.html",
+            {
+                "event": event,
+                "start": timezone.localtime(event.start, tz),
+                "end": timezone.localtime(event.end, tz),
+                "place": event_place(event),
+                "organisers": event_organisers(event),
+                "days": agenda_days(sessions, tz),
+                "speakers": sorted(speakers.values(), key=lambda s: s["name"].casefold()),
+                "groups": groups,
+                "participant_count": sum(len(g.people) for g in groups),
+            },
+        )
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def booklet_pdf(event: Event) -> bytes:
+    """The participants' booklet: cover, agenda by day, speakers, consenting participants."""
+    return html_to_pdf(booklet_html(event))
+
+
+# Badges -----------------------------------------------------------------------------------------
+
+BADGES_PER_SHEET = 8
+
+
+def qr_svg_data_uri(text: str) -> str:
+    """A QR code of ``text`` as an SVG data URI (vector: sharp on paper at any size)."""
+    import segno
+
+    return segno.make(text, error="m", micro=False).svg_data_uri(scale=4, border=2)
+
+
+def badges_html(event: Event, registrations: Iterable[Registration]) -> str:
+    badges = [
+        {
+            "name": r.name,
+            "long": len(r.name) > 24,
+            "organisation": r.organisation.name if r.organisation_id else r.organisation_name,
+            "country": r.country.name if r.country_id else "",
+            "qr": qr_svg_data_uri(r.ticket_code),
+            "code": r.ticket_code,
+        }
+        for r in registrations
+    ]
+    sheets = [badges[i : i + BADGES_PER_SHEET] for i in range(0, len(badges), BADGES_PER_SHEET)]
+    with timezone.override(event.tz):
+        return render_to_string(
+            "events/print/badges.html",
+            {"event": event, "start": timezone.localtime(event.start, event.tz), "sheets": sheets},
+        )
+
+
+def badges_pdf(event: Event, registrations: Iterable[Registration]) -> bytes:
+    """A4 sheets of eight badges (name, organisation, country, event, QR of the ticket code)."""
+    return html_to_pdf(badges_html(event, registrations))
+
+
+# iCalendar --------------------------------------------------------------------------------------
+
+ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+
+def _uid_domain() -> str:
+    return urlsplit(getattr(settings, "SITE_URL", "")).hostname or "clusterhub"
+
+
+def event_uid(event: Event) -> str:
+    return f"event-{event.pk}@{_uid_domain()}"
+
+
+def session_uid(session: Session) -> str:
+    return f"session-{session.pk}@{_uid_domain()}"
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+def _calendar(name: str):
+    from icalendar import Calendar
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//Clusterhub//Events//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    return calendar
+
+
+def _event_component(event: Event, base_url: str):
+    from icalendar import Event as VEvent
+
+    component = VEvent()
+    component.add("uid", event_uid(event))
+    component.add("dtstamp", _utc(event.updated or timezone.now()))
+    component.add("dtstart", _utc(event.start))
+    component.add("dtend", _utc(event.end))
+    component.add("summary", event.title)
+    url = base_url + event.get_absolute_url()
+    component.add("url", url)
+    place = event_place(event)
+    if place:
+        component.add("location", place)
+    lines = [event.topic, event.description]
+    if event.context:
+        lines.append(_("In the framework of %(context)s") % {"context": event.context})
+    if event.online_url:
+        lines.append(_("Online: %(url)s") % {"url": event.online_url})
+    lines.append(url)
+    component.add("description", "\n\n".join(line for line in lines if line))
+    component.add("status", "CANCELLED" if event.status == "cancelled" else "CONFIRMED")
+    component.add("categories", [event.get_kind_display()])
+    return component
+
+
+def event_ics(event: Event, base_url: str) -> bytes:
+    """The event as an iCalendar file (times in UTC, a UID that stays with the event)."""
+    calendar = _calendar(event.title)
+    calendar.add_component(_event_component(event, base_url))
+    return calendar.to_ical()
+
+
+def session_ics(session: Session, base_url: str) -> bytes:
+    """One session of the agenda as an iCalendar file."""
+    from icalendar import Event as VEvent
+
+    event = session.event
+    calendar = _calendar(event.title)
+    component = VEvent()
+    component.add("uid", session_uid(session))
+    component.add("dtstamp", _utc(event.updated or timezone.now()))
+    component.add("dtstart", _utc(session.start))
+    component.add("dtend", _utc(session.end))
+    component.add("summary", f"{session.title} – {event.title}")
+    url = base_url + event.get_absolute_url()
+    component.add("url", url)
+    place = ", ".join(p for p in (session.room, event_place(event)) if p)
+    if place:
+        component.add("location", place)
+    lines = [session.description]
+    speakers = [speaker_label(s) for s in session.speakers.all()]
+    if speakers:
+        lines.append(
+            _("Speakers: %(names)s")
+            % {
+                "names": "; ".join(
+                    ", ".join(p for p in (s["name"], s["organisation"], s["role"]) if p)
+                    for s in speakers
+                )
+            }
+        )
+    chair = chair_label(session.chair)
+    if chair:
+        lines.append(_("Chair: %(chair)s") % {"chair": chair})
+    lines.append(url)
+    component.add("description", "\n\n".join(line for line in lines if line))
+    component.add("status", "CANCELLED" if event.status == "cancelled" else "CONFIRMED")
+    calendar.add_component(component)
+    return calendar.to_ical()
+
+
+def feed_ics(events: Iterable[Event], base_url: str) -> bytes:
+    """The public calendar feed: one VEVENT per event."""
+    calendar = _calendar(_("Clusterhub events"))
+    for event in events:
+        calendar.add_component(_event_component(event, base_url))
+    return calendar.to_ical()
+
+
+# Participant export -----------------------------------------------------------------------------
+
+EXPORT_HEADERS = [
+    gettext_lazy("First name"),
+    gettext_lazy("Last name"),
+    gettext_lazy("E-mail"),
+    gettext_lazy("Organisation"),
+    gettext_lazy("Kind of organisation"),
+    gettext_lazy("Country"),
+    gettext_lazy("Job title"),
+    gettext_lazy("Status"),
+    gettext_lazy("Registered at"),
+    gettext_lazy("Checked in at"),
+    gettext_lazy("Dietary needs"),
+    gettext_lazy("Accessibility needs"),
+    gettext_lazy("Listing consent"),
+    gettext_lazy("Listing consent given at"),
+]
+
+
+def _local(value: datetime | None, tz) -> str:
+    return timezone.localtime(value, tz).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _answer(value) -> str:
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return "" if value is None else str(value)
+
+
+def participant_rows(event: Event, registrations: Iterable[Registration]) -> ExportRows:
+    """One row per registration (every status), the organisers' questions as last columns;
+    times in the event's time zone."""
+    tz = event.tz
+    questions = list(event.questions.all())
+    kinds = dict(OrganisationKind.choices)
+    columns = [str(h) for h in EXPORT_HEADERS] + [q.label for q in questions]
+
+    def rows():
+        for r in registrations:
+            yield [
+                r.first_name,
+                r.last_name,
+                r.email,
+                r.organisation_name,
+                str(kinds.get(r.organisation_kind, r.organisation_kind)),
+                r.country.name if r.country_id else "",
+                r.job_title,
+                str(r.get_status_display()),
+                _local(r.created, tz),
+                _local(r.checked_in_at, tz),
+                r.dietary_needs,
+                r.accessibility_needs,
+                _answer(r.listing_consent),
+                _local(r.listing_consent_at, tz),
+                *(_answer((r.answers or {}).get(str(q.pk))) for q in questions),
+            ]
+
+    return ExportRows(columns, rows())
+
+
+# Attendance -------------------------------------------------------------------------------------
+
+
+def _kind_phrase(kind: str, label: str, n: int) -> str:
+    """How each kind reads in the attendance sentence ("24 from cluster organisations")."""
+    # Literal ngettext calls so that makemessages finds every phrase.
+    phrases = {
+        OrganisationKind.CLUSTER: lambda: ngettext(
+            "%(n)d from a cluster organisation", "%(n)d from cluster organisations", n
+        ),
+        OrganisationKind.COMPANY: lambda: ngettext(
+            "%(n)d from a company", "%(n)d from companies", n
+        ),
+        OrganisationKind.PUBLIC_AUTHORITY: lambda: ngettext(
+            "%(n)d from a public authority", "%(n)d from public authorities", n
+        ),
+        OrganisationKind.RESEARCH: lambda: ngettext(
+            "%(n)d from a research organisation", "%(n)d from research organisations", n
+        ),
+        OrganisationKind.HIGHER_EDUCATION: lambda: ngettext(
+            "%(n)d from a university or college", "%(n)d from universities and colleges", n
+        ),
+        OrganisationKind.OTHER: lambda: ngettext(
+            "%(n)d from another organisation", "%(n)d from other organisations", n
+        ),
+    }
+    phrase = phrases.get(kind)
+    if phrase is None:
+        return _("%(n)d: %(label)s") % {"n": n, "label": label}
+    return phrase() % {"n": n}
+
+
+def attendance_basis(stats: dict) -> str:
+    """``"attended"`` once anyone is checked in, else ``"confirmed"``."""
+    return "attended" if stats["attended"] else "confirmed"
+
+
+def attendance_sentence(stats: dict) -> str:
+    """The attendance in one sentence, e.g. "93 participants attended: 24 from cluster
+    organisations, 16 from companies and …", from the check-ins when there are any, else from
+    the confirmed registrations (and it says so)."""
+    basis = attendance_basis(stats)
+    index = 3 if basis == "attended" else 2
+    total = stats["attended"] if basis == "attended" else stats["registered"]
+    parts = sorted(
+        ((row[index], row[0], row[1]) for row in stats["by_kind"] if row[index]),
+        key=lambda item: (-item[0], item[2]),
+    )
+    countries = sum(1 for row in stats["by_country"] if row[index])
+    if basis == "attended":
+        head = ngettext("%(n)d participant attended", "%(n)d participants attended", total) % {
+            "n": total
+        }
+    else:
+        head = ngettext(
+            "%(n)d confirmed participant (no check-ins yet)",
+            "%(n)d confirmed participants (no check-ins yet)",
+            total,
+        ) % {"n": total}
+    if not total:
+        return head + "."
+    detail = get_text_list([_kind_phrase(kind, label, n) for n, kind, label in parts], _("and"))
+    where = ngettext("from %(n)d country", "from %(n)d countries", countries) % {"n": countries}
+    return f"{head}: {detail}; {where}."
+
+
+def chart_rows(rows: Sequence[tuple], limit: int | None = None) -> list[tuple[str, list[int]]]:
+    """(label, [registered, attended]) rows for :func:`clusterhub.core.svg.grouped_bar_chart`."""
+    out = [(str(row[1]), [row[2], row[3]]) for row in rows]
+    return out[:limit] if limit else out

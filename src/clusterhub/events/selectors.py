@@ -1,0 +1,257 @@
+"""Read queries of the events app used in more than one place (pages, PDFs, API, bench)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from clusterhub.registry.models import OrganisationKind
+
+from .models import Event, Registration, RegistrationStatus, Session, SessionSpeaker
+
+
+def attendance(event: Event) -> dict:
+    """Confirmed registrations ("registered") against check-ins ("attended"), in total, by
+    organisation kind (in the kinds' order) and by country (most participants first).
+
+    ``{"registered": int, "attended": int,
+       "by_kind": [(kind_value, label, registered, attended)],
+       "by_country": [(code, name, registered, attended)]}``
+    """
+    confirmed = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED)
+    counts = {
+        "registered": Count("id"),
+        "attended": Count("id", filter=Q(checked_in_at__isnull=False)),
+    }
+    totals = confirmed.aggregate(**counts)
+    kinds = {
+        row["organisation_kind"]: row
+        for row in confirmed.values("organisation_kind").annotate(**counts).order_by()
+    }
+    labels = dict(OrganisationKind.choices)
+    by_kind = [
+        (value, str(labels[value]), kinds[value]["registered"], kinds[value]["attended"])
+        for value in OrganisationKind.values
+        if value in kinds
+    ]
+    by_kind += [  # a kind no longer offered, kept so that the totals add up
+        (value, value, row["registered"], row["attended"])
+        for value, row in kinds.items()
+        if value not in labels
+    ]
+    by_country = [
+        (row["country_id"], row["country__name"], row["registered"], row["attended"])
+        for row in confirmed.values("country_id", "country__name")
+        .annotate(**counts)
+        .order_by("-registered", "country__name")
+    ]
+    return {
+        "registered": totals["registered"] or 0,
+        "attended": totals["attended"] or 0,
+        "by_kind": by_kind,
+        "by_country": by_country,
+    }
+
+
+def agenda_sessions(event: Event) -> QuerySet[Session]:
+    """The event's sessions in time order, with chair and speakers (person, organisation)."""
+    speakers = SessionSpeaker.objects.select_related(
+        "person", "person__organisation", "organisation"
+    ).order_by("order", "id")
+    return (
+        Session.objects.filter(event=event)
+        .select_related("chair", "chair__organisation")
+        .prefetch_related(Prefetch("speakers", queryset=speakers))
+        .order_by("start", "room", "id")
+    )
+
+
+def listed_participants(event: Event) -> QuerySet[Registration]:
+    """Confirmed participants who consented to appear in the booklet and participant list."""
+    return (
+        Registration.objects.filter(
+            event=event, status=RegistrationStatus.CONFIRMED, listing_consent=True
+        )
+        .select_related("country", "organisation")
+        .only(
+            "first_name",
+            "last_name",
+            "job_title",
+            "organisation_name",
+            "organisation_kind",
+            "country__code",
+            "country__name",
+            "organisation__legal_name",
+            "organisation__short_name",
+        )
+        .order_by("last_name", "first_name", "id")
+    )
+
+
+def confirmed_registrations(event: Event) -> QuerySet[Registration]:
+    """Confirmed participants (badges, check-in lists), by last name."""
+    return (
+        Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED)
+        .select_related("country", "organisation")
+        .order_by("last_name", "first_name", "id")
+    )
+
+
+# Public pages: calendar, event page, tickets ------------------------------------------------
+
+
+def public_events() -> QuerySet[Event]:
+    """Events everyone may see (all but drafts)."""
+    from .models import PUBLIC_STATUSES
+
+    return Event.objects.filter(status__in=PUBLIC_STATUSES)
+
+
+def calendar_events(
+    *,
+    when: str = "upcoming",
+    kinds: list[str] | None = None,
+    countries: list[str] | None = None,
+    regions: list[str] | None = None,
+    ecosystems: list[str] | None = None,
+    date_from=None,
+    date_to=None,
+    online: bool = False,
+    now=None,
+) -> QuerySet[Event]:
+    """The public calendar: upcoming events soonest first, or past events latest first.
+
+    ``regions`` are NUTS code prefixes (``FRK`` also finds ``FRK26``); ``date_from`` and
+    ``date_to`` are aware datetimes bounding the time the event takes place.
+    """
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    qs = public_events().select_related("host", "country", "nuts_region")
+    if when == "past":
+        qs = qs.filter(end__lt=now).order_by("-start", "id")
+    else:
+        qs = qs.filter(end__gte=now).order_by("start", "id")
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    if countries:
+        qs = qs.filter(country_id__in=countries)
+    if regions:
+        match = Q()
+        for prefix in regions:
+            match |= Q(nuts_region__code__startswith=prefix)
+        qs = qs.filter(match)
+    if ecosystems:
+        qs = qs.filter(
+            pk__in=Event.ecosystems.through.objects.filter(ecosystem_id__in=ecosystems).values(
+                "event_id"
+            )
+        )
+    if date_from is not None:
+        qs = qs.filter(end__gte=date_from)
+    if date_to is not None:
+        qs = qs.filter(start__lt=date_to)
+    if online:
+        qs = qs.exclude(online_url="")
+    return qs.prefetch_related("ecosystems")
+
+
+def event_page(slug: str) -> Event:
+    """An event with what its page shows: organisers, place, ecosystems (raises DoesNotExist).
+
+    The agenda comes from ``agenda_sessions`` and the materials from ``published_materials``.
+    """
+    return (
+        Event.objects.select_related(
+            "host", "country", "nuts_region__parent__parent", "host__country"
+        )
+        .defer(
+            "nuts_region__geometry",
+            "nuts_region__svg_path",
+            "nuts_region__parent__geometry",
+            "nuts_region__parent__svg_path",
+            "nuts_region__parent__parent__geometry",
+            "nuts_region__parent__parent__svg_path",
+        )
+        .prefetch_related("co_organisers", "ecosystems")
+        .get(slug=slug)
+    )
+
+
+def published_materials(event: Event) -> QuerySet:
+    """The event's published materials (files and links), session by session."""
+    from .models import Material
+
+    return (
+        Material.objects.filter(event=event, published=True)
+        .select_related("speaker__person")
+        .order_by("session__start", "session_id", "title", "id")
+    )
+
+
+def seats_left(event: Event) -> int | None:
+    """Capacity minus confirmed participants; None when the event has no limit."""
+    if event.capacity is None:
+        return None
+    confirmed = Registration.objects.filter(
+        event=event, status=RegistrationStatus.CONFIRMED
+    ).count()
+    return max(0, event.capacity - confirmed)
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the next person to move up; None when not on the waiting list."""
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    ahead = (
+        Registration.objects.filter(
+            event_id=registration.event_id, status=RegistrationStatus.WAITLISTED
+        )
+        .filter(
+            Q(created__lt=registration.created)
+            | Q(created=registration.created, id__lt=registration.pk)
+        )
+        .count()
+    )
+    return ahead + 1
+
+
+def registrations_of(user) -> QuerySet[Registration]:
+    """A user's registrations with their events, latest event first."""
+    return (
+        Registration.objects.filter(user=user)
+        .select_related("event", "event__country")
+        .order_by("-event__start", "-id")
+    )
+
+
+def feed_events(now=None, recent_days: int = 90, limit: int = 500) -> QuerySet[Event]:
+    """Published events (cancelled ones too, so calendars learn it) that end in the future or
+    ended in the last ``recent_days`` days, soonest first: the public iCalendar feed."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .models import PUBLIC_STATUSES
+
+    since = (now or timezone.now()) - timedelta(days=recent_days)
+    return (
+        Event.objects.filter(status__in=PUBLIC_STATUSES, end__gte=since)
+        .select_related("country")
+        .order_by("start", "id")[:limit]
+    )
+
+
+def registration_figures(event: Event) -> dict:
+    """The organisers' key figures in one query: registrations by status, check-ins (of
+    confirmed participants) and seats left (None when the event has no limit)."""
+    figures = Registration.objects.filter(event=event).aggregate(
+        **{status: Count("id", filter=Q(status=status)) for status in RegistrationStatus.values},
+        checked_in=Count(
+            "id", filter=Q(status=RegistrationStatus.CONFIRMED, checked_in_at__isnull=False)
+        ),
+    )
+    figures = {key: value or 0 for key, value in figures.items()}
+    figures["seats_left"] = (
+        None if event.capacity is None else max(0, event.capacity - figures["confirmed"])
+    )
+    return figures

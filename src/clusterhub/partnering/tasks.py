@@ -1,0 +1,50 @@
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django_tasks import task
+
+from .models import ExpressionOfInterest, Opportunity
+
+
+def _send(template: str, context: dict, recipients: list[str]) -> None:
+    recipients = [r for r in recipients if r]
+    if not recipients:
+        return
+    context = {**context, "site_url": settings.SITE_URL}
+    subject = render_to_string(f"partnering/email/{template}_subject.txt", context).strip()
+    body = render_to_string(f"partnering/email/{template}.txt", context)
+    send_mail(subject, body, None, recipients)
+
+
+@task()
+def send_follower_update(opportunity_pk: int, message: str) -> None:
+    opp = Opportunity.objects.filter(pk=opportunity_pk).first()
+    if opp is None:
+        return
+    emails = list(opp.followers.values_list("user__email", flat=True))
+    for email in emails:  # one e-mail each: followers do not see each other
+        _send("follower_update", {"opportunity": opp, "message": message}, [email])
+
+
+@task()
+def send_interest_to_owner(interest_pk: int) -> None:
+    interest = (
+        ExpressionOfInterest.objects.select_related(
+            "opportunity__contact", "organisation__country", "user"
+        )
+        .filter(pk=interest_pk)
+        .first()
+    )
+    if interest is not None:
+        _send("interest", {"interest": interest}, [interest.opportunity.contact.email])
+
+
+@task()
+def send_answer_to_interested(interest_pk: int) -> None:
+    interest = (
+        ExpressionOfInterest.objects.select_related("opportunity", "user")
+        .filter(pk=interest_pk)
+        .first()
+    )
+    if interest is not None:
+        _send("answer", {"interest": interest}, [interest.user.email])
