@@ -1,7 +1,7 @@
 """The organisers' screens: permissions, event form in local time, agenda, materials,
 questions, registrations, check-in at the door, team and summary."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -29,9 +29,10 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-# Monday 12 – Tuesday 13 October 2026 in Lyon; Paris is UTC+2 in October (summer time).
-PARIS_START = "2026-10-12T09:00"
-PARIS_END = "2026-10-13T17:30"
+# 12–13 October next year in Lyon; Paris is UTC+2 in October (summer time).
+YEAR = timezone.now().year + 1
+PARIS_START = f"{YEAR}-10-12T09:00"
+PARIS_END = f"{YEAR}-10-13T17:30"
 
 
 def utc(*args) -> datetime:
@@ -49,8 +50,8 @@ def event(organiser) -> Event:
         Event(
             title="Clusters meet Regions",
             kind="workshop",
-            start=utc(2026, 10, 12, 7),  # 09:00 in Lyon
-            end=utc(2026, 10, 13, 15, 30),  # 17:30 in Lyon
+            start=utc(YEAR, 10, 12, 7),  # 09:00 in Lyon
+            end=utc(YEAR, 10, 13, 15, 30),  # 17:30 in Lyon
             timezone="Europe/Paris",
             venue="Eurexpo",
             city="Lyon",
@@ -93,7 +94,7 @@ def event_data(**overrides) -> dict:
         "topic": "Smart specialisation",
         "target_audience": "Cluster managers and regional authorities",
         "description": "Two days on clusters and regions.",
-        "context": "Global Industrie 2026",
+        "context": "Global Industrie",
         "venue": "Eurexpo",
         "address": "Boulevard de l'Europe",
         "city": "Lyon",
@@ -105,8 +106,8 @@ def event_data(**overrides) -> dict:
         "languages": "English, French",
         "interpretation": "English ↔ French",
         "capacity": "120",
-        "registration_opens": "2026-09-01T08:00",
-        "registration_closes": "2026-10-09T18:00",
+        "registration_opens": f"{YEAR}-09-01T08:00",
+        "registration_closes": f"{YEAR}-10-09T18:00",
         "status": "draft",
     }
     data.update(overrides)
@@ -187,10 +188,10 @@ def test_create_event_in_local_time(client):
     assert response.status_code == 302
     assert response["Location"] == reverse("events:manage", args=[event.slug])
     # 09:00 and 17:30 in Paris (UTC+2 in October) are 07:00 and 15:30 UTC.
-    assert event.start == utc(2026, 10, 12, 7, 0)
-    assert event.end == utc(2026, 10, 13, 15, 30)
-    assert event.registration_opens == utc(2026, 9, 1, 6, 0)
-    assert event.registration_closes == utc(2026, 10, 9, 16, 0)
+    assert event.start == utc(YEAR, 10, 12, 7, 0)
+    assert event.end == utc(YEAR, 10, 13, 15, 30)
+    assert event.registration_opens == utc(YEAR, 9, 1, 6, 0)
+    assert event.registration_closes == utc(YEAR, 10, 9, 16, 0)
     assert event.timezone == "Europe/Paris"
     assert event.host == host
     assert list(event.co_organisers.all()) == [partner]
@@ -201,8 +202,8 @@ def test_create_event_in_local_time(client):
 
     # The edit form shows the local times again.
     body = client.get(reverse("events:edit", args=[event.slug])).content.decode()
-    assert 'value="2026-10-12T09:00"' in body
-    assert 'value="2026-10-13T17:30"' in body
+    assert 'value=f"{YEAR}-10-12T09:00"' in body
+    assert 'value=f"{YEAR}-10-13T17:30"' in body
 
 
 def test_any_iana_time_zone_and_winter_time(signed_in):
@@ -210,8 +211,8 @@ def test_any_iana_time_zone_and_winter_time(signed_in):
         reverse("events:create"),
         event_data(
             timezone="America/Montreal",
-            start="2027-01-15T09:00",
-            end="2027-01-15T17:00",
+            start=f"{YEAR + 1}-01-15T09:00",
+            end=f"{YEAR + 1}-01-15T17:00",
             registration_opens="",
             registration_closes="",
             country="CA",
@@ -220,7 +221,7 @@ def test_any_iana_time_zone_and_winter_time(signed_in):
         ),
     )
     event = Event.objects.get()
-    assert event.start == utc(2027, 1, 15, 14)  # UTC-5 in winter
+    assert event.start == utc(YEAR + 1, 1, 15, 14)  # UTC-5 in winter
     assert event.status == "published"
 
 
@@ -229,7 +230,7 @@ def test_event_form_refuses_bad_input(signed_in):
         reverse("events:create"),
         event_data(
             timezone="Mars/Olympus_Mons",
-            end="2026-10-11T09:00",
+            end=f"{YEAR}-10-11T09:00",
             host="Nobody Inc.",
             co_organisers="Polyméris",
             nuts_region="DE300",
@@ -243,10 +244,12 @@ def test_event_form_refuses_bad_input(signed_in):
     assert "NUTS region DE300 is not in France" in errors["nuts_region"][0]
     assert not Event.objects.exists()
 
-    response = signed_in.post(reverse("events:create"), event_data(end="2026-10-11T09:00"))
+    response = signed_in.post(reverse("events:create"), event_data(end=f"{YEAR}-10-11T09:00"))
     assert "The event ends after it starts." in errors_of(response)["end"]
+    # The clocks skip from 02:00 to 03:00 on the last Sunday of March.
+    spring = max(date(YEAR, 3, d) for d in range(25, 32) if date(YEAR, 3, d).weekday() == 6)
     response = signed_in.post(
-        reverse("events:create"), event_data(start="2026-03-29T02:30", end="2026-03-29T18:00")
+        reverse("events:create"), event_data(start=f"{spring}T02:30", end=f"{spring}T18:00")
     )
     assert "does not exist in Europe/Paris" in errors_of(response)["start"][0]
     response = signed_in.post(
@@ -259,7 +262,7 @@ def test_event_form_refuses_bad_input(signed_in):
 def test_edit_event_and_capacity_below_confirmed_refused(signed_in, event):
     for n in range(3):
         register(event, n)
-    data = event_data(title="Clusters meet Regions 2026", status="registration_open")
+    data = event_data(title="Clusters meet Regions (updated)", status="registration_open")
     response = signed_in.post(url("edit", event), {**data, "capacity": "2"})
     assert response.status_code == 200
     assert errors_of(response)["capacity"] == [
@@ -271,8 +274,8 @@ def test_edit_event_and_capacity_below_confirmed_refused(signed_in, event):
     response = signed_in.post(url("edit", event), {**data, "capacity": "3"})
     assert response.status_code == 302
     event.refresh_from_db()
-    assert event.capacity == 3 and event.title == "Clusters meet Regions 2026"
-    assert event.slug == "clusters-meet-regions-2026"  # the address does not change
+    assert event.capacity == 3 and event.title == "Clusters meet Regions (updated)"
+    assert event.slug == f"clusters-meet-regions-{YEAR}"  # the address does not change
 
 
 def test_dashboard_shows_key_figures_and_outputs(signed_in, event):
@@ -298,7 +301,7 @@ def test_dashboard_shows_key_figures_and_outputs(signed_in, event):
 def test_summary(signed_in, event):
     response = signed_in.post(
         url("summary-edit", event),
-        {"outcomes": "Four regions agreed a pilot.", "recommendations": "Meet again in 2027."},
+        {"outcomes": "Four regions agreed a pilot.", "recommendations": "Meet again next year."},
     )
     assert response.status_code == 302
     event.refresh_from_db()
@@ -316,8 +319,8 @@ def session_data(**overrides) -> dict:
     return {
         "title": "Opening",
         "kind": "introduction",
-        "start": "2026-10-12T09:00",
-        "end": "2026-10-12T09:30",
+        "start": f"{YEAR}-10-12T09:00",
+        "end": f"{YEAR}-10-12T09:30",
         "room": "Salle Rhône",
         **overrides,
     }
@@ -329,19 +332,19 @@ def test_add_session_in_local_time_listed_by_day(signed_in, event):
     session = Session.objects.get()
     assert response.status_code == 302
     assert response["Location"] == url("session", event, session.pk)
-    assert session.start == utc(2026, 10, 12, 7, 0)
+    assert session.start == utc(YEAR, 10, 12, 7, 0)
     assert session.chair == chair
     signed_in.post(
         url("agenda", event),
         session_data(
-            title="Site visit", kind="visit", start="2026-10-13T14:00", end="2026-10-13T16:00"
+            title="Site visit", kind="visit", start=f"{YEAR}-10-13T14:00", end=f"{YEAR}-10-13T16:00"
         ),
     )
     response = signed_in.get(url("agenda", event))
     days = response.context["days"]
     assert [(str(day), [s.title for s in sessions]) for day, sessions in days] == [
-        ("2026-10-12", ["Opening"]),
-        ("2026-10-13", ["Site visit"]),
+        (f"{YEAR}-10-12", ["Opening"]),
+        (f"{YEAR}-10-13", ["Site visit"]),
     ]
     body = response.content.decode()
     assert "09:00–09:30" in body and "14:00–16:00" in body
@@ -349,11 +352,11 @@ def test_add_session_in_local_time_listed_by_day(signed_in, event):
 
 def test_session_outside_the_event_refused(signed_in, event):
     response = signed_in.post(
-        url("agenda", event), session_data(start="2026-10-14T09:00", end="2026-10-14T10:00")
+        url("agenda", event), session_data(start=f"{YEAR}-10-14T09:00", end=f"{YEAR}-10-14T10:00")
     )
     assert response.status_code == 200
     assert errors_of(response)["start"] == [
-        "The session must take place during the event (12/10/2026 09:00 – 13/10/2026 17:30, "
+        f"The session must take place during the event (12/10/{YEAR} 09:00 – 13/10/{YEAR} 17:30, "
         "Europe/Paris)."
     ]
     assert not Session.objects.exists()
@@ -364,7 +367,10 @@ def test_overlapping_session_in_the_same_room_refused(signed_in, event):
     response = signed_in.post(
         url("agenda", event),
         session_data(
-            title="Panel", start="2026-10-12T09:15", end="2026-10-12T10:00", room="salle rhône"
+            title="Panel",
+            start=f"{YEAR}-10-12T09:15",
+            end=f"{YEAR}-10-12T10:00",
+            room="salle rhône",
         ),
     )
     assert errors_of(response)["room"] == ["salle rhône is taken by “Keynote” at that time."]
@@ -373,7 +379,10 @@ def test_overlapping_session_in_the_same_room_refused(signed_in, event):
     signed_in.post(
         url("agenda", event),
         session_data(
-            title="Panel", start="2026-10-12T09:15", end="2026-10-12T10:00", room="Salle Saône"
+            title="Panel",
+            start=f"{YEAR}-10-12T09:15",
+            end=f"{YEAR}-10-12T10:00",
+            room="Salle Saône",
         ),
     )
     assert Session.objects.count() == 2
@@ -383,16 +392,16 @@ def test_edit_and_delete_session(signed_in, event):
     signed_in.post(url("agenda", event), session_data())
     session = Session.objects.get()
     response = signed_in.get(url("session", event, session.pk))
-    assert 'value="2026-10-12T09:00"' in response.content.decode()
+    assert 'value=f"{YEAR}-10-12T09:00"' in response.content.decode()
     signed_in.post(
         url("session", event, session.pk),
-        session_data(action="save", title="Welcome", end="2026-10-12T10:00"),
+        session_data(action="save", title="Welcome", end=f"{YEAR}-10-12T10:00"),
     )
     session.refresh_from_db()
-    assert session.title == "Welcome" and session.end == utc(2026, 10, 12, 8)
+    assert session.title == "Welcome" and session.end == utc(YEAR, 10, 12, 8)
 
     response = signed_in.post(
-        url("session", event, session.pk), session_data(action="save", end="2026-10-12T08:00")
+        url("session", event, session.pk), session_data(action="save", end=f"{YEAR}-10-12T08:00")
     )
     assert "A session ends after it starts." in errors_of(response)["end"]
 

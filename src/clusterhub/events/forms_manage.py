@@ -338,6 +338,9 @@ class EventForm(forms.ModelForm):
         data = super().clean()
         if data.get("timezone"):
             _localise_fields(self, zoneinfo.ZoneInfo(data["timezone"]), self.LOCAL_FIELDS)
+        else:  # no time zone, no moment in time: the model is not given naive datetimes
+            for name in self.LOCAL_FIELDS:
+                data.pop(name, None)
         start, end = data.get("start"), data.get("end")
         if start and end and end <= start:
             self.add_error("end", _("The event ends after it starts."))

@@ -12,8 +12,16 @@ from django.utils.translation import gettext as _
 from clusterhub.core.search import normalise
 from clusterhub.registry.models import Organisation, OrganisationKind
 
+from . import eligibility
 from .models import (
+    ChecklistItem,
+    Consortium,
+    ConsortiumAccess,
+    ConsortiumMember,
     ExpressionOfInterest,
+    FundingCall,
+    MemberRole,
+    MemberStatus,
     Opportunity,
     OpportunityFollower,
     OpportunityKind,
@@ -203,3 +211,220 @@ def answer_interest(interest: ExpressionOfInterest, answer: str, user) -> Expres
 
     transaction.on_commit(lambda: send_answer_to_interested.enqueue(interest.pk))
     return interest
+
+
+# Funding calls ------------------------------------------------------------------------------
+
+
+def parse_rules(data) -> eligibility.Rules:
+    """The call's rules as data, checked; a malformed rule names its field."""
+    try:
+        return eligibility.Rules.from_dict(data or {})
+    except eligibility.RulesError as error:
+        raise ValidationError({"rules": f"{error.field}: {error.message}"}) from None
+    except (TypeError, ValueError) as error:
+        raise ValidationError({"rules": str(error)}) from None
+
+
+@transaction.atomic
+def save_call(call: FundingCall, user) -> FundingCall:
+    """Platform staff publish funding calls with their eligibility rules."""
+    if not user.has_perm("partnering.change_fundingcall"):
+        raise PermissionDenied(_("Only platform staff may publish funding calls."))
+    call.rules = parse_rules(call.rules).to_dict()
+    if call.pk is None and call.deadline and call.deadline <= timezone.now():
+        raise ValidationError({"deadline": _("The deadline of a new call must be in the future.")})
+    if call.opens_at and call.deadline and call.opens_at >= call.deadline:
+        raise ValidationError({"opens_at": _("A call opens before its deadline.")})
+    call.full_clean()
+    call.save()
+    return call
+
+
+# Consortia ----------------------------------------------------------------------------------
+
+
+def eligibility_member(member: ConsortiumMember) -> eligibility.Member:
+    org = member.organisation
+    return eligibility.Member(
+        name=org.name,
+        country=org.country_id,
+        country_status=org.country.status,
+        kind=org.kind,
+        is_sme=org.is_sme,
+        role=member.role,
+        status=member.status,
+        group=str(member.affiliated_to.organisation_id) if member.affiliated_to_id else None,
+        id=org.pk,
+    )
+
+
+def consortium_members(consortium: Consortium) -> list[ConsortiumMember]:
+    return list(
+        consortium.members.select_related("organisation__country", "affiliated_to").order_by(
+            "created", "id"
+        )
+    )
+
+
+def verdict(consortium: Consortium, members: list[ConsortiumMember] | None = None):
+    """The eligibility verdict of the consortium under its call's rules."""
+    members = consortium_members(consortium) if members is None else members
+    rules = parse_rules(consortium.call.rules)
+    return eligibility.check(rules, [eligibility_member(m) for m in members])
+
+
+def _can_work_in(user, consortium: Consortium) -> None:
+    if not user.has_perm("partnering.view_consortium", consortium):
+        raise PermissionDenied(_("Only the consortium's members may do this."))
+
+
+@transaction.atomic
+def create_consortium(
+    call: FundingCall,
+    coordinator: Organisation,
+    user,
+    *,
+    acronym: str,
+    title: str = "",
+    description: str = "",
+) -> Consortium:
+    """A coordinator's team opens a workspace for a proposal to ``call``."""
+    if not user.has_perm("registry.change_organisation", coordinator):
+        raise PermissionDenied(
+            _("Only the team of %(org)s may open a consortium in its name.") % {"org": coordinator}
+        )
+    if call.deadline <= timezone.now():
+        raise ValidationError({"call": _("The deadline of this call has passed.")})
+    consortium = Consortium(
+        call=call,
+        coordinator=coordinator,
+        acronym=acronym.strip(),
+        title=title,
+        description=description,
+        created_by=user,
+    )
+    consortium.full_clean()
+    consortium.save()
+    seat = ConsortiumMember.objects.create(
+        consortium=consortium,
+        organisation=coordinator,
+        role=MemberRole.COORDINATOR,
+        status=MemberStatus.CONFIRMED,
+        invited_by=user,
+    )
+    ConsortiumAccess.objects.create(consortium=consortium, user=user, member=seat)
+    return consortium
+
+
+@transaction.atomic
+def invite_member(
+    consortium: Consortium,
+    organisation: Organisation,
+    by,
+    *,
+    role: str = MemberRole.BENEFICIARY,
+    email: str = "",
+    affiliated_to: ConsortiumMember | None = None,
+) -> ConsortiumMember:
+    """Invite an organisation into the consortium (by e-mail when an address is given)."""
+    _can_work_in(by, consortium)
+    if role not in MemberRole.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    if role == MemberRole.AFFILIATED and affiliated_to is None:
+        raise ValidationError({"affiliated_to": _("Say which member it is affiliated to.")})
+    if ConsortiumMember.objects.filter(consortium=consortium, organisation=organisation).exists():
+        raise ValidationError(
+            {"organisation": _("%(org)s is already in the consortium.") % {"org": organisation}}
+        )
+    member = ConsortiumMember(
+        consortium=consortium,
+        organisation=organisation,
+        role=role,
+        status=MemberStatus.INVITED,
+        contact_email=email.strip(),
+        invited_by=by,
+        affiliated_to=affiliated_to,
+    )
+    member.full_clean()
+    member.save()
+    if member.contact_email:
+        from .tasks import send_consortium_invitation
+
+        transaction.on_commit(lambda: send_consortium_invitation.enqueue(member.pk))
+    return member
+
+
+@transaction.atomic
+def change_member(
+    member: ConsortiumMember,
+    by,
+    *,
+    status: str | None = None,
+    role: str | None = None,
+    work_packages: str | None = None,
+) -> list[eligibility.Problem]:
+    """Change a member's status, role or work packages.
+
+    Returns the eligibility rules the change broke (a partner leaving may break them: it is
+    allowed, and the coordinator's side is told by e-mail).
+    """
+    consortium = member.consortium
+    _can_work_in(by, consortium)
+    before = verdict(consortium)
+    if status is not None:
+        if status not in MemberStatus.values:
+            raise ValidationError({"status": _("Unknown status.")})
+        if member.role == MemberRole.COORDINATOR and status in (
+            MemberStatus.LEFT,
+            MemberStatus.DECLINED,
+        ):
+            raise ValidationError(
+                {"status": _("Hand the coordination to another member before leaving.")}
+            )
+        member.status = status
+    if role is not None:
+        if role not in MemberRole.values:
+            raise ValidationError({"role": _("Unknown role.")})
+        member.role = role
+    if work_packages is not None:
+        member.work_packages = work_packages.strip()[:200]
+    member.save()
+    broken = eligibility.newly_broken(before, verdict(consortium))
+    if broken:
+        from .tasks import send_eligibility_alert
+
+        messages = [p.message for p in broken]
+        transaction.on_commit(lambda: send_eligibility_alert.enqueue(consortium.pk, messages))
+    return broken
+
+
+@transaction.atomic
+def grant_access(consortium: Consortium, user, by, member: ConsortiumMember | None = None):
+    _can_work_in(by, consortium)
+    access, _created = ConsortiumAccess.objects.get_or_create(
+        consortium=consortium, user=user, defaults={"member": member}
+    )
+    return access
+
+
+def update_note(consortium: Consortium, note: str, by) -> Consortium:
+    _can_work_in(by, consortium)
+    consortium.note = note
+    consortium.save(update_fields=["note", "updated"])
+    return consortium
+
+
+def add_checklist_item(consortium: Consortium, text: str, by) -> ChecklistItem:
+    _can_work_in(by, consortium)
+    if not text.strip():
+        raise ValidationError({"text": _("Write the item.")})
+    order = consortium.checklist.count()
+    return ChecklistItem.objects.create(consortium=consortium, text=text.strip()[:300], order=order)
+
+
+def set_checklist_item(item: ChecklistItem, done: bool, by) -> ChecklistItem:
+    _can_work_in(by, item.consortium)
+    item.done = done
+    item.save(update_fields=["done"])
+    return item

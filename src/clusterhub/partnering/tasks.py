@@ -48,3 +48,31 @@ def send_answer_to_interested(interest_pk: int) -> None:
     )
     if interest is not None:
         _send("answer", {"interest": interest}, [interest.user.email])
+
+
+@task()
+def send_consortium_invitation(member_pk: int) -> None:
+    from .models import ConsortiumMember
+
+    member = (
+        ConsortiumMember.objects.select_related("consortium__call", "consortium__coordinator")
+        .filter(pk=member_pk)
+        .first()
+    )
+    if member is not None:
+        _send("invitation", {"member": member}, [member.contact_email])
+
+
+@task()
+def send_eligibility_alert(consortium_pk: int, messages: list[str]) -> None:
+    from .models import Consortium
+
+    consortium = Consortium.objects.filter(pk=consortium_pk).first()
+    if consortium is None:
+        return
+    emails = list(
+        consortium.access.filter(member__organisation=consortium.coordinator).values_list(
+            "user__email", flat=True
+        )
+    )
+    _send("eligibility_alert", {"consortium": consortium, "problems": messages}, emails)
