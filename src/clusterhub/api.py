@@ -20,5 +20,6 @@ install_error_handlers(api)
 api.add_router("/reference/", "clusterhub.reference.api.router")
 api.add_router("/", "clusterhub.registry.api.router")
 api.add_router("/events/", "clusterhub.events.api.router")
+api.add_router("/partnering/", "clusterhub.partnering.api.router")
 
 __all__ = ["api", "TokenAuth"]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("clusterhub.registry.urls")),
     path("", include("clusterhub.events.urls")),
+    path("", include("clusterhub.partnering.urls")),
 ]
 
 if settings.DEBUG:

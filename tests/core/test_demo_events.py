@@ -7,6 +7,7 @@ from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -264,13 +265,13 @@ def test_recorded_attendance_is_all_or_nothing():
         "country_id": "FR",
     }
 
-    with pytest.raises(services.ValidationError) as error:
+    with pytest.raises(ValidationError) as error:
         services.record_attendance(event, [row, {**row, "first_name": "Again"}])
     assert "eve.example@example.org" in str(error.value)
     assert not event.registrations.exists()
 
     upcoming = Event.objects.get(slug=UPCOMING)
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(ValidationError):
         services.record_attendance(upcoming, [row])
     assert not upcoming.registrations.exists()
 

@@ -101,15 +101,14 @@ def test_the_calendar_lists_published_upcoming_events_soonest_first(client):
     assert [e["title"] for e in everything["items"]] == ["Past", "Sooner", "Later"]
 
 
-def test_calendar_item_gives_times_in_the_event_time_zone_and_seats_left(client, event):
+def test_calendar_item_gives_times_in_the_event_time_zone_and_seats_left(client, organiser):
+    event = make_event(organiser, capacity=2, start=datetime(2099, 7, 1, 7, tzinfo=ZoneInfo("UTC")))
     register(event, 1)
 
     item = client.get(API + "/").json()["items"][0]
 
     assert item["timezone"] == "Europe/Paris"
-    start = datetime.fromisoformat(item["start"])
-    assert start.utcoffset() == event.start.astimezone(PARIS).utcoffset()
-    assert start == event.start
+    assert item["start"] == "2099-07-01T09:00:00+02:00"
     assert item["capacity"] == 2
     assert item["seats_left"] == 1
     assert item["registration_open"] is True
@@ -156,7 +155,7 @@ def test_calendar_filters(client):
     assert titles(online="false") == ["Lyon", "Athens"]
     day = (now + timedelta(days=20)).astimezone(timezone.get_current_timezone()).date()
     assert titles(**{"from": day.isoformat(), "to": day.isoformat()}) == ["Webinar"]
-    assert titles(**{"from": (day + timedelta(days=1)).isoformat()}) == ["Athens"]
+    assert titles(**{"from": (day + timedelta(days=2)).isoformat()}) == ["Athens"]
     assert webinar.is_online and not athens.is_online
 
 
@@ -663,9 +662,9 @@ def test_approve_and_decline(client, organiser):
     assert send(client, "post", f"{url}/{first.pk}/approve", headers=headers).json()["status"] == (
         "confirmed"
     )
-    assert send(client, "post", f"{url}/{second.pk}/approve", headers=headers).json()[
-        "status"
-    ] == ("waitlisted")
+    assert send(client, "post", f"{url}/{second.pk}/approve", headers=headers).json()["status"] == (
+        "waitlisted"
+    )
     declined = send(client, "post", f"{url}/{third.pk}/decline", headers=headers)
     assert declined.json()["status"] == "rejected"
     again = send(client, "post", f"{url}/{third.pk}/approve", headers=headers)

@@ -202,8 +202,8 @@ def test_create_event_in_local_time(client):
 
     # The edit form shows the local times again.
     body = client.get(reverse("events:edit", args=[event.slug])).content.decode()
-    assert 'value=f"{YEAR}-10-12T09:00"' in body
-    assert 'value=f"{YEAR}-10-13T17:30"' in body
+    assert f'value="{YEAR}-10-12T09:00"' in body
+    assert f'value="{YEAR}-10-13T17:30"' in body
 
 
 def test_any_iana_time_zone_and_winter_time(signed_in):
@@ -276,6 +276,30 @@ def test_edit_event_and_capacity_below_confirmed_refused(signed_in, event):
     event.refresh_from_db()
     assert event.capacity == 3 and event.title == "Clusters meet Regions (updated)"
     assert event.slug == f"clusters-meet-regions-{YEAR}"  # the address does not change
+
+
+def test_chosen_host_and_chair_stay_valid_when_namesakes_appear(signed_in, event):
+    host = factories.OrganisationFactory(legal_name="CIMES")
+    chair = factories.PersonFactory(first_name="Marie", last_name="Martin")
+    event.host = host
+    services.save_event(event)
+    session = services.save_session(
+        Session(event=event, title="Opening", start=event.start, end=event.end, chair=chair)
+    )
+    factories.OrganisationFactory(legal_name="CIMES")
+    factories.PersonFactory(first_name="Marie", last_name="Martin")
+
+    response = signed_in.post(url("edit", event), event_data(host="CIMES", topic="Regions"))
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.host == host and event.topic == "Regions"
+    response = signed_in.post(
+        url("session", event, session.pk),
+        session_data(action="save", chair="Marie Martin", title="Welcome"),
+    )
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.chair == chair and session.title == "Welcome"
 
 
 def test_dashboard_shows_key_figures_and_outputs(signed_in, event):
@@ -392,7 +416,7 @@ def test_edit_and_delete_session(signed_in, event):
     signed_in.post(url("agenda", event), session_data())
     session = Session.objects.get()
     response = signed_in.get(url("session", event, session.pk))
-    assert 'value=f"{YEAR}-10-12T09:00"' in response.content.decode()
+    assert f'value="{YEAR}-10-12T09:00"' in response.content.decode()
     signed_in.post(
         url("session", event, session.pk),
         session_data(action="save", title="Welcome", end=f"{YEAR}-10-12T10:00"),
@@ -832,3 +856,12 @@ def test_team_add_and_remove(signed_in, event, organiser):
     response = signed_in.post(address, {"remove": own.pk}, follow=True)
     assert "An event keeps at least one organiser." in response.content.decode()
     assert EventOrganiser.objects.filter(pk=own.pk).exists()
+
+
+def test_malformed_ids_are_404(signed_in, event):
+    assert signed_in.get(url("questions", event), {"edit": "abc"}).status_code == 404
+    bad = {"action": "approve", "registration": "1 OR 1=1"}
+    assert signed_in.post(url("registrations", event), bad).status_code == 404
+    assert signed_in.post(url("check-in", event), {"registration": ""}).status_code == 404
+    assert signed_in.post(url("materials", event), {"action": "delete"}).status_code == 404
+    assert signed_in.post(url("team", event), {"remove": "me"}).status_code == 404

@@ -35,7 +35,9 @@ PENDING = RegistrationStatus.PENDING
 
 def make_event(organiser=None, **fields) -> Event:
     """A published event, open for registration, in ten days unless told otherwise."""
-    start = fields.pop("start", timezone.now() + timedelta(days=10))
+    start = fields.pop(
+        "start", timezone.now().replace(second=0, microsecond=0) + timedelta(days=10)
+    )
     values = {
         "title": "Clusters meet Regions",
         "kind": "workshop",

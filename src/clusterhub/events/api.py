@@ -121,7 +121,7 @@ class OrganisationRef(Schema):
     name: str
 
 
-class EventItem(Schema):
+class EventFields(Schema):
     slug: str
     title: str
     kind: str
@@ -143,6 +143,8 @@ class EventItem(Schema):
     registration_open: bool
     url: str
 
+
+class EventItem(EventFields):
     @staticmethod
     def resolve_start(obj) -> datetime:
         return local(obj.start, obj)
@@ -214,7 +216,7 @@ class QuestionOut(Schema):
     required: bool
 
 
-class EventOut(EventItem):
+class EventOut(EventFields):
     description: str
     target_audience: str
     context: str

@@ -35,6 +35,7 @@ class CalendarFilterForm(forms.Form):
         required=False,
         empty_label=_("All countries"),
         to_field_name="code",
+        widget=forms.Select(attrs={"style": "width: 100%"}),
     )
     region = forms.CharField(
         label=_("NUTS region"),
@@ -47,6 +48,7 @@ class CalendarFilterForm(forms.Form):
         queryset=Ecosystem.objects.all(),
         required=False,
         empty_label=_("All ecosystems"),
+        widget=forms.Select(attrs={"style": "width: 100%"}),
     )
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -57,6 +59,7 @@ class CalendarFilterForm(forms.Form):
     online = forms.BooleanField(label=_("Can be followed online"), required=False)
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         # only the countries where public events take place
         from .selectors import public_events
@@ -153,6 +156,7 @@ class RegistrationForm(forms.Form):
             self.fields[self.question_field(question)] = self._question_field(question)
         self.fields["listing_consent"] = forms.BooleanField(
             label=_("List me in the participants' booklet and the participant list"),
+            label_suffix="",
             required=False,
             initial=False,
             help_text=_(
@@ -232,5 +236,7 @@ class RegistrationForm(forms.Form):
 
 class ConsentForm(forms.Form):
     listing_consent = forms.BooleanField(
-        label=_("List me in the participants' booklet and the participant list"), required=False
+        label=_("List me in the participants' booklet and the participant list"),
+        label_suffix="",
+        required=False,
     )

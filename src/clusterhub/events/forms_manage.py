@@ -207,9 +207,16 @@ class OrganisationField(forms.CharField):
             return org.legal_name if org else ""
         return value
 
+    # The organisation already chosen: its name stays valid even if a namesake appears.
+    current: Organisation | None = None
+
     def clean(self, value):
         text = super().clean(value)
-        return find_organisation(text) if text else None
+        if not text:
+            return None
+        if self.current is not None and text.strip().lower() == self.current.legal_name.lower():
+            return self.current
+        return find_organisation(text)
 
 
 # Events --------------------------------------------------------------------------------------
@@ -279,6 +286,7 @@ class EventForm(forms.ModelForm):
         }
 
     LOCAL_FIELDS = ("start", "end", "registration_opens", "registration_closes")
+    current_co_organisers: dict[str, Organisation] = {}
     GROUPS = [
         (
             _("The event"),
@@ -304,9 +312,13 @@ class EventForm(forms.ModelForm):
             for name in self.LOCAL_FIELDS:
                 self.initial[name] = as_local(getattr(event, name), tz)
             self.initial["nuts_region"] = event.nuts_region_id or ""
+            self.fields["host"].current = event.host
             self.initial["host"] = event.host.legal_name if event.host_id else ""
+            self.current_co_organisers = {
+                org.legal_name.lower(): org for org in event.co_organisers.order_by("legal_name")
+            }
             self.initial["co_organisers"] = "\n".join(
-                org.legal_name for org in event.co_organisers.order_by("legal_name")
+                org.legal_name for org in self.current_co_organisers.values()
             )
 
     def clean_co_organisers(self):
@@ -315,7 +327,9 @@ class EventForm(forms.ModelForm):
             if not line.strip():
                 continue
             try:
-                org = find_organisation(line)
+                org = self.current_co_organisers.get(line.strip().lower()) or find_organisation(
+                    line
+                )
             except forms.ValidationError as error:
                 errors.append(error)
             else:
@@ -418,7 +432,12 @@ class SessionForm(forms.ModelForm):
 
     def clean_chair(self):
         text = self.cleaned_data["chair"].strip()
-        return find_person(text) if text else None
+        if not text:
+            return None
+        chair = self.instance.chair if self.instance.chair_id else None
+        if chair is not None and text.lower() == str(chair).lower():
+            return chair  # unchanged, even if a namesake has joined the registry since
+        return find_person(text)
 
     def clean(self):
         data = super().clean()

@@ -122,11 +122,16 @@ def participants_by_organisation(registrations: Iterable[Registration]) -> list[
         if country and country not in group.countries:
             group.countries.append(country)
         group.people.append(
-            {"name": f"{r.first_name} {r.last_name}", "job_title": r.job_title, "country": country}
+            {
+                "name": f"{r.first_name} {r.last_name}",
+                "job_title": r.job_title,
+                "country": country,
+                "sort": (r.last_name.casefold(), r.first_name.casefold()),
+            }
         )
     ordered = sorted(groups.values(), key=lambda g: g.name.casefold())
     for group in ordered:
-        group.people.sort(key=lambda p: p["name"].casefold())
+        group.people.sort(key=lambda p: p["sort"])
     return ordered
 
 

@@ -12,6 +12,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,6 +53,15 @@ def _managed(request, slug) -> Event:
     if not request.user.has_perm("events.manage_event", event):
         raise PermissionDenied(_("Only the event's organisers can manage it."))
     return event
+
+
+def _row(model, pk, **scope):
+    """The row named by a posted or queried id within ``scope``; 404 for anything else."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    return get_object_or_404(model, pk=pk, **scope)
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -265,7 +275,7 @@ def session_edit(request, slug, pk):
         messages.success(request, _("Session “%(title)s” deleted.") % {"title": title})
         return redirect("events:agenda", slug=event.slug)
     if post and action == "remove_speaker":
-        speaker = get_object_or_404(SessionSpeaker, pk=request.POST.get("speaker"), session=session)
+        speaker = _row(SessionSpeaker, request.POST.get("speaker"), session=session)
         services.remove_speaker(speaker, by=request.user)
         messages.success(request, _("%(name)s removed.") % {"name": speaker.person})
         return redirect("events:session", slug=event.slug, pk=session.pk)
@@ -312,7 +322,7 @@ def materials(request, slug):
         event=event,
     )
     if post and action in ("publish", "unpublish", "delete"):
-        material = get_object_or_404(Material, pk=request.POST.get("material"), event=event)
+        material = _row(Material, request.POST.get("material"), event=event)
         if action == "delete":
             services.delete_material(material, by=request.user)
             messages.success(request, _("“%(title)s” deleted.") % {"title": material.title})
@@ -362,9 +372,7 @@ def questions(request, slug):
     action = request.POST.get("action", "save")
     pk = request.POST.get("question") if post else request.GET.get("edit")
     question = (
-        get_object_or_404(RegistrationQuestion, pk=pk, event=event)
-        if pk
-        else RegistrationQuestion(event=event)
+        _row(RegistrationQuestion, pk, event=event) if pk else RegistrationQuestion(event=event)
     )
     if post and action in ("up", "down", "delete"):
         if question.pk is None:
@@ -412,9 +420,7 @@ def registrations(request, slug):
     event = _managed(request, slug)
     if request.method == "POST":
         action = request.POST.get("action")
-        registration = get_object_or_404(
-            Registration, pk=request.POST.get("registration"), event=event
-        )
+        registration = _row(Registration, request.POST.get("registration"), event=event)
         try:
             if action in ("approve", "decline"):
                 registration = services.decide_registration(
@@ -487,9 +493,7 @@ def _check_in(request, event: Event, code_form: CheckInCodeForm) -> dict:
     """Check someone in; the feedback to show, in words."""
     registration = None
     if "registration" in request.POST:
-        registration = get_object_or_404(
-            Registration, pk=request.POST.get("registration"), event=event
-        )
+        registration = _row(Registration, request.POST.get("registration"), event=event)
     elif not code_form.is_valid():
         return {"level": "error", "text": _("Scan a ticket or type its code.")}
     before = timezone.now()
@@ -554,7 +558,7 @@ def team(request, slug):
     form = OrganiserForm(request.POST or None)
     if request.method == "POST":
         if "remove" in request.POST:
-            seat = get_object_or_404(EventOrganiser, pk=request.POST["remove"], event=event)
+            seat = _row(EventOrganiser, request.POST["remove"], event=event)
             try:
                 services.remove_organiser(seat, request.user)
             except ValidationError as error:

@@ -146,9 +146,7 @@ def participants_export(request, slug, fmt):
         raise Http404
     event = _managed_event(request, slug)
     registrations = (
-        Registration.objects.filter(event=event)
-        .select_related("country")
-        .order_by("created", "id")
+        Registration.objects.filter(event=event).select_related("country").order_by("created", "id")
     )
     rows = outputs.participant_rows(event, registrations.iterator(chunk_size=1000))
     filename = f"{event.slug}-participants"

@@ -216,12 +216,15 @@ def answer_interest(interest: ExpressionOfInterest, answer: str, user) -> Expres
 # Funding calls ------------------------------------------------------------------------------
 
 
-def parse_rules(data) -> eligibility.Rules:
-    """The call's rules as data, checked; a malformed rule names its field."""
+def parse_rules(data, *, known_countries=None) -> eligibility.Rules:
+    """The call's rules as data, checked; a malformed rule names its field.
+
+    With ``known_countries`` (codes), an eligible country outside them is malformed too.
+    """
     try:
-        return eligibility.Rules.from_dict(data or {})
+        return eligibility.Rules.from_dict(data or {}, known_countries=known_countries)
     except eligibility.RulesError as error:
-        raise ValidationError({"rules": f"{error.field}: {error.message}"}) from None
+        raise ValidationError({"rules": str(error)}) from None  # "field: message"
     except (TypeError, ValueError) as error:
         raise ValidationError({"rules": str(error)}) from None
 
@@ -231,7 +234,10 @@ def save_call(call: FundingCall, user) -> FundingCall:
     """Platform staff publish funding calls with their eligibility rules."""
     if not user.has_perm("partnering.change_fundingcall"):
         raise PermissionDenied(_("Only platform staff may publish funding calls."))
-    call.rules = parse_rules(call.rules).to_dict()
+    from clusterhub.reference.models import Country
+
+    known = Country.objects.values_list("code", flat=True)
+    call.rules = parse_rules(call.rules, known_countries=list(known)).to_dict()
     if call.pk is None and call.deadline and call.deadline <= timezone.now():
         raise ValidationError({"deadline": _("The deadline of a new call must be in the future.")})
     if call.opens_at and call.deadline and call.opens_at >= call.deadline:
@@ -254,7 +260,10 @@ def eligibility_member(member: ConsortiumMember) -> eligibility.Member:
         is_sme=org.is_sme,
         role=member.role,
         status=member.status,
-        group=str(member.affiliated_to.organisation_id) if member.affiliated_to_id else None,
+        # Linked entities share a group: an affiliated entity and the member it is affiliated
+        # to. Every member has a group of its own, so the parent's group is that of its
+        # affiliates (a member without affiliates is alone in its group: independent).
+        group=str(member.affiliated_to.organisation_id if member.affiliated_to_id else org.pk),
         id=org.pk,
     )
 
@@ -333,6 +342,8 @@ def invite_member(
         raise ValidationError({"role": _("Unknown role.")})
     if role == MemberRole.AFFILIATED and affiliated_to is None:
         raise ValidationError({"affiliated_to": _("Say which member it is affiliated to.")})
+    if affiliated_to is not None and affiliated_to.consortium_id != consortium.pk:
+        raise ValidationError({"affiliated_to": _("Choose a member of this consortium.")})
     if ConsortiumMember.objects.filter(consortium=consortium, organisation=organisation).exists():
         raise ValidationError(
             {"organisation": _("%(org)s is already in the consortium.") % {"org": organisation}}
@@ -428,3 +439,38 @@ def set_checklist_item(item: ChecklistItem, done: bool, by) -> ChecklistItem:
     item.done = done
     item.save(update_fields=["done"])
     return item
+
+
+# Invitations answered on the platform (added with the partnering pages) ----------------------
+
+
+def may_answer_invitation(member: ConsortiumMember, user) -> bool:
+    """The invited organisation's side (the invitation's address, or its profile team), while
+    the invitation is unanswered."""
+    if not user.is_authenticated or member.status != MemberStatus.INVITED:
+        return False
+    if member.contact_email and user.email and member.contact_email.lower() == user.email.lower():
+        return True
+    return member.organisation.team_members.filter(user=user).exists()
+
+
+@transaction.atomic
+def answer_invitation(member: ConsortiumMember, user, *, accept: bool) -> ConsortiumMember:
+    """The invited organisation joins the workspace (as interested) or declines.
+
+    Joining gives ``user`` access to the workspace; declining changes the status only (an
+    invited member never counted in the confirmed verdict, so nothing breaks).
+    """
+    if not may_answer_invitation(member, user):
+        raise PermissionDenied(_("This invitation is not addressed to you."))
+    if accept:
+        ConsortiumAccess.objects.get_or_create(
+            consortium=member.consortium, user=user, defaults={"member": member}
+        )
+        if member.status == MemberStatus.INVITED:
+            member.status = MemberStatus.INTERESTED
+            member.save(update_fields=["status", "updated"])
+        return member
+    member.status = MemberStatus.DECLINED
+    member.save(update_fields=["status", "updated"])
+    return member

@@ -1,0 +1,854 @@
+"""The partnering JSON API: opportunities, funding calls and consortium workspaces.
+
+Same permissions as the pages: reading opportunities and calls is open to everyone (contacts
+only to signed-in users or token holders, drafts only to the owner's team); writing needs a
+token or a signed-in session; a consortium is visible only to the users who work in it (and
+platform staff); anyone else gets 404. Every write goes through
+:mod:`clusterhub.partnering.services`. Bad input answers 400 (422 for a body that does not
+parse) with ``{"detail": …, "errors": [{"field": …, "message": …}]}``.
+
+Filters that name nothing (an unknown country, ecosystem, technology or kind) answer 400
+naming the filter, rather than an empty list, so that a typo is not mistaken for "no match".
+"""
+
+import zoneinfo
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, PatchDict, Query, Router, Schema, Status
+
+from clusterhub.core.api import ErrorBody, OptionalTokenAuth, Page, PageParams, TokenAuth, paginate
+from clusterhub.reference.models import Country, Ecosystem, Technology
+from clusterhub.reference.selectors import resolve_country_code
+from clusterhub.registry.api import InputSchema
+from clusterhub.registry.models import Organisation, OrganisationKind
+
+from . import eligibility, selectors, services
+from .models import (
+    ChecklistItem,
+    Consortium,
+    ConsortiumMember,
+    ExpressionOfInterest,
+    FundingCall,
+    MemberRole,
+    MemberStatus,
+    Opportunity,
+    OpportunityKind,
+    PartnershipKind,
+    PartnerSize,
+    RoleSought,
+)
+
+router = Router(tags=["partnering"])
+read_auth = OptionalTokenAuth()
+write_auth = TokenAuth()
+
+WRITE_ERRORS = {400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 422: ErrorBody}
+
+
+# Shared schemas -----------------------------------------------------------------------------
+
+
+class OrganisationRef(Schema):
+    slug: str
+    name: str
+    kind: str
+    is_sme: bool
+    country: str = Field(alias="country_id")
+    url: str
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return obj.get_absolute_url()
+
+
+class RecommendationOut(Schema):
+    organisation: OrganisationRef
+    score: float
+    reasons: list[str]
+
+
+def _organisation(field: str, key: str) -> Organisation:
+    """An organisation by address (slug) or PIC; 400 naming ``field`` when none is found."""
+    key = (key or "").strip()
+    org = (
+        Organisation.objects.select_related("country").filter(Q(slug=key) | Q(pic=key)).first()
+        if key
+        else None
+    )
+    if org is None:
+        raise ValidationError({field: [f"No organisation with address or PIC “{key}”."]})
+    return org
+
+
+def _codes(field: str, model, values: list[str] | None) -> list | None:
+    """Reference objects for codes, in order; 400 naming ``field`` for codes that name none."""
+    if values is None:
+        return None
+    wanted = list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
+    if model is Country:
+        resolved = {v: resolve_country_code(v) for v in wanted}
+        unknown = [v for v, code in resolved.items() if code is None]
+        wanted = list(dict.fromkeys(code for code in resolved.values() if code))
+    else:
+        unknown = []
+    found = model.objects.in_bulk(wanted)
+    unknown += [v for v in wanted if v not in found]
+    if unknown:
+        raise ValidationError({field: [f"Unknown code(s): {', '.join(unknown)}."]})
+    return [found[v] for v in wanted]
+
+
+# Opportunities ------------------------------------------------------------------------------
+
+
+class ContactOut(Schema):
+    name: str
+    email: str
+
+
+class OpportunityOut(Schema):
+    id: int
+    kind: str
+    title: str
+    summary: str
+    description: str
+    partnership_kinds: list[str]
+    partner_kinds: list[str]
+    partner_size: str
+    call_topic: str
+    role_sought: str
+    ecosystems: list[str] = Field(description="Slugs, see /reference/ecosystems.")
+    technologies: list[str] = Field(description="Slugs, see /reference/technologies.")
+    keywords: str
+    target_countries: list[str] = Field(description="ISO codes; empty: any country.")
+    deadline: date | None
+    status: str
+    published_at: datetime | None
+    expires_on: date | None
+    owner: OrganisationRef
+    contact: ContactOut | None = Field(None, description="Only for signed-in users and tokens.")
+    url: str
+
+    @staticmethod
+    def resolve_ecosystems(obj) -> list[str]:
+        return [e.slug for e in obj.ecosystems.all()]
+
+    @staticmethod
+    def resolve_technologies(obj) -> list[str]:
+        return [t.slug for t in obj.technologies.all()]
+
+    @staticmethod
+    def resolve_target_countries(obj) -> list[str]:
+        return [c.code for c in obj.target_countries.all()]
+
+    @staticmethod
+    def resolve_contact(obj, context) -> dict | None:
+        request = context["request"] if context else None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return {"name": obj.contact.get_full_name(), "email": obj.contact.email}
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return obj.get_absolute_url()
+
+
+class FacetOption(Schema):
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+class OpportunityPage(Page[OpportunityOut]):
+    facets: dict[str, list[FacetOption]] | None = Field(
+        None, description="Counts per facet value, with facets=true."
+    )
+
+
+class OpportunityFilters(Schema):
+    q: str = Field("", description="Words of the title, summary, description, keywords.")
+    kind: list[str] = Field([], description="Kinds of opportunity; repeat or separate by commas.")
+    partnership_kind: list[str] = []
+    partner_kind: list[str] = Field([], description="Kinds of organisation sought.")
+    ecosystem: list[str] = []
+    technology: list[str] = []
+    target_country: list[str] = Field(
+        [], description="ISO or EU codes; an unknown code answers 400."
+    )
+    owner_country: list[str] = []
+    sort: Literal["", "deadline"] = ""
+    facets: bool = Field(False, description="Include counts per facet value.")
+
+
+class OpportunityIn(InputSchema):
+    kind: Literal[tuple(OpportunityKind.values)]  # type: ignore[valid-type]
+    title: str = Field(max_length=300)
+    summary: str = Field(max_length=600)
+    description: str = ""
+    partnership_kinds: list[Literal[tuple(PartnershipKind.values)]] = []  # type: ignore[valid-type]
+    partner_kinds: list[Literal[tuple(OrganisationKind.values)]] = []  # type: ignore[valid-type]
+    partner_size: Literal[tuple(PartnerSize.values)] = "any"  # type: ignore[valid-type]
+    call_topic: str = ""
+    role_sought: Literal[("", *RoleSought.values)] = ""  # type: ignore[valid-type]
+    ecosystems: list[str] = []
+    technologies: list[str] = []
+    keywords: str = ""
+    target_countries: list[str] = []
+    deadline: date | None = None
+
+
+class OpportunityCreate(OpportunityIn):
+    owner: str = Field(description="Address (slug) or PIC of the publishing organisation.")
+    publish: bool = Field(False, description="Publish at once (else a draft).")
+
+
+OPPORTUNITY_FIELDS = (
+    "kind",
+    "title",
+    "summary",
+    "description",
+    "partnership_kinds",
+    "partner_kinds",
+    "partner_size",
+    "call_topic",
+    "role_sought",
+    "keywords",
+    "deadline",
+)
+
+
+def _opportunities():
+    return (
+        Opportunity.objects.select_related("owner__country", "contact")
+        .defer("search_document", "owner__search_document", "owner__description")
+        .prefetch_related("ecosystems", "technologies", "target_countries")
+    )
+
+
+def _visible_opportunity(request, pk: int) -> Opportunity:
+    opp = get_object_or_404(_opportunities(), pk=pk)
+    if not selectors.may_see_opportunity(request.user, opp):
+        raise Http404("No opportunity here.")
+    return opp
+
+
+def _owned_opportunity(request, pk: int) -> Opportunity:
+    opp = _visible_opportunity(request, pk)
+    if not request.user.has_perm("registry.change_organisation", opp.owner):
+        raise PermissionDenied(f"Only the team of {opp.owner} may do this.")
+    return opp
+
+
+def _apply_opportunity(opp: Opportunity, data: dict) -> dict:
+    for name in OPPORTUNITY_FIELDS:
+        if name in data:
+            value = data[name]
+            setattr(opp, name, value.strip() if isinstance(value, str) else value)
+    errors: dict[str, list[str]] = {}
+    topics: dict[str, Any] = {}
+    for field, model in (
+        ("ecosystems", Ecosystem),
+        ("technologies", Technology),
+        ("target_countries", Country),
+    ):
+        try:
+            topics[field] = _codes(field, model, data.get(field))
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return topics
+
+
+@router.get("/opportunities", response={200: OpportunityPage, 400: ErrorBody}, auth=read_auth)
+def list_opportunities(request, filters: Query[OpportunityFilters], page: Query[PageParams]):
+    """Published opportunities, newest first, with the filters of the page."""
+    query = selectors.OpportunityQuery.from_params(request.GET)
+    errors = query.errors()
+    if errors:
+        raise ValidationError({k: [v] for k, v in errors.items()})
+    qs = (
+        selectors.opportunity_results(query, with_description=True)
+        .select_related("contact")
+        .prefetch_related("technologies")
+    )
+    result = paginate(request, qs, page)
+    if filters.facets:
+        result["facets"] = selectors.opportunity_facets(query)
+    return result
+
+
+@router.get("/opportunities/{pk}", response={200: OpportunityOut, 404: ErrorBody}, auth=read_auth)
+def get_opportunity(request, pk: int):
+    """Published, expired and closed opportunities; drafts only for the owner's team."""
+    return _visible_opportunity(request, pk)
+
+
+@router.post("/opportunities", response={201: OpportunityOut, **WRITE_ERRORS}, auth=write_auth)
+def create_opportunity(request, payload: OpportunityCreate):
+    """A draft (or, with publish=true, a published opportunity) of one of your organisations."""
+    data = payload.dict()
+    opp = Opportunity(owner=_organisation("owner", data["owner"]))
+    topics = _apply_opportunity(opp, data)
+    with transaction.atomic():
+        services.save_opportunity(opp, user=request.user, **topics)
+        if data["publish"]:
+            services.publish_opportunity(opp, request.user)
+    return Status(201, _opportunities().get(pk=opp.pk))
+
+
+@router.patch(
+    "/opportunities/{pk}", response={200: OpportunityOut, **WRITE_ERRORS}, auth=write_auth
+)
+def update_opportunity(request, pk: int, payload: PatchDict[OpportunityIn]):
+    """Change an opportunity; followers are told when it is published."""
+    opp = _owned_opportunity(request, pk)
+    topics = _apply_opportunity(opp, payload)
+    services.save_opportunity(opp, user=request.user, **topics)
+    return _opportunities().get(pk=opp.pk)
+
+
+@router.post(
+    "/opportunities/{pk}/publish", response={200: OpportunityOut, **WRITE_ERRORS}, auth=write_auth
+)
+def publish_opportunity(request, pk: int):
+    """Publish a draft, or renew a published or expired opportunity for up to 12 months."""
+    opp = _owned_opportunity(request, pk)
+    services.publish_opportunity(opp, request.user)
+    return _opportunities().get(pk=opp.pk)
+
+
+@router.post(
+    "/opportunities/{pk}/close", response={200: OpportunityOut, **WRITE_ERRORS}, auth=write_auth
+)
+def close_opportunity(request, pk: int):
+    opp = _owned_opportunity(request, pk)
+    services.close_opportunity(opp, request.user)
+    return _opportunities().get(pk=opp.pk)
+
+
+class FollowOut(Schema):
+    following: bool
+
+
+@router.post(
+    "/opportunities/{pk}/follow", response={200: FollowOut, **WRITE_ERRORS}, auth=write_auth
+)
+def follow_opportunity(request, pk: int):
+    """Changes to the opportunity reach you by e-mail."""
+    services.follow(_visible_opportunity(request, pk), request.user, on=True)
+    return {"following": True}
+
+
+@router.delete(
+    "/opportunities/{pk}/follow", response={200: FollowOut, **WRITE_ERRORS}, auth=write_auth
+)
+def unfollow_opportunity(request, pk: int):
+    services.follow(_visible_opportunity(request, pk), request.user, on=False)
+    return {"following": False}
+
+
+@router.get(
+    "/opportunities/{pk}/recommendations",
+    response={200: list[RecommendationOut], 404: ErrorBody},
+    auth=read_auth,
+)
+def opportunity_recommendations(request, pk: int):
+    """Organisations that could answer this opportunity, with the reasons."""
+    return selectors.recommended_for_opportunity(_visible_opportunity(request, pk))
+
+
+class InterestOut(Schema):
+    id: int
+    organisation: OrganisationRef
+    message: str
+    answer: str
+    answered_at: datetime | None
+    created: datetime
+    sender_email: str
+
+    @staticmethod
+    def resolve_sender_email(obj) -> str:
+        return obj.user.email
+
+
+class InterestIn(InputSchema):
+    organisation: str = Field(description="Address (slug) or PIC of the interested organisation.")
+    message: str
+
+
+class AnswerIn(InputSchema):
+    answer: str
+
+
+@router.post(
+    "/opportunities/{pk}/interests", response={201: InterestOut, **WRITE_ERRORS}, auth=write_auth
+)
+def express_interest(request, pk: int, payload: InterestIn):
+    """Tell the owner one of your organisations is interested; they get its profile."""
+    opp = _visible_opportunity(request, pk)
+    organisation = _organisation("organisation", payload.organisation)
+    interest = services.express_interest(opp, organisation, request.user, payload.message)
+    return Status(201, selectors.interests_of(opp).get(pk=interest.pk))
+
+
+@router.get(
+    "/opportunities/{pk}/interests",
+    response={200: Page[InterestOut], **WRITE_ERRORS},
+    auth=write_auth,
+)
+def list_interests(request, pk: int, page: Query[PageParams]):
+    """Expressions of interest, newest first. The owner's team only."""
+    opp = _owned_opportunity(request, pk)
+    return paginate(request, selectors.interests_of(opp).order_by("-created", "-pk"), page)
+
+
+@router.post(
+    "/opportunities/{pk}/interests/{interest_id}/answer",
+    response={200: InterestOut, **WRITE_ERRORS},
+    auth=write_auth,
+)
+def answer_interest(request, pk: int, interest_id: int, payload: AnswerIn):
+    """Answer an expression of interest; the answer goes to its sender by e-mail."""
+    opp = _owned_opportunity(request, pk)
+    interest = get_object_or_404(ExpressionOfInterest, pk=interest_id, opportunity=opp)
+    interest.opportunity = opp
+    services.answer_interest(interest, payload.answer, request.user)
+    return selectors.interests_of(opp).get(pk=interest.pk)
+
+
+# Funding calls ------------------------------------------------------------------------------
+
+
+class CallOut(Schema):
+    id: int
+    programme: str
+    identifier: str
+    title: str
+    description: str
+    opens_at: datetime | None
+    deadline: datetime
+    timezone: str
+    deadline_local: str = Field(description="The deadline in the call's time zone.")
+    is_open: bool
+    budget: Decimal | None
+    url: str
+    rules: dict[str, Any] = Field(description="Eligibility rules as data (see the call form).")
+    rules_in_words: list[str]
+    page: str
+
+    @staticmethod
+    def resolve_deadline_local(obj) -> str:
+        return timezone.localtime(obj.deadline, zoneinfo.ZoneInfo(obj.timezone)).isoformat()
+
+    @staticmethod
+    def resolve_is_open(obj) -> bool:
+        return obj.deadline > timezone.now()
+
+    @staticmethod
+    def resolve_rules_in_words(obj) -> list[str]:
+        return selectors.rule_sentences(obj)
+
+    @staticmethod
+    def resolve_page(obj) -> str:
+        return obj.get_absolute_url()
+
+
+class CallIn(InputSchema):
+    programme: str = Field(max_length=100)
+    identifier: str = Field(max_length=100)
+    title: str = Field(max_length=400)
+    description: str = ""
+    timezone: str = Field("Europe/Brussels", description="IANA name, e.g. Europe/Brussels.")
+    opens_at: datetime | None = Field(
+        None, description="Without an offset, read in the call's time zone."
+    )
+    deadline: datetime = Field(description="Without an offset, read in the call's time zone.")
+    budget: Decimal | None = Field(None, ge=0, allow_inf_nan=False)
+    url: str = ""
+    rules: dict[str, Any] = Field(
+        default_factory=lambda: eligibility.HORIZON_EUROPE_DEFAULT.to_dict(),
+        description="min_entities, min_countries, eligible_countries ('member_states', "
+        "'member_states_and_associated' or a list of codes), min_from_member_states, "
+        "required_kinds ([{kind, min, min_countries}]), max_partners, affiliated_count, "
+        "associated_partners_count, require_coordinator. Default: Horizon Europe.",
+    )
+
+
+class CallFilters(Schema):
+    open: bool | None = Field(None, description="true: open calls only; false: closed only.")
+
+
+def _apply_call(call: FundingCall, data: dict) -> None:
+    errors: dict[str, list[str]] = {}
+    for name in ("programme", "identifier", "title", "description", "url", "budget"):
+        if name in data:
+            value = data[name]
+            setattr(call, name, value.strip() if isinstance(value, str) else value)
+    if "timezone" in data:
+        if data["timezone"] not in zoneinfo.available_timezones():
+            errors["timezone"] = [f"Unknown time zone “{data['timezone']}”."]
+        else:
+            call.timezone = data["timezone"]
+    if not errors:
+        tz = zoneinfo.ZoneInfo(call.timezone)
+        for name in ("opens_at", "deadline"):
+            if name in data:
+                value = data[name]
+                if value is not None and timezone.is_naive(value):
+                    value = value.replace(tzinfo=tz)
+                setattr(call, name, value)
+    if "rules" in data:
+        known = list(Country.objects.values_list("code", flat=True))
+        try:
+            rules = eligibility.Rules.from_dict(data["rules"] or {}, known_countries=known)
+        except eligibility.RulesError as error:
+            errors[f"rules.{error.field}"] = [str(error)]
+        except (TypeError, ValueError) as error:
+            errors["rules"] = [str(error)]
+        else:
+            call.rules = rules.to_dict()
+    if errors:
+        raise ValidationError(errors)
+
+
+@router.get("/calls", response=Page[CallOut], auth=read_auth)
+def list_calls(request, filters: Query[CallFilters], page: Query[PageParams]):
+    """Open calls first (soonest deadline first), then closed ones."""
+    qs = selectors.call_list()
+    now = timezone.now()
+    if filters.open is True:
+        qs = qs.filter(deadline__gt=now)
+    elif filters.open is False:
+        qs = qs.filter(deadline__lte=now)
+    return paginate(request, qs, page)
+
+
+@router.get("/calls/{pk}", response={200: CallOut, 404: ErrorBody}, auth=read_auth)
+def get_call(request, pk: int):
+    return get_object_or_404(FundingCall, pk=pk)
+
+
+@router.post("/calls", response={201: CallOut, **WRITE_ERRORS}, auth=write_auth)
+def create_call(request, payload: CallIn):
+    """Platform staff only. The deadline must be in the future."""
+    if not request.user.has_perm("partnering.add_fundingcall"):
+        raise PermissionDenied("Only platform staff may publish funding calls.")
+    call = FundingCall()
+    _apply_call(call, payload.dict())
+    services.save_call(call, request.user)
+    return Status(201, call)
+
+
+@router.patch("/calls/{pk}", response={200: CallOut, **WRITE_ERRORS}, auth=write_auth)
+def update_call(request, pk: int, payload: PatchDict[CallIn]):
+    """Platform staff only."""
+    if not request.user.has_perm("partnering.change_fundingcall"):
+        raise PermissionDenied("Only platform staff may change funding calls.")
+    call = get_object_or_404(FundingCall, pk=pk)
+    _apply_call(call, payload)
+    services.save_call(call, request.user)
+    return call
+
+
+# Consortia ----------------------------------------------------------------------------------
+
+
+class CallRef(Schema):
+    id: int
+    identifier: str
+    title: str
+    deadline: datetime
+    timezone: str
+
+
+class ConsortiumSummary(Schema):
+    id: int
+    acronym: str
+    title: str
+    call: CallRef
+    coordinator: OrganisationRef
+    url: str
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return obj["url"] if isinstance(obj, dict) else obj.get_absolute_url()
+
+
+class MemberOut(Schema):
+    id: int
+    organisation: OrganisationRef
+    role: str
+    status: str
+    affiliated_to: int | None = Field(None, alias="affiliated_to_id")
+    work_packages: str
+    contact_email: str
+
+
+class ProblemOut(Schema):
+    rule: str
+    message: str
+    fix: str
+
+
+class GapOut(Schema):
+    need: dict[str, Any]
+    description: str
+    recommendations: list[RecommendationOut]
+
+
+class ChecklistItemOut(Schema):
+    id: int
+    text: str
+    done: bool
+
+
+class ConsortiumOut(ConsortiumSummary):
+    description: str
+    note: str
+    members: list[MemberOut]
+    verdict: dict[str, Any] | None = Field(
+        description="eligible, problems (message and fix), counts, notes, and projected (the "
+        "verdict if every invited and interested member confirmed). None: malformed rules."
+    )
+    gaps: list[GapOut]
+    checklist: list[ChecklistItemOut]
+
+
+class ConsortiumIn(InputSchema):
+    call: int = Field(description="The funding call's id.")
+    coordinator: str = Field(description="Address (slug) or PIC of your organisation.")
+    acronym: str = Field(max_length=50)
+    title: str = ""
+    description: str = ""
+
+
+class InviteIn(InputSchema):
+    organisation: str = Field(description="Address (slug) or PIC.")
+    role: Literal[tuple(MemberRole.values)] = MemberRole.BENEFICIARY.value  # type: ignore[valid-type]
+    email: str = Field("", description="The address that receives the invitation.")
+    affiliated_to: int | None = Field(None, description="Member id, for an affiliated entity.")
+
+
+class MemberChangeIn(InputSchema):
+    status: Literal[tuple(MemberStatus.values)] | None = None  # type: ignore[valid-type]
+    role: Literal[tuple(MemberRole.values)] | None = None  # type: ignore[valid-type]
+    work_packages: str | None = None
+
+
+class MemberChangeOut(Schema):
+    member: MemberOut
+    broken: list[ProblemOut] = Field(description="Rules this change broke (told by e-mail).")
+    verdict: dict[str, Any] | None
+
+
+class NoteIn(InputSchema):
+    note: str
+
+
+class NoteOut(Schema):
+    note: str
+
+
+class ChecklistIn(InputSchema):
+    text: str
+
+
+class ChecklistPatch(InputSchema):
+    done: bool
+
+
+class AccessIn(InputSchema):
+    email: str
+    member: int | None = Field(None, description="The member seat the colleague works for.")
+
+
+class AccessOut(Schema):
+    email: str
+    member: int | None
+
+
+def _consortium(request, pk: int) -> Consortium:
+    consortium = get_object_or_404(
+        Consortium.objects.select_related("call", "coordinator__country"), pk=pk
+    )
+    if not request.user.has_perm("partnering.view_consortium", consortium):
+        raise Http404("No consortium here.")
+    return consortium
+
+
+def _verdict(consortium: Consortium, members) -> dict | None:
+    try:
+        return services.verdict(consortium, members).to_dict()
+    except ValidationError:
+        return None
+
+
+def consortium_out(consortium: Consortium) -> dict:
+    members = selectors.workspace_members(consortium)
+    return {
+        "id": consortium.pk,
+        "acronym": consortium.acronym,
+        "title": consortium.title,
+        "description": consortium.description,
+        "call": consortium.call,
+        "coordinator": consortium.coordinator,
+        "url": consortium.get_absolute_url(),
+        "note": consortium.note,
+        "members": members,
+        "verdict": _verdict(consortium, members),
+        "gaps": [
+            {"need": g.need, "description": g.description, "recommendations": g.recommendations}
+            for g in selectors.gaps_of(consortium, members)
+        ],
+        "checklist": selectors.checklist_of(consortium),
+    }
+
+
+def _member(consortium: Consortium, member_id: int) -> ConsortiumMember:
+    member = get_object_or_404(
+        ConsortiumMember.objects.select_related("organisation__country"),
+        pk=member_id,
+        consortium=consortium,
+    )
+    member.consortium = consortium
+    return member
+
+
+@router.get("/consortia", response=Page[ConsortiumSummary], auth=write_auth)
+def list_consortia(request, page: Query[PageParams]):
+    """The consortia you work in."""
+    return paginate(request, selectors.consortia_of(request.user), page)
+
+
+@router.post("/consortia", response={201: ConsortiumOut, **WRITE_ERRORS}, auth=write_auth)
+def create_consortium(request, payload: ConsortiumIn):
+    """Open a workspace for a call, coordinated by one of your organisations."""
+    call = FundingCall.objects.filter(pk=payload.call).first()
+    if call is None:
+        raise ValidationError({"call": [f"No funding call {payload.call}."]})
+    coordinator = _organisation("coordinator", payload.coordinator)
+    consortium = services.create_consortium(
+        call,
+        coordinator,
+        request.user,
+        acronym=payload.acronym,
+        title=payload.title,
+        description=payload.description,
+    )
+    return Status(201, consortium_out(_consortium(request, consortium.pk)))
+
+
+@router.get("/consortia/{pk}", response={200: ConsortiumOut, **WRITE_ERRORS}, auth=write_auth)
+def get_consortium(request, pk: int):
+    """Members, the eligibility verdict, the gaps with recommendations, note and checklist."""
+    return consortium_out(_consortium(request, pk))
+
+
+@router.post("/consortia/{pk}/members", response={201: MemberOut, **WRITE_ERRORS}, auth=write_auth)
+def invite_member(request, pk: int, payload: InviteIn):
+    """Invite an organisation (by e-mail when an address is given). Twice: 400."""
+    consortium = _consortium(request, pk)
+    organisation = _organisation("organisation", payload.organisation)
+    affiliated_to = None
+    if payload.affiliated_to is not None:
+        affiliated_to = ConsortiumMember.objects.filter(
+            pk=payload.affiliated_to, consortium=consortium
+        ).first()
+        if affiliated_to is None:
+            raise ValidationError({"affiliated_to": ["No such member in this consortium."]})
+    email = payload.email.strip()
+    if email:
+        from django.core.validators import validate_email
+
+        try:
+            validate_email(email)
+        except ValidationError as error:
+            raise ValidationError({"email": error.messages}) from error
+    member = services.invite_member(
+        consortium,
+        organisation,
+        request.user,
+        role=payload.role,
+        email=email,
+        affiliated_to=affiliated_to,
+    )
+    return Status(201, _member(consortium, member.pk))
+
+
+@router.patch(
+    "/consortia/{pk}/members/{member_id}",
+    response={200: MemberChangeOut, **WRITE_ERRORS},
+    auth=write_auth,
+)
+def change_member(request, pk: int, member_id: int, payload: MemberChangeIn):
+    """Change a member's status, role or work packages; answers the rules the change broke
+    (allowed: the coordinator's side is told by e-mail) and the new verdict."""
+    consortium = _consortium(request, pk)
+    member = _member(consortium, member_id)
+    broken = services.change_member(
+        member,
+        request.user,
+        status=payload.status,
+        role=payload.role,
+        work_packages=payload.work_packages,
+    )
+    members = selectors.workspace_members(consortium)
+    return {
+        "member": next(m for m in members if m.pk == member.pk),
+        "broken": broken,
+        "verdict": _verdict(consortium, members),
+    }
+
+
+@router.put("/consortia/{pk}/note", response={200: NoteOut, **WRITE_ERRORS}, auth=write_auth)
+def update_note(request, pk: int, payload: NoteIn):
+    consortium = services.update_note(_consortium(request, pk), payload.note, request.user)
+    return {"note": consortium.note}
+
+
+@router.post(
+    "/consortia/{pk}/checklist", response={201: ChecklistItemOut, **WRITE_ERRORS}, auth=write_auth
+)
+def add_checklist_item(request, pk: int, payload: ChecklistIn):
+    item = services.add_checklist_item(_consortium(request, pk), payload.text, request.user)
+    return Status(201, item)
+
+
+@router.patch(
+    "/consortia/{pk}/checklist/{item_id}",
+    response={200: ChecklistItemOut, **WRITE_ERRORS},
+    auth=write_auth,
+)
+def tick_checklist_item(request, pk: int, item_id: int, payload: ChecklistPatch):
+    consortium = _consortium(request, pk)
+    item = get_object_or_404(ChecklistItem, pk=item_id, consortium=consortium)
+    item.consortium = consortium
+    return services.set_checklist_item(item, payload.done, request.user)
+
+
+@router.post("/consortia/{pk}/access", response={201: AccessOut, **WRITE_ERRORS}, auth=write_auth)
+def grant_access(request, pk: int, payload: AccessIn):
+    """Let a colleague (an existing account, by e-mail) work in the consortium."""
+    consortium = _consortium(request, pk)
+    user = get_user_model().objects.filter(email__iexact=payload.email.strip()).first()
+    if user is None:
+        raise ValidationError({"email": ["No Clusterhub account uses this address."]})
+    member = None
+    if payload.member is not None:
+        member = ConsortiumMember.objects.filter(pk=payload.member, consortium=consortium).first()
+        if member is None:
+            raise ValidationError({"member": ["No such member in this consortium."]})
+    access = services.grant_access(consortium, user, request.user, member)
+    return Status(201, {"email": user.email, "member": access.member_id})

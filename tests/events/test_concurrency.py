@@ -1,0 +1,190 @@
+"""Registrations racing for the last seats, in real threads with their own connections.
+
+Transactional tests: each thread commits for real. On PostgreSQL the event row is locked with
+SELECT … FOR UPDATE; on SQLite every write transaction starts with BEGIN IMMEDIATE and waits
+for the previous one (busy timeout). Either way the capacity holds exactly.
+
+    scripts/with-postgres.sh .venv/bin/pytest tests/events/test_concurrency.py -q
+"""
+
+import sqlite3
+import threading
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
+from django.utils import timezone
+
+from clusterhub.events import services
+from clusterhub.events.models import Event, EventStatus, Registration, RegistrationStatus
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+THREADS = 40
+CAPACITY = 20
+
+
+@pytest.fixture(autouse=True)
+def _sqlite_file_database(transactional_db, _reference_data, tmp_path):
+    """On SQLite, race on a file copy of the test database.
+
+    pytest-django's SQLite test database lives in memory, shared between threads through
+    SQLite's shared cache, whose table locks fail at once ("database table is locked") instead
+    of waiting like a file database's locks (BEGIN IMMEDIATE + busy timeout, as in production).
+    So the test runs on a file copy (SQLite's backup API, as Django's own test cloning does)
+    made once the reference data is loaded, and the in-memory database, untouched, comes back
+    afterwards.
+    """
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        yield
+        return
+    settings_dict = connection.settings_dict  # shared with the threads' connections
+    memory_name = settings_dict["NAME"]
+    connection.ensure_connection()
+    memory = connection.connection  # stays open: the in-memory database lives while it does
+    copy = sqlite3.connect(tmp_path / "race.sqlite3")
+    memory.backup(copy)
+    copy.close()
+    connection.connection = None  # the next query connects to the file
+    settings_dict["NAME"] = str(tmp_path / "race.sqlite3")
+    try:
+        yield
+    finally:
+        connection.close()
+        settings_dict["NAME"] = memory_name
+        connection.connection = memory
+
+
+def make_event(capacity: int) -> Event:
+    start = timezone.now() + timedelta(days=10)
+    return services.save_event(
+        Event(
+            title="Race for seats",
+            kind="workshop",
+            start=start,
+            end=start + timedelta(hours=8),
+            capacity=capacity,
+            status=EventStatus.REGISTRATION_OPEN,
+        )
+    )
+
+
+def details(email: str) -> dict:
+    return {
+        "first_name": "Ada",
+        "last_name": email.split("@")[0],
+        "email": email,
+        "organisation_name": "Polyméris",
+        "organisation_kind": "company",
+        "country_id": "FR",
+    }
+
+
+def run_at_once(event: Event, emails: list[str]) -> tuple[list, list]:
+    """Register each address in its own thread, all released together; (statuses, errors)."""
+    barrier = threading.Barrier(len(emails))
+    statuses, errors = [], []
+    lock = threading.Lock()
+
+    def worker(email: str) -> None:
+        try:
+            barrier.wait(timeout=30)
+            registration = services.register_participant(event, **details(email))
+            with lock:
+                statuses.append(registration.status)
+        except ValidationError as error:
+            with lock:
+                errors.append(error)
+        except Exception as error:  # noqa: BLE001 - reported by the test below
+            with lock:
+                errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(email,)) for email in emails]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a registration never finished"
+    return statuses, errors
+
+
+def test_forty_people_racing_for_twenty_seats():
+    event = make_event(capacity=CAPACITY)
+    emails = [f"racer{i}@example.org" for i in range(THREADS)]
+
+    statuses, errors = run_at_once(event, emails)
+
+    assert errors == []
+    assert Counter(statuses) == {
+        RegistrationStatus.CONFIRMED: CAPACITY,
+        RegistrationStatus.WAITLISTED: THREADS - CAPACITY,
+    }
+    rows = Registration.objects.filter(event=event)
+    assert rows.count() == THREADS  # no lost registration
+    assert sorted(rows.values_list("email", flat=True)) == sorted(emails)  # no duplicate
+    assert rows.filter(status=RegistrationStatus.CONFIRMED).count() == CAPACITY
+    assert rows.filter(status=RegistrationStatus.WAITLISTED).count() == THREADS - CAPACITY
+
+
+def test_the_same_person_registering_twice_at_once_gets_one_registration():
+    event = make_event(capacity=CAPACITY)
+
+    statuses, errors = run_at_once(event, ["twice@example.org", "TWICE@example.org"] * 3)
+
+    assert statuses == [RegistrationStatus.CONFIRMED]
+    assert len(errors) == 5
+    assert all(isinstance(e, ValidationError) and "already registered" in str(e) for e in errors)
+    assert Registration.objects.filter(event=event).count() == 1
+
+
+def test_cancellations_and_registrations_at_once_keep_the_capacity():
+    """Confirmed people cancel while newcomers register: the waiting list moves up, and the
+    event never holds more confirmed people than seats."""
+    event = make_event(capacity=10)
+    seated = [
+        services.register_participant(event, **details(f"s{i}@example.org")) for i in range(10)
+    ]
+    for i in range(10):
+        services.register_participant(event, **details(f"w{i}@example.org"))
+    barrier = threading.Barrier(20)
+    errors = []
+
+    def cancel(registration):
+        try:
+            barrier.wait(timeout=30)
+            services.cancel_registration(registration)
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    def newcomer(i):
+        try:
+            barrier.wait(timeout=30)
+            services.register_participant(event, **details(f"n{i}@example.org"))
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=cancel, args=(r,)) for r in seated[:10]]
+    threads += [threading.Thread(target=newcomer, args=(i,)) for i in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert errors == []
+    rows = Registration.objects.filter(event=event)
+    counts = Counter(rows.values_list("status", flat=True))
+    assert counts[RegistrationStatus.CANCELLED] == 10
+    assert counts[RegistrationStatus.CONFIRMED] == 10
+    assert counts[RegistrationStatus.WAITLISTED] == 10
+    # The ten who waited before the race are the ones who moved up.
+    assert set(
+        rows.filter(status=RegistrationStatus.CONFIRMED).values_list("email", flat=True)
+    ) == {f"w{i}@example.org" for i in range(10)}
