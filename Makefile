@@ -69,6 +69,7 @@ test: lint test-sqlite test-postgres test-browser
 
 bench: $(STAMP) pdf-libs
 	$(PY) bench/registry.py
+	$(PY) bench/events.py
 
 # Updates the French catalogue (src/clusterhub/locale/fr) from the templates and the Python
 # code, then compiles it. makemessages needs GNU gettext's xgettext and msgmerge.

@@ -6,7 +6,8 @@ sqlite|postgresql|current`` for one database (PostgreSQL through scripts/with-po
 Figures, each measured in this run:
 - 300 registrations for a 150-seat event at once, from 50 threads with their own database
   connections, through ``events.services.register_participant``: exactly 150 confirmed and 150
-  waitlisted, none lost, none duplicated (else the run fails); registrations per second;
+  waitlisted, none lost, none duplicated (else the run fails); registrations per second, and
+  its ratio to the rate of one thread registering 100 people one after the other;
 - the participants' booklet PDF for 1,000 consenting participants through the Django test
   client (route ``events:booklet``, as an organiser, so never from the cache): seconds (first
   request, with WeasyPrint's fonts still cold, then a second one) and pages; target ≤ 15 s;
@@ -184,6 +185,25 @@ def add_agenda(event, n_sessions: int, organisations: list) -> None:
 # Measures -------------------------------------------------------------------------------------
 
 
+def serial_registrations(n: int = 100) -> float:
+    """Registrations per second one after the other (one thread): the race's yardstick."""
+    from clusterhub.events import services
+
+    event = make_event("One at a time", capacity=n // 2)
+    start = time.perf_counter()
+    for i in range(n):
+        services.register_participant(
+            event,
+            first_name="Bench",
+            last_name=f"Serial {i}",
+            email=f"serial{i}@bench.example.eu",
+            organisation_name="Bench SA",
+            organisation_kind="company",
+            country_id="FR",
+        )
+    return n / (time.perf_counter() - start)
+
+
 def race_for_seats() -> dict:
     """N_REGISTRATIONS people register at once for SEATS seats, from WORKERS threads."""
     from django.db import connections
@@ -298,6 +318,7 @@ def event_page(client, organisations: list) -> dict:
     first = client.get(url)
     if first.status_code != 200:
         return {"page_unavailable": f"HTTP {first.status_code}"}
+    connection.queries_log.clear()  # a full log (its maxlen) would count nothing
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     timings = []
@@ -339,7 +360,10 @@ def run_one() -> dict:
             cursor.execute("ANALYZE")
 
     figures: dict = {"db": connection.vendor}
+    serial = serial_registrations()
     figures.update(race_for_seats())
+    figures["serial_registrations_per_s"] = round(serial, 1)
+    figures["race_vs_serial"] = round(figures["registrations_per_s"] / serial, 2)
     organisations = make_organisations(150)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -363,7 +387,9 @@ def report(figures: dict) -> None:
         f"{figures['race_confirmed']} confirmed, {figures['race_waitlisted']} waitlisted, "
         f"{figures['race_lost']} lost, {figures['race_duplicated']} duplicated, "
         f"{figures['race_errors']} errors ({verdict}); "
-        f"{figures['registrations_per_s']} registrations/s"
+        f"{figures['registrations_per_s']} registrations/s "
+        f"({figures['race_vs_serial']}× the {figures['serial_registrations_per_s']}/s of one "
+        "thread registering one after the other)"
     )
     if figures.get("race_first_error"):
         print(f"[{db}]   first error: {figures['race_first_error']}")

@@ -4,6 +4,7 @@ check-in at the door, team and summary. Only the event's organising team and sta
 
 from __future__ import annotations
 
+import copy
 from collections import OrderedDict
 
 from django.contrib import messages
@@ -265,8 +266,10 @@ def session_edit(request, slug, pk):
     session = get_object_or_404(Session, pk=pk, event=event)
     action = request.POST.get("action", "save")
     post = request.method == "POST"
-    form = SessionForm(
-        request.POST if post and action == "save" else None, event=event, instance=session
+    form = SessionForm(  # on a copy: a refused change must not show in the page's title
+        request.POST if post and action == "save" else None,
+        event=event,
+        instance=copy.copy(session),
     )
     speaker_form = SpeakerForm(request.POST if post and action == "add_speaker" else None)
     if post and action == "delete":

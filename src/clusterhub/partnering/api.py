@@ -842,7 +842,8 @@ def tick_checklist_item(request, pk: int, item_id: int, payload: ChecklistPatch)
 def grant_access(request, pk: int, payload: AccessIn):
     """Let a colleague (an existing account, by e-mail) work in the consortium."""
     consortium = _consortium(request, pk)
-    user = get_user_model().objects.filter(email__iexact=payload.email.strip()).first()
+    users = get_user_model().objects.filter(is_active=True)
+    user = users.filter(email__iexact=payload.email.strip()).first()
     if user is None:
         raise ValidationError({"email": ["No Clusterhub account uses this address."]})
     member = None
