@@ -348,47 +348,64 @@ def register_participant(
     ``details`` are the Registration fields (first_name, last_name, email, organisation_name,
     organisation_kind, country, …, listing_consent). A second active registration with the same
     e-mail is refused, as is any registration while registration is closed.
+
+    What needs no lock is checked first (fields, answers: all their errors at once); the
+    transaction that holds the event's lock only re-checks that registration is open, looks
+    for a duplicate, counts the seats and inserts, so that concurrent registrations wait for
+    each other as briefly as possible.
     """
+    reason = registration_closed_reason(event)
+    if reason:
+        raise ValidationError({"__all__": reason})
+    email = (details.pop("email", "") or (user.email if user else "")).strip().lower()
+    consent = bool(details.pop("listing_consent", False))
+    registration = Registration(
+        event=event,
+        user=user,
+        email=email,
+        listing_consent=consent,
+        listing_consent_at=timezone.now() if consent else None,
+        status=RegistrationStatus.PENDING,  # decided under the lock below
+        **details,
+    )
+    errors: dict = {}
+    try:
+        registration.answers = check_answers(event, answers or {})
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    try:
+        # Uniqueness is checked under the lock (and by the database's constraints).
+        registration.full_clean(
+            exclude=["event", "user", "answers"], validate_unique=False, validate_constraints=False
+        )
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+    duplicate = _("%(email)s is already registered for this event.") % {"email": email}
     with transaction.atomic():
         event = _lock(event)
-        reason = registration_closed_reason(event)
+        reason = registration_closed_reason(event)  # it may have closed meanwhile
         if reason:
             raise ValidationError({"__all__": reason})
-        clean_answers = check_answers(event, answers or {})
-        email = (details.pop("email", "") or (user.email if user else "")).strip().lower()
         active = Registration.objects.filter(event=event, status__in=ACTIVE_STATUSES)
         if active.filter(email__iexact=email).exists():
-            raise ValidationError(
-                {"email": _("%(email)s is already registered for this event.") % {"email": email}}
-            )
+            raise ValidationError({"email": duplicate})
         if user is not None and active.filter(user=user).exists():
             raise ValidationError({"__all__": _("You are already registered for this event.")})
-        consent = bool(details.pop("listing_consent", False))
-        registration = Registration(
-            event=event,
-            user=user,
-            email=email,
-            answers=clean_answers,
-            listing_consent=consent,
-            listing_consent_at=timezone.now() if consent else None,
-            **details,
-        )
+        registration.event = event
         if event.requires_approval:
             registration.status = RegistrationStatus.PENDING
         elif event.capacity is None or confirmed_count(event) < event.capacity:
             registration.status = RegistrationStatus.CONFIRMED
         else:
             registration.status = RegistrationStatus.WAITLISTED
-        registration.full_clean()
         try:
-            with transaction.atomic():
-                registration.save()
-        except IntegrityError:
-            raise ValidationError(
-                {"email": _("%(email)s is already registered for this event.") % {"email": email}}
-            ) from None
+            registration.save()
+        except IntegrityError:  # the transaction rolls back as the error leaves it
+            raise ValidationError({"email": duplicate}) from None
         _notify(registration, registration.status)
-        return registration
+    return registration
 
 
 def promote_waitlist(event: Event) -> list[Registration]:

@@ -93,6 +93,7 @@ class Opportunity(TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(kind="rd_request") | ~Q(call_topic=""),
                 name="rd_request_names_its_call",
+                violation_error_message=_("An R&D request names the call topic it prepares."),
             )
         ]
 
