@@ -1,6 +1,7 @@
 """The interface in French: language switch, translated directory and data names, allauth pages,
 and a complete French catalogue (no untranslated or fuzzy entry, placeholders kept)."""
 
+import ast
 import re
 import shutil
 from decimal import Decimal
@@ -17,6 +18,7 @@ from clusterhub.reference.models import Ecosystem, Technology
 from clusterhub.registry import services
 from clusterhub.registry.models import ClusterOrganisation, Organisation
 
+SOURCE_DIR = Path(settings.BASE_DIR)
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0]) / "fr" / "LC_MESSAGES"
 PO_FILE = LOCALE_DIR / "django.po"
 MO_FILE = LOCALE_DIR / "django.mo"
@@ -200,3 +202,61 @@ def test_french_catalogue_is_complete():
             elif placeholders(msgstr) != placeholders(source):
                 problems.append(f"placeholders differ: {source!r} -> {msgstr!r}")
     assert not problems, "\n".join(problems)
+
+
+# Functions of django.utils.translation and the positions of their msgids (context first).
+GETTEXT_FUNCTIONS = {
+    "gettext": (None, 0, None),
+    "gettext_lazy": (None, 0, None),
+    "gettext_noop": (None, 0, None),
+    "ngettext": (None, 0, 1),
+    "ngettext_lazy": (None, 0, 1),
+    "pgettext": (0, 1, None),
+    "pgettext_lazy": (0, 1, None),
+    "npgettext": (0, 1, 2),
+    "npgettext_lazy": (0, 1, 2),
+}
+
+
+def marked_strings(path: Path):
+    """(msgctxt, msgid, msgid_plural, line) of the literal strings that ``path`` passes to
+    django.utils.translation, whatever name the function is imported under."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    aliases = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+            for name in node.names:
+                if name.name in GETTEXT_FUNCTIONS:
+                    aliases[name.asname or name.name] = GETTEXT_FUNCTIONS[name.name]
+
+    def literal(args, index):
+        if index is None or index >= len(args):
+            return None
+        arg = args[index]
+        return arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else ""
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            positions = aliases.get(node.func.id)
+            if positions:
+                ctx, msgid, plural = (literal(node.args, i) for i in positions)
+                if msgid:
+                    yield ctx, msgid, plural, node.lineno
+
+
+def test_every_string_marked_in_python_is_in_the_french_catalogue():
+    """makemessages only extracts _, gettext, gettext_lazy… by name: a string marked through
+    another alias (e.g. ``gettext_lazy as _lazy``) silently stays in English."""
+    catalogue = {(e.get("msgctxt"), e["msgid"]) for e in parse_po(PO_FILE)[1:]}
+    missing = []
+    for path in sorted(SOURCE_DIR.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        for ctx, msgid, _plural, line in marked_strings(path):
+            if (ctx or None, msgid) not in catalogue:
+                missing.append(f"{path.relative_to(SOURCE_DIR)}:{line}: {msgid!r}")
+    assert not missing, (
+        "Not in the French catalogue: run `make messages` and translate. makemessages skips "
+        "aliases such as `gettext_lazy as _lazy`: import it as `_` or by its own name.\n"
+        + "\n".join(missing)
+    )

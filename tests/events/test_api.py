@@ -598,6 +598,44 @@ def test_someone_elses_registration_cannot_be_cancelled(client, event, participa
     assert registration.status == RegistrationStatus.CONFIRMED
 
 
+def test_own_registrations_do_not_query_per_row(client, participant, django_assert_max_num_queries):
+    for i in range(10):
+        register(
+            make_event(title=f"Event {i}"),
+            1,
+            user=participant,
+            email=participant.email,
+            organisation=factories.OrganisationFactory(),
+        )
+    headers = bearer(participant)
+
+    # token (2), count, page with events and organisations
+    with django_assert_max_num_queries(4):
+        body = client.get(f"{API}/registrations", headers=headers).json()
+
+    assert body["count"] == 10
+    assert all(r["organisation"] for r in body["items"])
+
+
+def test_event_detail_does_not_query_per_session(client, event, django_assert_max_num_queries):
+    for i in range(12):
+        session = add_session(event, f"Session {i}", i + 1, room="Main hall")
+        services.set_speakers(
+            session,
+            [
+                services.SpeakerInput(person=factories.PersonFactory(consented=True)),
+                services.SpeakerInput(person=factories.PersonFactory()),
+            ],
+        )
+
+    # event (+ co-organisers, ecosystems), seats, questions, sessions (+ speakers), materials
+    with django_assert_max_num_queries(8):
+        body = client.get(f"{API}/{event.slug}").json()
+
+    assert len(body["sessions"]) == 12
+    assert all(len(s["speakers"]) == 2 for s in body["sessions"])
+
+
 def test_own_registrations_need_a_token(client):
     assert client.get(f"{API}/registrations").status_code == 401
 

@@ -665,3 +665,18 @@ def test_summary_page(client):
     assert "Portugal" in body
     detail = client.get(event.get_absolute_url()).content.decode()
     assert url in detail
+
+
+def test_online_link_only_for_confirmed_participants(client):
+    event = make_event(venue="", city="", online_url="https://meet.example.org/secret-room")
+    url = reverse("events:detail", args=[event.slug])
+    body = client.get(url).content.decode()
+    assert "secret-room" not in body
+    assert "the link is shown to confirmed participants" in body
+    user = UserFactory()
+    client.force_login(user)
+    assert "secret-room" not in client.get(url).content.decode()
+    register(client, event, user)
+    assert "secret-room" in client.get(url).content.decode()
+    feed = client.get(reverse("events:event-ics", args=[event.slug])).content.decode()
+    assert "secret-room" not in feed

@@ -616,7 +616,12 @@ class CheckInIn(InputSchema):
 )
 def my_registrations(request, page: Query[PageParams]):
     """The signed-in user's registrations, latest event first."""
-    result = paginate(request, selectors.registrations_of(request.user), page)
+    qs = (
+        selectors.registrations_of(request.user)
+        .select_related("organisation")
+        .defer("organisation__description", "organisation__search_document")
+    )
+    result = paginate(request, qs, page)
     result["items"] = [registration_out(r, r.event) for r in result["items"]]
     return result
 

@@ -275,8 +275,8 @@ def _event_component(event: Event, base_url: str):
     lines = [event.topic, event.description]
     if event.context:
         lines.append(_("In the framework of %(context)s") % {"context": event.context})
-    if event.online_url:
-        lines.append(_("Online: %(url)s") % {"url": event.online_url})
+    if event.online_url:  # the link itself goes to confirmed participants only
+        lines.append(_("Online participation: the link comes with your registration."))
     lines.append(url)
     component.add("description", "\n\n".join(line for line in lines if line))
     component.add("status", "CANCELLED" if event.status == "cancelled" else "CONFIRMED")

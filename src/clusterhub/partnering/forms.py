@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from clusterhub.reference.models import Country
 from clusterhub.registry.forms import MemberForm
@@ -26,13 +26,13 @@ from .models import (
 
 class OpportunityForm(forms.ModelForm):
     partnership_kinds = forms.MultipleChoiceField(
-        label=_lazy("Kinds of partnership sought"),
+        label=gettext_lazy("Kinds of partnership sought"),
         choices=PartnershipKind.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     partner_kinds = forms.MultipleChoiceField(
-        label=_lazy("Kinds of partner sought"),
+        label=gettext_lazy("Kinds of partner sought"),
         choices=OrganisationKind.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -65,9 +65,11 @@ class OpportunityForm(forms.ModelForm):
             "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         help_texts = {
-            "keywords": _lazy("Separated by commas."),
-            "target_countries": _lazy("Leave empty for any country."),
-            "call_topic": _lazy("For R&D requests: the call topic, e.g. HORIZON-CL4-2025-01-01."),
+            "keywords": gettext_lazy("Separated by commas."),
+            "target_countries": gettext_lazy("Leave empty for any country."),
+            "call_topic": gettext_lazy(
+                "For R&D requests: the call topic, e.g. HORIZON-CL4-2025-01-01."
+            ),
         }
 
     def __init__(self, *args, owners=None, **kwargs):
@@ -96,13 +98,15 @@ class OpportunityForm(forms.ModelForm):
 
 class InterestForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        label=_lazy("On behalf of"), queryset=None, empty_label=None
+        label=gettext_lazy("On behalf of"), queryset=None, empty_label=None
     )
     message = forms.CharField(
-        label=_lazy("Message to the owner"),
+        label=gettext_lazy("Message to the owner"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
-        help_text=_lazy("Say in a few words why you are interested; your profile is attached."),
+        help_text=gettext_lazy(
+            "Say in a few words why you are interested; your profile is attached."
+        ),
     )
 
     def __init__(self, *args, organisations, **kwargs):
@@ -112,7 +116,7 @@ class InterestForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(
-        label=_lazy("Your answer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+        label=gettext_lazy("Your answer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
 
 
@@ -132,14 +136,14 @@ class CallForm(forms.ModelForm):
     """A call; its opening and deadline are typed in the call's own time zone."""
 
     opens_at = forms.DateTimeField(
-        label=_lazy("Opening"), required=False, widget=LocalDateTimeInput()
+        label=gettext_lazy("Opening"), required=False, widget=LocalDateTimeInput()
     )
-    deadline = forms.DateTimeField(label=_lazy("Deadline"), widget=LocalDateTimeInput())
+    deadline = forms.DateTimeField(label=gettext_lazy("Deadline"), widget=LocalDateTimeInput())
     timezone = forms.ChoiceField(
-        label=_lazy("Time zone"),
+        label=gettext_lazy("Time zone"),
         choices=[(tz, tz) for tz in TIMEZONES],
         initial="Europe/Brussels",
-        help_text=_lazy("The opening and the deadline are in this time zone."),
+        help_text=gettext_lazy("The opening and the deadline are in this time zone."),
     )
 
     class Meta:
@@ -183,18 +187,18 @@ class CallForm(forms.ModelForm):
 
 KIND_FIELDS = (*eligibility.KINDS, eligibility.SME)
 KIND_LABELS = {
-    "company": _lazy("Companies"),
-    "research": _lazy("Research organisations"),
-    "higher_education": _lazy("Universities / higher education"),
-    "public_authority": _lazy("Public authorities"),
-    "cluster": _lazy("Cluster organisations"),
-    "other": _lazy("Other organisations"),
-    eligibility.SME: _lazy("SMEs"),
+    "company": gettext_lazy("Companies"),
+    "research": gettext_lazy("Research organisations"),
+    "higher_education": gettext_lazy("Universities / higher education"),
+    "public_authority": gettext_lazy("Public authorities"),
+    "cluster": gettext_lazy("Cluster organisations"),
+    "other": gettext_lazy("Other organisations"),
+    eligibility.SME: gettext_lazy("SMEs"),
 }
 ELIGIBLE_CHOICES = [
-    ("member_states_and_associated", _lazy("EU Member States and associated countries")),
-    ("member_states", _lazy("EU Member States only")),
-    ("custom", _lazy("A list of countries")),
+    ("member_states_and_associated", gettext_lazy("EU Member States and associated countries")),
+    ("member_states", gettext_lazy("EU Member States only")),
+    ("custom", gettext_lazy("A list of countries")),
 ]
 
 
@@ -206,38 +210,40 @@ class RulesForm(forms.Form):
     """
 
     min_entities = forms.IntegerField(
-        label=_lazy("Minimum number of independent legal entities"), min_value=1, initial=1
+        label=gettext_lazy("Minimum number of independent legal entities"), min_value=1, initial=1
     )
     min_countries = forms.IntegerField(
-        label=_lazy("Minimum number of different eligible countries"), min_value=0, initial=1
+        label=gettext_lazy("Minimum number of different eligible countries"), min_value=0, initial=1
     )
     eligible = forms.ChoiceField(
-        label=_lazy("Eligible countries"),
+        label=gettext_lazy("Eligible countries"),
         choices=ELIGIBLE_CHOICES,
         initial="member_states_and_associated",
     )
     eligible_list = forms.CharField(
-        label=_lazy("The list of eligible countries"),
+        label=gettext_lazy("The list of eligible countries"),
         required=False,
-        help_text=_lazy("Two-letter codes separated by commas, e.g. FR, DE, NO."),
+        help_text=gettext_lazy("Two-letter codes separated by commas, e.g. FR, DE, NO."),
     )
     min_from_member_states = forms.IntegerField(
-        label=_lazy("Of which at least this many from EU Member States"), min_value=0, initial=0
+        label=gettext_lazy("Of which at least this many from EU Member States"),
+        min_value=0,
+        initial=0,
     )
     max_partners = forms.IntegerField(
-        label=_lazy("Maximum number of partners"),
+        label=gettext_lazy("Maximum number of partners"),
         min_value=1,
         required=False,
-        help_text=_lazy("Leave empty for no maximum."),
+        help_text=gettext_lazy("Leave empty for no maximum."),
     )
     affiliated_count = forms.BooleanField(
-        label=_lazy("Affiliated entities count towards the conditions"), required=False
+        label=gettext_lazy("Affiliated entities count towards the conditions"), required=False
     )
     associated_partners_count = forms.BooleanField(
-        label=_lazy("Associated partners count towards the conditions"), required=False
+        label=gettext_lazy("Associated partners count towards the conditions"), required=False
     )
     require_coordinator = forms.BooleanField(
-        label=_lazy("Exactly one coordinator is required"), required=False, initial=True
+        label=gettext_lazy("Exactly one coordinator is required"), required=False, initial=True
     )
 
     def __init__(self, *args, rules: dict | None = None, **kwargs):
@@ -359,15 +365,15 @@ class RulesForm(forms.Form):
 
 class ConsortiumForm(forms.Form):
     coordinator = forms.ModelChoiceField(
-        label=_lazy("Coordinator"),
+        label=gettext_lazy("Coordinator"),
         queryset=None,
         empty_label=None,
-        help_text=_lazy("One of the organisations on whose profile team you are."),
+        help_text=gettext_lazy("One of the organisations on whose profile team you are."),
     )
-    acronym = forms.CharField(label=_lazy("Acronym"), max_length=50)
-    title = forms.CharField(label=_lazy("Title"), max_length=300, required=False)
+    acronym = forms.CharField(label=gettext_lazy("Acronym"), max_length=50)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=300, required=False)
     description = forms.CharField(
-        label=_lazy("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=gettext_lazy("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
 
     def __init__(self, *args, organisations, **kwargs):
@@ -384,20 +390,20 @@ class InviteForm(MemberForm):
 
     since = None
     role = forms.ChoiceField(
-        label=_lazy("Role"),
+        label=gettext_lazy("Role"),
         choices=[c for c in MemberRole.choices if c[0] != MemberRole.COORDINATOR],
         initial=MemberRole.BENEFICIARY,
     )
     affiliated_to = forms.ModelChoiceField(
-        label=_lazy("Affiliated to"),
+        label=gettext_lazy("Affiliated to"),
         queryset=ConsortiumMember.objects.none(),
         required=False,
-        help_text=_lazy("For an affiliated entity: the member it is linked to."),
+        help_text=gettext_lazy("For an affiliated entity: the member it is linked to."),
     )
     email = forms.EmailField(
-        label=_lazy("Invitation e-mail"),
+        label=gettext_lazy("Invitation e-mail"),
         required=False,
-        help_text=_lazy("Optional: the address that receives the invitation."),
+        help_text=gettext_lazy("Optional: the address that receives the invitation."),
     )
 
     def __init__(self, *args, consortium, **kwargs):
@@ -407,14 +413,14 @@ class InviteForm(MemberForm):
 
 
 class MemberChangeForm(forms.Form):
-    status = forms.ChoiceField(label=_lazy("Status"), choices=MemberStatus.choices)
-    role = forms.ChoiceField(label=_lazy("Role"), choices=MemberRole.choices)
-    work_packages = forms.CharField(label=_lazy("WP leads"), max_length=200, required=False)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=MemberStatus.choices)
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=MemberRole.choices)
+    work_packages = forms.CharField(label=gettext_lazy("WP leads"), max_length=200, required=False)
 
 
 class NoteForm(forms.Form):
     note = forms.CharField(
-        label=_lazy("Shared note"),
+        label=gettext_lazy("Shared note"),
         widget=forms.Textarea(attrs={"rows": 8}),
         required=False,
         max_length=50000,
@@ -422,19 +428,19 @@ class NoteForm(forms.Form):
 
 
 class ChecklistForm(forms.Form):
-    text = forms.CharField(label=_lazy("New item"), max_length=300)
+    text = forms.CharField(label=gettext_lazy("New item"), max_length=300)
 
 
 class AccessForm(forms.Form):
     email = forms.EmailField(
-        label=_lazy("Colleague's e-mail"),
-        help_text=_lazy("They need a Clusterhub account with this address."),
+        label=gettext_lazy("Colleague's e-mail"),
+        help_text=gettext_lazy("They need a Clusterhub account with this address."),
     )
     member = forms.ModelChoiceField(
-        label=_lazy("Works for"),
+        label=gettext_lazy("Works for"),
         queryset=ConsortiumMember.objects.none(),
         required=False,
-        empty_label=_lazy("(no member organisation)"),
+        empty_label=gettext_lazy("(no member organisation)"),
     )
 
     def __init__(self, *args, consortium, **kwargs):

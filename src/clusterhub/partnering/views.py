@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clusterhub.core.exports import export_csv, export_xlsx
@@ -54,13 +54,13 @@ from .selectors import OpportunityQuery
 PAGE_SIZE = 20
 
 FACET_TITLES = [
-    ("kind", _lazy("Kind")),
-    ("partnership_kind", _lazy("Partnership sought")),
-    ("partner_kind", _lazy("Partner sought")),
-    ("ecosystem", _lazy("Industrial ecosystem")),
-    ("technology", _lazy("Technology")),
-    ("target_country", _lazy("Target country")),
-    ("owner_country", _lazy("Country of the owner")),
+    ("kind", gettext_lazy("Kind")),
+    ("partnership_kind", gettext_lazy("Partnership sought")),
+    ("partner_kind", gettext_lazy("Partner sought")),
+    ("ecosystem", gettext_lazy("Industrial ecosystem")),
+    ("technology", gettext_lazy("Technology")),
+    ("target_country", gettext_lazy("Target country")),
+    ("owner_country", gettext_lazy("Country of the owner")),
 ]
 
 

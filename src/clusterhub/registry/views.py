@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from clusterhub.core.svg import bar_chart
@@ -27,13 +27,13 @@ from .selectors import DirectoryQuery
 PAGE_SIZE = 20
 
 FACET_TITLES = {
-    "country": _lazy("Country"),
-    "region": _lazy("Region (NUTS 2)"),
-    "ecosystem": _lazy("Industrial ecosystem"),
-    "technology": _lazy("Technology"),
-    "label": _lazy("Label"),
-    "member_kind": _lazy("Members"),
-    "size": _lazy("Size"),
+    "country": gettext_lazy("Country"),
+    "region": gettext_lazy("Region (NUTS 2)"),
+    "ecosystem": gettext_lazy("Industrial ecosystem"),
+    "technology": gettext_lazy("Technology"),
+    "label": gettext_lazy("Label"),
+    "member_kind": gettext_lazy("Members"),
+    "size": gettext_lazy("Size"),
 }
 
 
