@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "clusterhub.registry",
     "clusterhub.events",
     "clusterhub.partnering",
+    "clusterhub.matchmaking",
 ]
 
 MIDDLEWARE = [
