@@ -1,0 +1,395 @@
+"""Every write of B2B matchmaking: set-up, opt-in, requests, the schedule, after the event.
+
+Scheduling and every change that touches the schedule lock the event's Matchmaking row first
+(``SELECT … FOR UPDATE``; SQLite serialises writers), and the database refuses a person or a
+table twice in one slot (Booking and Meeting unique constraints), so two organisers scheduling
+at once, or a cancellation during a run, cannot double-book anyone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clusterhub.events.models import Event, Registration, RegistrationStatus
+
+from .models import (
+    Booking,
+    Matchmaking,
+    MatchmakingSession,
+    Meeting,
+    MeetingRequest,
+    MeetingSlot,
+    Outcome,
+    Participant,
+    ParticipantType,
+    RequestStatus,
+    ScheduleState,
+)
+
+
+def _manager(user, event: Event) -> None:
+    if not user.has_perm("events.manage_event", event):
+        raise PermissionDenied(_("Only the event's organisers may do this."))
+
+
+def _lock(matchmaking: Matchmaking) -> Matchmaking:
+    return Matchmaking.objects.select_for_update().get(pk=matchmaking.pk)
+
+
+def _notify(kind: str, **ids) -> None:
+    from . import tasks
+
+    transaction.on_commit(lambda: tasks.notify.enqueue(kind, ids))
+
+
+# Set-up -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_matchmaking(matchmaking: Matchmaking, by) -> Matchmaking:
+    _manager(by, matchmaking.event)
+    matchmaking.full_clean()
+    matchmaking.save()
+    for session in matchmaking.sessions.all():
+        make_slots(session)
+    return matchmaking
+
+
+def _breaks(session: MatchmakingSession) -> list[tuple[dt.datetime, dt.datetime]]:
+    out = []
+    for pair in session.breaks or []:
+        start, end = (dt.datetime.fromisoformat(str(v)) for v in pair)
+        tz = session.matchmaking.event.tz
+        start = start if start.tzinfo else start.replace(tzinfo=tz)
+        end = end if end.tzinfo else end.replace(tzinfo=tz)
+        out.append((start, end))
+    return out
+
+
+@transaction.atomic
+def save_session(session: MatchmakingSession, by) -> MatchmakingSession:
+    """Save a meeting session and cut it into slots of the meeting length around its breaks."""
+    event = session.matchmaking.event
+    _manager(by, event)
+    session.full_clean(exclude=["matchmaking"])
+    if session.start < event.start or session.end > event.end:
+        raise ValidationError({"start": _("Meeting sessions take place during the event.")})
+    try:
+        breaks = _breaks(session)
+    except (TypeError, ValueError):
+        raise ValidationError(
+            {"breaks": _("Breaks are pairs of times, e.g. 16:00–16:30.")}
+        ) from None
+    for start, end in breaks:
+        if not (session.start <= start < end <= session.end):
+            raise ValidationError({"breaks": _("A break lies inside its session.")})
+    session.save()
+    make_slots(session)
+    return session
+
+
+def make_slots(session: MatchmakingSession) -> list[MeetingSlot]:
+    """(Re)cut a session into slots; slots holding scheduled meetings are kept."""
+    length = dt.timedelta(minutes=session.matchmaking.meeting_minutes)
+    breaks = _breaks(session)
+    wanted, t = [], session.start
+    while t + length <= session.end:
+        clash = next((b for b in breaks if t < b[1] and t + length > b[0]), None)
+        if clash:
+            t = clash[1]
+            continue
+        wanted.append((t, t + length))
+        t += length
+    keep = {(s.start, s.end) for s in session.slots.all()}
+    session.slots.exclude(Q(start__in=[w[0] for w in wanted]) | Q(meetings__isnull=False)).delete()
+    for start, end in wanted:
+        if (start, end) not in keep:
+            MeetingSlot.objects.update_or_create(
+                session=session, start=start, defaults={"end": end}
+            )
+    return list(session.slots.all())
+
+
+# Participants -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def opt_in(
+    registration: Registration,
+    *,
+    type: ParticipantType | None = None,
+    pitch: str = "",
+    sessions: Iterable[MatchmakingSession] | None = None,
+    remote: bool = False,
+    fixed_table: str = "",
+) -> Participant:
+    """A confirmed participant joins the B2B meetings and says when they are available."""
+    matchmaking = Matchmaking.objects.get(event=registration.event)
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise ValidationError(_("Only confirmed participants take part in B2B meetings."))
+    if remote and not matchmaking.remote_meetings:
+        raise ValidationError({"remote": _("This event has no remote meetings.")})
+    participant, _created = Participant.objects.get_or_create(
+        registration=registration, defaults={"matchmaking": matchmaking}
+    )
+    participant.type = type
+    participant.pitch = pitch
+    participant.remote = remote
+    participant.fixed_table = fixed_table
+    if not participant.opted_in:
+        participant.opted_in = True
+        participant.opted_in_at = timezone.now()
+    participant.save()
+    participant.availability.set(matchmaking.sessions.all() if sessions is None else sessions)
+    return participant
+
+
+def opt_out(participant: Participant) -> Participant:
+    participant.opted_in = False
+    participant.save(update_fields=["opted_in", "updated"])
+    return participant
+
+
+# Requests -----------------------------------------------------------------------------------
+
+
+def request_refusal(sender: Participant, recipient: Participant, now=None) -> str | None:
+    """Why ``sender`` may not ask ``recipient`` for a meeting now; None when they may."""
+    matchmaking = sender.matchmaking
+    now = now or timezone.now()
+    if recipient.pk == sender.pk:
+        return _("You cannot meet yourself.")
+    if recipient.matchmaking_id != matchmaking.pk:
+        return _("This person takes part in another event.")
+    if not sender.opted_in:
+        return _("Opt in to the B2B meetings first.")
+    if not recipient.opted_in:
+        return _("%(name)s does not take part in B2B meetings.") % {"name": recipient}
+    if matchmaking.request_deadline and now > matchmaking.request_deadline:
+        return _("The deadline for meeting requests has passed.")
+    if sender.type_id and recipient.type_id:
+        allowed = sender.type.may_request.filter(pk=recipient.type_id).exists()
+        if not allowed:
+            return _("%(a)s may not request meetings with %(b)s.") % {
+                "a": sender.type.name,
+                "b": recipient.type.name,
+            }
+    if matchmaking.request_cap is not None:
+        sent = sender.sent_requests.filter(
+            status__in=[RequestStatus.PENDING, RequestStatus.ACCEPTED]
+        ).count()
+        if sent >= matchmaking.request_cap:
+            return _("You have used your %(n)d meeting requests.") % {"n": matchmaking.request_cap}
+    open_pair = MeetingRequest.objects.filter(
+        Q(sender=sender, recipient=recipient) | Q(sender=recipient, recipient=sender),
+        status__in=[RequestStatus.PENDING, RequestStatus.ACCEPTED],
+    )
+    if open_pair.exists():
+        return _("You already have a request open with %(name)s.") % {"name": recipient}
+    return None
+
+
+@transaction.atomic
+def send_request(sender: Participant, recipient: Participant, message: str = "") -> MeetingRequest:
+    _lock(sender.matchmaking)
+    reason = request_refusal(sender, recipient)
+    if reason:
+        raise ValidationError(reason)
+    expiry = sender.matchmaking.pending_expiry_days
+    try:
+        with transaction.atomic():
+            request = MeetingRequest.objects.create(
+                matchmaking=sender.matchmaking,
+                sender=sender,
+                recipient=recipient,
+                message=message.strip()[:2000],
+                expires_at=timezone.now() + dt.timedelta(days=expiry) if expiry else None,
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _("You already have a request open with %(name)s.") % {"name": recipient}
+        ) from None
+    _notify("request_sent", request=request.pk)
+    return request
+
+
+def _weight(request: MeetingRequest) -> float:
+    """Mutual interest weighs more: both sides asked each other at some point."""
+    mutual = MeetingRequest.objects.filter(
+        sender=request.recipient, recipient=request.sender
+    ).exists()
+    return 2.0 if mutual else 1.0
+
+
+@transaction.atomic
+def answer_request(
+    request: MeetingRequest,
+    by_participant: Participant,
+    *,
+    accept: bool,
+    proposed_slot: MeetingSlot | None = None,
+) -> MeetingRequest:
+    """The recipient accepts, declines, or proposes another slot (which the sender accepts)."""
+    request = MeetingRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != RequestStatus.PENDING:
+        raise ValidationError(_("This request is no longer waiting for an answer."))
+    answering_proposal = request.proposed_slot_id is not None and by_participant == request.sender
+    if by_participant != request.recipient and not answering_proposal:
+        raise PermissionDenied(_("Only the person asked may answer."))
+    now = timezone.now()
+    if proposed_slot is not None and accept:
+        request.proposed_slot = proposed_slot
+        request.save(update_fields=["proposed_slot", "updated"])
+        _notify("slot_proposed", request=request.pk)
+        return request
+    request.status = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
+    request.answered_at = now
+    request.save(update_fields=["status", "answered_at", "updated"])
+    if accept:
+        remote = request.sender.remote or request.recipient.remote
+        Meeting.objects.create(
+            request=request,
+            matchmaking=request.matchmaking,
+            weight=_weight(request),
+            remote=remote,
+        )
+    _notify("request_answered", request=request.pk)
+    return request
+
+
+def expire_pending_requests(now=None) -> int:
+    """Pending requests past their expiry stop blocking anyone; both sides are told."""
+    now = now or timezone.now()
+    due = list(
+        MeetingRequest.objects.filter(status=RequestStatus.PENDING, expires_at__lt=now).values_list(
+            "pk", flat=True
+        )
+    )
+    for pk in due:
+        with transaction.atomic():
+            updated = MeetingRequest.objects.filter(pk=pk, status=RequestStatus.PENDING).update(
+                status=RequestStatus.EXPIRED, updated=now
+            )
+            if updated:
+                _notify("request_expired", request=pk)
+    return len(due)
+
+
+@transaction.atomic
+def cancel_request(request: MeetingRequest, by_participant: Participant) -> MeetingRequest:
+    """Either side withdraws; a scheduled meeting frees its slot and table."""
+    _lock(request.matchmaking)
+    request = MeetingRequest.objects.select_for_update().get(pk=request.pk)
+    if by_participant not in (request.sender, request.recipient):
+        raise PermissionDenied(_("Only the two people concerned may cancel."))
+    if request.status not in (RequestStatus.PENDING, RequestStatus.ACCEPTED):
+        return request
+    request.status = RequestStatus.CANCELLED
+    request.save(update_fields=["status", "updated"])
+    meeting = Meeting.objects.filter(request=request).first()
+    if meeting is not None:
+        Booking.objects.filter(meeting=meeting).delete()
+        meeting.slot = None
+        meeting.table = ""
+        meeting.unscheduled_reason = _("cancelled")
+        meeting.save(update_fields=["slot", "table", "unscheduled_reason", "updated"])
+    _notify("request_cancelled", request=request.pk)
+    return request
+
+
+# The schedule -------------------------------------------------------------------------------
+
+
+def _book(meeting: Meeting, slot: MeetingSlot | None, table: str) -> None:
+    Booking.objects.filter(meeting=meeting).delete()
+    meeting.slot = slot
+    meeting.table = table if slot else ""
+    meeting.save(update_fields=["slot", "table", "unscheduled_reason", "locked", "updated"])
+    if slot is not None:
+        request = meeting.request
+        Booking.objects.bulk_create(
+            [
+                Booking(meeting=meeting, participant_id=request.sender_id, slot=slot),
+                Booking(meeting=meeting, participant_id=request.recipient_id, slot=slot),
+            ]
+        )
+
+
+@transaction.atomic
+def move_meeting(
+    meeting: Meeting, slot: MeetingSlot | None, table: str, by, *, lock: bool | None = None
+) -> Meeting:
+    """The organisers place a meeting by hand (or unschedule it); conflicts are refused."""
+    matchmaking = _lock(meeting.matchmaking)
+    _manager(by, matchmaking.event)
+    meeting = Meeting.objects.select_for_update().select_related("request").get(pk=meeting.pk)
+    if slot is not None:
+        if slot.session.matchmaking_id != matchmaking.pk:
+            raise ValidationError({"slot": _("That slot belongs to another event.")})
+        people = [meeting.request.sender_id, meeting.request.recipient_id]
+        busy = Booking.objects.filter(slot=slot, participant_id__in=people).exclude(meeting=meeting)
+        if busy.exists():
+            raise ValidationError({"slot": _("One of the two already has a meeting in that slot.")})
+        if not meeting.remote and not table:
+            raise ValidationError({"table": _("Choose a table.")})
+        taken = Meeting.objects.filter(slot=slot, table=table).exclude(pk=meeting.pk)
+        if table and taken.exists():
+            raise ValidationError({"table": _("Table %(t)s is taken in that slot.") % {"t": table}})
+    if lock is not None:
+        meeting.locked = lock
+    meeting.unscheduled_reason = "" if slot else _("unscheduled by the organisers")
+    _book(meeting, slot, table)
+    return meeting
+
+
+@transaction.atomic
+def publish_agendas(matchmaking: Matchmaking, by, *, final: bool) -> int:
+    """Publish the preliminary or final agendas; people whose meetings changed are told."""
+    matchmaking = _lock(matchmaking)
+    _manager(by, matchmaking.event)
+    changed = []
+    for meeting in matchmaking.meetings.select_for_update():
+        if (meeting.slot_id, meeting.table) != (meeting.published_slot_id, meeting.published_table):
+            if matchmaking.schedule_state != ScheduleState.NOT_PUBLISHED:
+                changed.append(meeting.pk)
+            meeting.published_slot_id = meeting.slot_id
+            meeting.published_table = meeting.table
+            meeting.save(update_fields=["published_slot", "published_table", "updated"])
+    matchmaking.schedule_state = ScheduleState.FINAL if final else ScheduleState.PRELIMINARY
+    matchmaking.schedule_version += 1
+    matchmaking.save(update_fields=["schedule_state", "schedule_version", "updated"])
+    _notify("agendas_published", matchmaking=matchmaking.pk, changed=changed)
+    return len(changed)
+
+
+# After the event ----------------------------------------------------------------------------
+
+
+def mark_no_show(meeting: Meeting, participant: Participant, by, no_show: bool = True) -> Meeting:
+    _manager(by, meeting.matchmaking.event)
+    field = "sender_no_show" if participant.pk == meeting.request.sender_id else "recipient_no_show"
+    setattr(meeting, field, no_show)
+    meeting.save(update_fields=[field, "updated"])
+    return meeting
+
+
+def rate_meeting(meeting: Meeting, participant: Participant, outcome: str) -> Meeting:
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": _("Choose one of the outcomes.")})
+    if participant.pk == meeting.request.sender_id:
+        meeting.sender_outcome = outcome
+        field = "sender_outcome"
+    elif participant.pk == meeting.request.recipient_id:
+        meeting.recipient_outcome = outcome
+        field = "recipient_outcome"
+    else:
+        raise PermissionDenied(_("Only the two people who met may rate the meeting."))
+    meeting.save(update_fields=[field, "updated"])
+    return meeting
