@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("clusterhub.registry.urls")),
     path("", include("clusterhub.events.urls")),
     path("", include("clusterhub.partnering.urls")),
+    path("", include("clusterhub.matchmaking.urls")),
 ]
 
 if settings.DEBUG:

@@ -393,3 +393,203 @@ def rate_meeting(meeting: Meeting, participant: Participant, outcome: str) -> Me
         raise PermissionDenied(_("Only the two people who met may rate the meeting."))
     meeting.save(update_fields=[field, "updated"])
     return meeting
+
+
+# Marketplace (participants' own offers and requests) ----------------------------------------
+
+from .models import MarketplaceItem  # noqa: E402 (section appended; fold into the imports above)
+
+
+def save_marketplace_item(
+    participant: Participant,
+    *,
+    kind: str,
+    title: str,
+    description: str = "",
+    item: MarketplaceItem | None = None,
+) -> MarketplaceItem:
+    """Publish or edit one of the participant's own offers or requests on the marketplace."""
+    if item is not None and item.participant_id != participant.pk:
+        raise PermissionDenied(_("Only its author may change this item."))
+    if not participant.opted_in:
+        raise ValidationError(_("Opt in to the B2B meetings first."))
+    item = item or MarketplaceItem(participant=participant)
+    item.kind = kind
+    item.title = title.strip()
+    item.description = description.strip()
+    item.full_clean(exclude=["participant"])
+    item.save()
+    return item
+
+
+def delete_marketplace_item(item: MarketplaceItem, participant: Participant) -> None:
+    if item.participant_id != participant.pk:
+        raise PermissionDenied(_("Only its author may delete this item."))
+    item.delete()
+
+
+# Organiser screens and API (set-up details, locks, video links) -----------------------------
+# Added for views_manage.py and api.py.
+
+
+@transaction.atomic
+def delete_session(session: MatchmakingSession, by) -> None:
+    """Remove a meeting session; its scheduled meetings become unscheduled (with the reason)."""
+    matchmaking = _lock(session.matchmaking)
+    _manager(by, matchmaking.event)
+    for meeting in Meeting.objects.select_for_update().filter(slot__session=session):
+        meeting.locked = False
+        meeting.unscheduled_reason = _("its meeting session was removed")
+        _book(meeting, None, "")
+    session.delete()
+
+
+TYPE_NAME_LENGTH = 100
+
+
+@transaction.atomic
+def set_participant_types(
+    matchmaking: Matchmaking, rules: dict[str, Iterable[str]], by
+) -> list[ParticipantType]:
+    """The participant types and who may request whom, all at once: ``{"Company":
+    ["Research", "Company"], "Research": []}``. Types are kept by name (their participants keep
+    them); a type left out is removed (its participants have no type, hence no rule)."""
+    matchmaking = _lock(matchmaking)
+    _manager(by, matchmaking.event)
+    names: dict[str, str] = {}
+    errors: list[str] = []
+    for raw in rules:
+        name = " ".join(str(raw).split())
+        if not name:
+            errors.append(_("A participant type needs a name."))
+        elif len(name) > TYPE_NAME_LENGTH:
+            errors.append(
+                _("“%(name)s” is longer than %(n)d characters.")
+                % {"name": name, "n": TYPE_NAME_LENGTH}
+            )
+        elif name.casefold() in {n.casefold() for n in names.values()}:
+            errors.append(_("The type “%(name)s” is given twice.") % {"name": name})
+        names[raw] = name
+    targets: dict[str, list[str]] = {}
+    known = {n.casefold(): n for n in names.values()}
+    for raw, allowed in rules.items():
+        targets[names[raw]] = []
+        for other in allowed or []:
+            other_name = known.get(" ".join(str(other).split()).casefold())
+            if other_name is None:
+                errors.append(_("“%(name)s” is not a participant type.") % {"name": other})
+            elif other_name not in targets[names[raw]]:
+                targets[names[raw]].append(other_name)
+    if errors:
+        raise ValidationError({"types": errors})
+    existing = {t.name: t for t in matchmaking.types.all()}
+    for name, kept in existing.items():
+        if name not in targets:
+            kept.delete()
+    types = {
+        name: existing.get(name)
+        or ParticipantType.objects.create(matchmaking=matchmaking, name=name)
+        for name in targets
+    }
+    for name, allowed in targets.items():
+        types[name].may_request.set([types[other] for other in allowed])
+    return list(types.values())
+
+
+def set_participant_setup(
+    participant: Participant, by, *, type: ParticipantType | None, fixed_table: str = ""
+) -> Participant:
+    """The organisers set a participant's type and own table or booth (exhibitors)."""
+    _manager(by, participant.matchmaking.event)
+    if type is not None and type.matchmaking_id != participant.matchmaking_id:
+        raise ValidationError({"type": _("That type belongs to another event.")})
+    fixed_table = fixed_table.strip()
+    if len(fixed_table) > 40:
+        raise ValidationError({"fixed_table": _("A table name has at most 40 characters.")})
+    participant.type = type
+    participant.fixed_table = fixed_table
+    participant.save(update_fields=["type", "fixed_table", "updated"])
+    return participant
+
+
+@transaction.atomic
+def set_locked(meeting: Meeting, locked: bool, by) -> Meeting:
+    """Lock a placed meeting where it is (the scheduler leaves it alone), or unlock it."""
+    matchmaking = _lock(meeting.matchmaking)
+    _manager(by, matchmaking.event)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if locked and meeting.slot_id is None:
+        raise ValidationError({"locked": _("Place the meeting in a slot before locking it.")})
+    meeting.locked = locked
+    meeting.save(update_fields=["locked", "updated"])
+    return meeting
+
+
+VIDEO_PLACEHOLDERS = ("{event}", "{meeting}", "{token}")
+DEFAULT_VIDEO_PATTERN = "https://meet.jit.si/clusterhub-{event}-{meeting}-{token}"
+
+
+def video_link(pattern: str, meeting: Meeting, event: Event) -> str:
+    import secrets
+
+    return (
+        pattern.replace("{event}", event.slug)
+        .replace("{meeting}", str(meeting.pk))
+        .replace("{token}", secrets.token_urlsafe(9).replace("_", "x").replace("-", "y"))
+    )
+
+
+@transaction.atomic
+def set_video_links(matchmaking: Matchmaking, pattern: str, by, *, overwrite: bool = False) -> int:
+    """A video link for each remote meeting, made from the organisers' room address pattern
+    (``{event}``, ``{meeting}`` and ``{token}``, a random part, are filled in). Meetings that
+    already have a link keep it unless ``overwrite``. Returns how many links were set."""
+    from django.core.validators import URLValidator
+
+    matchmaking = _lock(matchmaking)
+    _manager(by, matchmaking.event)
+    pattern = pattern.strip()
+    if "{meeting}" not in pattern and "{token}" not in pattern:
+        raise ValidationError(
+            {"pattern": _("Put {meeting} or {token} in the address: each meeting needs its room.")}
+        )
+    try:
+        URLValidator(schemes=["https", "http"])(
+            pattern.replace("{event}", "e").replace("{meeting}", "1").replace("{token}", "t")
+        )
+    except ValidationError:
+        raise ValidationError(
+            {
+                "pattern": _("Give a web address, e.g. %(example)s.")
+                % {"example": DEFAULT_VIDEO_PATTERN}
+            }
+        ) from None
+    meetings = matchmaking.meetings.select_for_update().filter(
+        remote=True, request__status=RequestStatus.ACCEPTED
+    )
+    if not overwrite:
+        meetings = meetings.filter(video_url="")
+    count = 0
+    for meeting in meetings:
+        meeting.video_url = video_link(pattern, meeting, matchmaking.event)[:200]
+        meeting.save(update_fields=["video_url", "updated"])
+        count += 1
+    return count
+
+
+def set_video_url(meeting: Meeting, url: str, by) -> Meeting:
+    """The organisers give (or clear) one remote meeting's video link by hand."""
+    from django.core.validators import URLValidator
+
+    _manager(by, meeting.matchmaking.event)
+    url = url.strip()
+    if url:
+        try:
+            URLValidator(schemes=["https", "http"])(url)
+        except ValidationError:
+            raise ValidationError({"video_url": _("Give a web address.")}) from None
+        if not meeting.remote:
+            raise ValidationError({"video_url": _("This meeting takes place on site.")})
+    meeting.video_url = url[:200]
+    meeting.save(update_fields=["video_url", "updated"])
+    return meeting
