@@ -21,5 +21,6 @@ api.add_router("/reference/", "clusterhub.reference.api.router")
 api.add_router("/", "clusterhub.registry.api.router")
 api.add_router("/events/", "clusterhub.events.api.router")
 api.add_router("/partnering/", "clusterhub.partnering.api.router")
+api.add_router("/matchmaking/", "clusterhub.matchmaking.api.router")
 
 __all__ = ["api", "TokenAuth"]

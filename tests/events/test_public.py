@@ -680,3 +680,23 @@ def test_online_link_only_for_confirmed_participants(client):
     assert "secret-room" in client.get(url).content.decode()
     feed = client.get(reverse("events:event-ics", args=[event.slug])).content.decode()
     assert "secret-room" not in feed
+
+
+def test_cached_agenda_follows_changes_and_withdrawn_consent(client):
+    from clusterhub.registry import services as registry_services
+
+    event = make_event()
+    org = OrganisationFactory(legal_name="Prognos")
+    person = PersonFactory(first_name="Jan", last_name="Kramer", consented=True, organisation=org)
+    session = add_session(event, event.start, title="Input paper", kind="keynote")
+    services.set_speakers(session, [services.SpeakerInput(person=person, role="Keynote")])
+    url = event.get_absolute_url()
+    assert "Jan Kramer" in client.get(url).content.decode()
+    # A new session shows at once, despite the cache.
+    add_session(event, event.start + datetime.timedelta(hours=2), title="Reshoring of industry")
+    assert "Reshoring of industry" in client.get(url).content.decode()
+    # Consent withdrawn: the name disappears from the cached agenda at once.
+    registry_services.set_public_consent(person, False)
+    body = client.get(url).content.decode()
+    assert "Jan Kramer" not in body
+    assert "Speaker from Prognos" in body

@@ -32,6 +32,7 @@ from django.db.models import Q
 from clusterhub.events import demo_data as event_data
 from clusterhub.events import services as event_services
 from clusterhub.events.models import Event, Material, RegistrationQuestion, Session
+from clusterhub.matchmaking.demo import ensure_demo_matchmaking
 from clusterhub.reference.models import Country, Ecosystem, NaceActivity, NutsRegion, Technology
 from clusterhub.registry import demo_data as data
 from clusterhub.registry import services
@@ -87,6 +88,7 @@ def load_demo(*, refresh: bool = False, with_history: bool = True) -> DemoResult
             _ensure_membership(spec, organisations, result)
         result.team_password = _ensure_team(organisations[data.TEAM_ORGANISATION], result)
         _ensure_events(refresh, result)
+        ensure_demo_matchmaking(refresh, result)
     return result
 
 

@@ -6,3 +6,6 @@ class EventsConfig(AppConfig):
     name = "clusterhub.events"
     label = "events"
     verbose_name = _("Events")
+
+    def ready(self):
+        from . import signals  # noqa: F401

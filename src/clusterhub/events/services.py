@@ -737,3 +737,18 @@ def record_attendance(event: Event, participants: Iterable[dict]) -> list[Regist
         raise ValidationError(
             {"participants": _("Someone in the list is already registered for this event.")}
         ) from None
+
+
+# The public agenda's cache ------------------------------------------------------------------
+
+
+def agenda_stamp(event_pk: int) -> str:
+    return f"event-agenda-{event_pk}"
+
+
+def touch_agenda(*event_pks: int) -> None:
+    """The agenda of these events changed: their cached public agenda is stale."""
+    from clusterhub.core import stamps
+
+    for pk in set(event_pks):
+        stamps.touch(agenda_stamp(pk))

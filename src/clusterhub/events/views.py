@@ -9,16 +9,20 @@ from itertools import groupby
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from clusterhub.core import stamps
 from clusterhub.core.svg import bar_chart
 
 from . import selectors, services
@@ -144,6 +148,34 @@ def _agenda(event: Event, materials: list[Material]) -> list[dict]:
     ]
 
 
+AGENDA_CACHE_SECONDS = 300
+
+
+def agenda_html(request, event: Event, materials: list[Material], can_manage: bool) -> str:
+    """The rendered agenda, cached until the agenda changes (see events.signals).
+
+    The agenda is the same for every visitor and the costly part of the page.
+    """
+    context = {"event": event, "can_manage": can_manage}
+    if can_manage:
+        context["days"] = _agenda(event, materials)
+        return mark_safe(render_to_string("events/_agenda.html", context, request))
+    key = ":".join(
+        [
+            "events:agenda",
+            str(event.pk),
+            stamps.current(services.agenda_stamp(event.pk)),
+            get_language(),
+        ]
+    )
+    html = cache.get(key)
+    if html is None:
+        context["days"] = _agenda(event, materials)
+        html = render_to_string("events/_agenda.html", context, request)
+        cache.set(key, html, AGENDA_CACHE_SECONDS)
+    return mark_safe(html)  # rendered by our own template, escaped there
+
+
 def _booklet_available(event: Event, now=None) -> bool:
     now = now or timezone.now()
     return event.summary_published or event.status == EventStatus.FINISHED or event.end <= now
@@ -165,7 +197,7 @@ def detail(request, slug):
         "events/detail.html",
         {
             "event": event,
-            "days": _agenda(event, materials),
+            "agenda_html": agenda_html(request, event, materials, can_manage),
             "event_materials": [m for m in materials if not m.session_id],
             "closed_reason": services.registration_closed_reason(event, now=now),
             "seats_left": selectors.seats_left(event),

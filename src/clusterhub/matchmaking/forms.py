@@ -117,6 +117,23 @@ class OptInForm(forms.Form):
             )
         self.type_preselected = "type" in self.fields and self.initial.get("type") is not None
 
+    @property
+    def quick_fields(self) -> list:
+        """Shown above the one-click button: the type, when it could not be guessed."""
+        if "type" in self.fields and (not self.type_preselected or self["type"].errors):
+            return [self["type"]]
+        return []
+
+    @property
+    def detail_fields(self) -> list:
+        """Pre-filled, folded away under the one-click button."""
+        quick = {f.name for f in self.quick_fields}
+        return [f for f in self if f.name not in quick]
+
+    @property
+    def detail_errors(self) -> bool:
+        return any(f.errors for f in self.detail_fields)
+
     def clean(self):
         data = super().clean()
         if "sessions" in self.fields and not data.get("sessions") and not self.errors:

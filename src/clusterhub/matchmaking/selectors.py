@@ -140,9 +140,7 @@ def open_requests_with(participant: Participant) -> dict[int, MeetingRequest]:
     requests = MeetingRequest.objects.filter(
         Q(sender=participant) | Q(recipient=participant), status__in=OPEN_STATUSES
     ).only("pk", "sender_id", "recipient_id", "status", "proposed_slot_id")
-    return {
-        (r.recipient_id if r.sender_id == participant.pk else r.sender_id): r for r in requests
-    }
+    return {(r.recipient_id if r.sender_id == participant.pk else r.sender_id): r for r in requests}
 
 
 def requests_sent_count(participant: Participant) -> int:
@@ -319,7 +317,8 @@ def agendas_by_participant(
 def held_meetings(participant: Participant) -> list[AgendaEntry]:
     """Meetings with a published slot, for rating and no-shows after the event."""
     return [
-        _entry(m, participant) for m in _meetings_of(participant).filter(published_slot__isnull=False)
+        _entry(m, participant)
+        for m in _meetings_of(participant).filter(published_slot__isnull=False)
     ]
 
 

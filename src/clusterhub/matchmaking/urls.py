@@ -29,6 +29,7 @@ urlpatterns = [
     path(B2B + "manage/", views_manage.setup, name="manage"),
     path(B2B + "manage/sessions/<int:pk>/", views_manage.session_edit, name="manage-session"),
     path(B2B + "manage/types/", views_manage.types, name="manage-types"),
+    path(B2B + "manage/participants/", views_manage.participants, name="manage-participants"),
     path(B2B + "manage/schedule/", views_manage.schedule, name="manage-schedule"),
     path(B2B + "manage/meetings/<int:pk>/", views_manage.meeting, name="manage-meeting"),
     path(B2B + "manage/table-plans.pdf", views_manage.table_plans, name="manage-table-plans"),

@@ -434,9 +434,9 @@ def requests_inbox(request, b2b: B2B):
     tz = b2b.event.tz
     for r in received:
         if r.status == RequestStatus.PENDING and r.proposed_slot_id is None:
-            r.propose_form = ProposeSlotForm(
-                slots=selectors.free_common_slots(me, r.sender), tz=tz, prefix=f"r{r.pk}"
-            )
+            slots = selectors.free_common_slots(me, r.sender)
+            r.can_propose = bool(slots)
+            r.propose_form = ProposeSlotForm(slots=slots, tz=tz, prefix=f"r{r.pk}")
     return render(
         request,
         "matchmaking/requests.html",

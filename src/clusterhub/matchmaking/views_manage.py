@@ -84,6 +84,12 @@ def _matchmaking(event: Event) -> Matchmaking | None:
     return Matchmaking.objects.filter(event=event).select_related("event").first()
 
 
+def _render(request, template: str, context: dict):
+    """Render with the event's time zone active: dates on the page are the event's local time."""
+    with timezone.override(context["event"].tz):
+        return render(request, template, context)
+
+
 def _not_set_up(request, event: Event):
     messages.info(request, _("Set up the B2B meetings of this event first."))
     return redirect("matchmaking:manage", slug=event.slug)
@@ -323,7 +329,7 @@ def setup(request, slug):
             .filter(remote=True, video_url="")
             .count(),
         }
-    return render(request, "matchmaking/manage/setup.html", context)
+    return _render(request, "matchmaking/manage/setup.html", context)
 
 
 @login_required
@@ -356,7 +362,7 @@ def session_edit(request, slug, pk):
         {"slot": slot, "start": slot.start.astimezone(tz), "end": slot.end.astimezone(tz)}
         for slot in session.slots.annotate(meeting_count=Count("meetings")).order_by("start")
     ]
-    return render(
+    return _render(
         request,
         "matchmaking/manage/session.html",
         {
@@ -437,7 +443,7 @@ def types(request, slug):
         .annotate(n=Count("pk"))
         .values_list("type", "n")
     )
-    return render(
+    return _render(
         request,
         "matchmaking/manage/types.html",
         {
@@ -501,7 +507,7 @@ def participants(request, slug):
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    return render(
+    return _render(
         request,
         "matchmaking/manage/participants.html",
         {
@@ -605,7 +611,7 @@ def schedule(request, slug):
     reasons = Counter(m.unscheduled_reason or _("not scheduled yet") for m in unscheduled)
     summary = request.session.get(key)
     changed, changed_people = changed_since_publication(matchmaking)
-    return render(
+    return _render(
         request,
         "matchmaking/manage/schedule.html",
         {
@@ -678,7 +684,7 @@ def meeting(request, slug, pk):
         else:
             messages.success(request, _("Video link saved."))
             return redirect("matchmaking:manage-meeting", slug=event.slug, pk=meeting.pk)
-    return render(
+    return _render(
         request,
         "matchmaking/manage/meeting.html",
         {
@@ -728,15 +734,16 @@ def table_plans_html(matchmaking: Matchmaking, slot_pk: int | None = None) -> st
         (page["tables"] if m.table else page["remote"]).append(row)
     for page in pages.values():
         page["tables"].sort(key=lambda r: (order.get(r["table"], len(order)), _natural(r["table"])))
-    return render_to_string(
-        "matchmaking/manage/table_plans_print.html",
-        {
-            "event": event,
-            "matchmaking": matchmaking,
-            "pages": list(pages.values()),
-            "published": matchmaking.schedule_state != ScheduleState.NOT_PUBLISHED,
-        },
-    )
+    with timezone.override(tz):
+        return render_to_string(
+            "matchmaking/manage/table_plans_print.html",
+            {
+                "event": event,
+                "matchmaking": matchmaking,
+                "pages": list(pages.values()),
+                "published": matchmaking.schedule_state != ScheduleState.NOT_PUBLISHED,
+            },
+        )
 
 
 @login_required
@@ -798,7 +805,7 @@ def no_shows(request, slug):
         }
         for m in page
     ]
-    return render(
+    return _render(
         request,
         "matchmaking/manage/no_shows.html",
         {
@@ -851,7 +858,7 @@ def statistics(request, slug):
     if matchmaking is None:
         return _not_set_up(request, event)
     stats = meeting_statistics(matchmaking)
-    return render(
+    return _render(
         request,
         "matchmaking/manage/statistics.html",
         {

@@ -10,7 +10,9 @@ from clusterhub.matchmaking import notifications
 
 
 class Command(BaseCommand):
-    help = "E-mail 'how did your meetings go?' to the B2B participants of events ended N months ago."
+    help = (
+        "E-mail 'how did your meetings go?' to the B2B participants of events ended N months ago."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--months", type=int, default=3, help="Months after the event.")
