@@ -642,7 +642,8 @@ def test_agenda_pdf_one_page_per_participant(b2b):
     meeting = accepted_meeting(b2b, me, bob)
     services.move_meeting(meeting, MeetingSlot.objects.first(), "T1", by=b2b.organiser)
     services.publish_agendas(b2b.matchmaking, by=b2b.organiser, final=False)
-    pages = [(p, selectors.personal_agenda(p)[0]) for p in (me, bob)]
+    people = [Participant.objects.get(pk=p.pk) for p in (me, bob)]
+    pages = [(p, selectors.personal_agenda(p)[0]) for p in people]
     pdf = html_to_pdf(views.agenda_html(b2b.matchmaking, pages))
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 2

@@ -410,6 +410,8 @@ def update_setup(request, slug: str, payload: PatchDict[SetupIn]):
         matchmaking.pending_expiry_days = payload["pending_expiry_days"] or 0
     if "request_deadline" in payload:
         matchmaking.request_deadline = aware(payload["request_deadline"], event.tz)
+    if matchmaking.meeting_minutes < 5:
+        raise _wrong("meeting_minutes", "Meetings last 5 minutes or more.")
     matchmaking.event = event
     services.save_matchmaking(matchmaking, by=request.user)
     return setup_out(matchmaking)

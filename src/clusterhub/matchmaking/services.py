@@ -9,7 +9,9 @@ at once, or a cancellation during a run, cannot double-book anyone.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -19,8 +21,10 @@ from django.utils.translation import gettext as _
 
 from clusterhub.events.models import Event, Registration, RegistrationStatus
 
+from . import scheduler
 from .models import (
     Booking,
+    MarketplaceItem,
     Matchmaking,
     MatchmakingSession,
     Meeting,
@@ -369,6 +373,122 @@ def publish_agendas(matchmaking: Matchmaking, by, *, final: bool) -> int:
     return len(changed)
 
 
+@dataclass
+class ScheduleRun:
+    """What one run of the scheduler did, for the organisers' screen."""
+
+    scheduled: int
+    total: int
+    weight: float
+    bound: float
+    ratio: float
+    unscheduled: list[tuple[int, str]]
+    changed: list[int]
+    seconds: float
+
+    @property
+    def summary(self) -> str:
+        return _(
+            "Scheduled %(n)d of %(m)d accepted meetings; at least %(pct)s%% of the best possible."
+        ) % {
+            "n": self.scheduled,
+            "m": self.total,
+            "pct": f"{math.floor(min(self.ratio, 1.0) * 1000) / 10:.1f}",
+        }
+
+
+def scheduling_problem(matchmaking: Matchmaking, meetings: list[Meeting], slots: list[MeetingSlot]):
+    """The scheduler's input from the database: who is free when, tables, locks, publication."""
+    index = {slot.pk: i for i, slot in enumerate(slots)}
+    people = {m.request.sender_id for m in meetings} | {m.request.recipient_id for m in meetings}
+    participants = Participant.objects.filter(pk__in=people).prefetch_related("availability")
+    availability, fixed = {}, {}
+    for participant in participants:
+        sessions = {s.pk for s in participant.availability.all()} if participant.opted_in else set()
+        availability[participant.pk] = [i for i, s in enumerate(slots) if s.session_id in sessions]
+        if participant.fixed_table:
+            fixed[participant.pk] = participant.fixed_table
+    locked = {
+        m.pk: scheduler.Placement(index[m.slot_id], m.table or None)
+        for m in meetings
+        if m.locked and m.slot_id in index
+    }
+    published = {
+        m.pk: scheduler.Placement(index[m.published_slot_id], m.published_table or None)
+        for m in meetings
+        if m.published_slot_id in index
+    }
+    return scheduler.Problem(
+        meetings=[
+            scheduler.Meeting(
+                id=m.pk,
+                a=m.request.sender_id,
+                b=m.request.recipient_id,
+                weight=m.weight,
+                remote=m.remote,
+            )
+            for m in meetings
+        ],
+        n_slots=len(slots),
+        tables=matchmaking.tables,
+        availability=availability,
+        fixed_tables=fixed,
+        locked=locked,
+        published=published,
+        sessions=[slot.session_id for slot in slots],
+    )
+
+
+@transaction.atomic
+def run_scheduler(matchmaking: Matchmaking, by, *, time_limit: float = 20.0) -> ScheduleRun:
+    """Place every accepted meeting it can (maximum total weight), keeping locked meetings and
+    as much of the published agendas as possible; store why the others stay out."""
+    matchmaking = _lock(matchmaking)
+    _manager(by, matchmaking.event)
+    slots = list(MeetingSlot.objects.filter(session__matchmaking=matchmaking).order_by("start"))
+    meetings = list(
+        matchmaking.meetings.filter(request__status=RequestStatus.ACCEPTED).select_related(
+            "request"
+        )
+    )
+    result = scheduler.schedule(
+        scheduling_problem(matchmaking, meetings, slots), time_limit=time_limit
+    )
+    movable = [m for m in meetings if not m.locked]
+    # Free every movable place first, so that the new places never collide with old ones.
+    Booking.objects.filter(meeting__in=movable).delete()
+    Meeting.objects.filter(pk__in=[m.pk for m in movable]).update(slot=None, table="")
+    bookings = []
+    for meeting in movable:
+        placement = result.assignment.get(meeting.pk)
+        meeting.slot = slots[placement.slot] if placement else None
+        meeting.table = (placement.table or "") if placement else ""
+        meeting.unscheduled_reason = (
+            "" if placement else str(result.unscheduled.get(meeting.pk, ""))
+        )
+        if placement:
+            bookings += [
+                Booking(
+                    meeting=meeting, participant_id=meeting.request.sender_id, slot=meeting.slot
+                ),
+                Booking(
+                    meeting=meeting, participant_id=meeting.request.recipient_id, slot=meeting.slot
+                ),
+            ]
+    Meeting.objects.bulk_update(movable, ["slot", "table", "unscheduled_reason", "updated"])
+    Booking.objects.bulk_create(bookings)
+    return ScheduleRun(
+        scheduled=result.n_scheduled,
+        total=result.n_meetings,
+        weight=result.scheduled_weight,
+        bound=result.bound,
+        ratio=result.ratio,
+        unscheduled=[(pk, str(reason)) for pk, reason in result.unscheduled.items()],
+        changed=list(result.changed),
+        seconds=result.seconds,
+    )
+
+
 # After the event ----------------------------------------------------------------------------
 
 
@@ -396,8 +516,6 @@ def rate_meeting(meeting: Meeting, participant: Participant, outcome: str) -> Me
 
 
 # Marketplace (participants' own offers and requests) ----------------------------------------
-
-from .models import MarketplaceItem  # noqa: E402 (section appended; fold into the imports above)
 
 
 def save_marketplace_item(

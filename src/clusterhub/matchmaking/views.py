@@ -84,9 +84,16 @@ class B2B:
 
 
 class NotAllowed(Exception):
-    def __init__(self, event: Event, reason: str, registration: Registration | None = None):
+    def __init__(
+        self,
+        event: Event,
+        reason: str,
+        registration: Registration | None = None,
+        can_manage: bool = False,
+    ):
         super().__init__(reason)
         self.event, self.reason, self.registration = event, reason, registration
+        self.can_manage = can_manage
 
 
 def _b2b(request, slug: str) -> B2B:
@@ -116,7 +123,7 @@ def _b2b(request, slug: str) -> B2B:
                 "The B2B meetings are open to the event's confirmed participants only. "
                 "Register for the event first."
             )
-        raise NotAllowed(event, reason, other)
+        raise NotAllowed(event, reason, other, can_manage)
     participant = selectors.participant_of(registration)
     if participant is not None:
         participant.matchmaking = matchmaking
@@ -141,6 +148,7 @@ def participant_page(view):
                     "reason": refusal.reason,
                     "own_registration": refusal.registration,
                     "registration_open": refusal.registration is None,
+                    "can_manage": refusal.can_manage,
                 },
                 status=403,
             )

@@ -1,0 +1,378 @@
+"""The B2B matchmaking JSON API (/api/v1/matchmaking/), as a client sees it."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from clusterhub.core.models import ApiToken
+from clusterhub.matchmaking import services
+from clusterhub.matchmaking.models import Matchmaking, Meeting, ParticipantType, ScheduleState
+from tests import factories
+from tests.matchmaking.test_manage import (
+    PARIS,
+    YEAR,
+    add_session,
+    check_schedule,
+    join,
+    make_event,
+    meet,
+    register,
+    set_up,
+)
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1/matchmaking"
+
+
+def bearer(user) -> dict:
+    _token, raw = ApiToken.issue(user, "tests")
+    return {"Authorization": f"Bearer {raw}"}
+
+
+def send(client, method, url, data=None, headers=None):
+    return getattr(client, method)(
+        url, data=data, content_type="application/json", headers=headers or {}
+    )
+
+
+def fields_of(response) -> set:
+    return {error["field"] for error in response.json()["errors"]}
+
+
+@pytest.fixture
+def organiser():
+    return factories.UserFactory(email="organiser@example.org")
+
+
+@pytest.fixture
+def as_organiser(organiser):
+    return bearer(organiser)
+
+
+@pytest.fixture
+def event(organiser):
+    return make_event(organiser)
+
+
+@pytest.fixture
+def matchmaking(event, organiser):
+    return set_up(event, organiser)
+
+
+# Organisers ------------------------------------------------------------------------------------
+
+
+def test_setting_up_by_api(client, event, as_organiser):
+    base = f"{API}/{event.slug}"
+    assert send(client, "get", f"{base}/setup", headers=as_organiser).status_code == 404
+
+    response = send(
+        client,
+        "patch",
+        f"{base}/setup",
+        {"meeting_minutes": 20, "tables": 12, "request_deadline": f"{YEAR}-10-10T18:00:00"},
+        as_organiser,
+    )
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["meeting_minutes"] == 20 and body["tables"] == 12
+    assert body["request_deadline"] == f"{YEAR}-10-10T18:00:00+02:00"  # read in Paris time
+    assert Matchmaking.objects.get(event=event).tables == 12
+
+    response = send(
+        client,
+        "post",
+        f"{base}/sessions",
+        {
+            "title": "Afternoon",
+            "start": f"{YEAR}-10-12T14:00:00",
+            "end": f"{YEAR}-10-12T15:40:00",
+            "breaks": [["14:40", "15:00"]],
+        },
+        as_organiser,
+    )
+    assert response.status_code == 201, response.json()
+    session = response.json()
+    starts = [slot["start"][11:16] for slot in session["slots"]]
+    assert starts == ["14:00", "14:20", "15:00", "15:20"]
+    assert session["breaks"] == [[f"{YEAR}-10-12T14:40:00+02:00", f"{YEAR}-10-12T15:00:00+02:00"]]
+
+    response = send(
+        client,
+        "put",
+        f"{base}/types",
+        {
+            "types": [
+                {"name": "Company", "may_request": ["Company", "Research"]},
+                {"name": "Research", "may_request": ["Company"]},
+            ]
+        },
+        as_organiser,
+    )
+    assert response.status_code == 200
+    assert {t["name"]: t["may_request"] for t in response.json()} == {
+        "Company": ["Company", "Research"],
+        "Research": ["Company"],
+    }
+
+    response = send(
+        client, "patch", f"{base}/sessions/{session['id']}", {"breaks": []}, as_organiser
+    )
+    assert len(response.json()["slots"]) == 5
+    assert (
+        send(client, "delete", f"{base}/sessions/{session['id']}", headers=as_organiser).status_code
+        == 204
+    )
+    assert send(client, "get", f"{base}/setup", headers=as_organiser).json()["sessions"] == []
+
+
+def test_bad_set_up_input_names_the_field(client, event, matchmaking, as_organiser):
+    base = f"{API}/{event.slug}"
+    response = send(client, "patch", f"{base}/setup", {"meeting_minutes": 3}, as_organiser)
+    assert response.status_code in (400, 422)
+    assert fields_of(response) == {"meeting_minutes"}
+    body = response.json()
+    assert set(body) == {"detail", "errors"} and set(body["errors"][0]) == {"field", "message"}
+
+    response = send(
+        client,
+        "post",
+        f"{base}/sessions",
+        {
+            "title": "Outside",
+            "start": f"{YEAR}-10-12T14:00:00",
+            "end": f"{YEAR}-10-12T15:00:00",
+            "breaks": [["16:00", "16:30"]],
+        },
+        as_organiser,
+    )
+    assert response.status_code == 400 and fields_of(response) == {"breaks"}
+    response = send(
+        client,
+        "post",
+        f"{base}/sessions",
+        {
+            "title": "Bad",
+            "start": f"{YEAR}-10-12T14:00:00",
+            "end": f"{YEAR}-10-12T15:00:00",
+            "breaks": [["noon", "13:00"]],
+        },
+        as_organiser,
+    )
+    assert response.status_code == 400 and fields_of(response) == {"breaks.0"}
+    response = send(
+        client,
+        "put",
+        f"{base}/types",
+        {"types": [{"name": "Company", "may_request": ["Nobody"]}]},
+        as_organiser,
+    )
+    assert response.status_code == 400 and fields_of(response) == {"types"}
+    assert not matchmaking.sessions.exists() and not matchmaking.types.exists()
+
+
+def test_organiser_endpoints_refuse_others(client, event, matchmaking):
+    stranger = bearer(factories.UserFactory())
+    base = f"{API}/{event.slug}"
+    for method, path, body in (
+        ("patch", "/setup", {"tables": 1}),
+        ("post", "/schedule/run", None),
+        ("get", "/meetings", None),
+        ("post", "/publish", {"final": True}),
+        ("put", "/types", {"types": []}),
+    ):
+        response = send(client, method, base + path, body, stranger)
+        assert response.status_code == 403, path
+        assert response.json()["detail"]
+    assert send(client, "get", f"{base}/setup").status_code == 401
+    assert send(client, "get", f"{API}/nothing-here/setup", headers=stranger).status_code == 404
+    matchmaking.refresh_from_db()
+    assert matchmaking.tables == 2
+
+
+def test_run_list_move_lock_publish(client, event, matchmaking, organiser, as_organiser):
+    session = add_session(matchmaking, organiser)
+    people = [join(event, n) for n in range(1, 7)]
+    for a, b in ((0, 1), (0, 2), (1, 2), (3, 4), (4, 5)):
+        meet(people[a], people[b])
+    base = f"{API}/{event.slug}"
+
+    response = send(client, "post", f"{base}/schedule/run", headers=as_organiser)
+    assert response.status_code == 200, response.json()
+    run = response.json()
+    assert run["total"] == 5 and run["scheduled"] + len(run["unscheduled"]) == 5
+    assert run["bound"] >= run["weight"] > 0
+    assert run["sentence"].startswith(f"Scheduled {run['scheduled']} of 5 accepted meetings")
+    check_schedule(matchmaking)
+
+    listed = send(client, "get", f"{base}/meetings?limit=2", headers=as_organiser).json()
+    assert listed["count"] == 5 and len(listed["items"]) == 2 and listed["next"]
+    scheduled = send(
+        client, "get", f"{base}/meetings?scheduled=true&limit=100", headers=as_organiser
+    ).json()["items"]
+    assert len(scheduled) == run["scheduled"]
+    first = scheduled[0]
+    assert first["slot"]["start"].endswith("+02:00") and first["table"]
+
+    # Move another meeting of the same person into that slot: refused, with the field.
+    busy_person = first["sender"]["id"]
+    other = (
+        Meeting.objects.filter(request__sender_id=busy_person).exclude(pk=first["id"]).first()
+        or Meeting.objects.filter(request__recipient_id=busy_person).exclude(pk=first["id"]).first()
+    )
+    if other is not None:
+        response = send(
+            client,
+            "post",
+            f"{base}/meetings/{other.pk}/move",
+            {"slot": first["slot"]["id"], "table": "2"},
+            as_organiser,
+        )
+        assert response.status_code == 400
+        assert fields_of(response) == {"slot"}
+        assert "already has a meeting" in response.json()["detail"]
+
+    free_slot = session.slots.exclude(meetings__isnull=False).order_by("start").first()
+    response = send(
+        client,
+        "post",
+        f"{base}/meetings/{first['id']}/move",
+        {"slot": free_slot.pk, "table": "1", "lock": True},
+        as_organiser,
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["locked"] and response.json()["slot"]["id"] == free_slot.pk
+    response = send(
+        client, "post", f"{base}/meetings/{first['id']}/lock", {"locked": False}, as_organiser
+    )
+    assert response.json()["locked"] is False
+    response = send(
+        client, "post", f"{base}/meetings/{first['id']}/move", {"slot": 999999}, as_organiser
+    )
+    assert response.status_code == 400 and fields_of(response) == {"slot"}
+    check_schedule(matchmaking)
+
+    response = send(client, "post", f"{base}/publish", {"final": False}, as_organiser)
+    assert response.json() == {
+        "schedule_state": ScheduleState.PRELIMINARY,
+        "schedule_version": 1,
+        "changed": 0,
+    }
+
+
+def test_the_meeting_list_does_not_grow_its_queries(
+    client, event, matchmaking, organiser, as_organiser
+):
+    people = [join(event, n) for n in range(12)]
+    for i in range(2):
+        meet(people[2 * i], people[2 * i + 1])
+    with CaptureQueriesContext(connection) as few:
+        send(client, "get", f"{API}/{event.slug}/meetings", headers=as_organiser)
+    for i in range(2, 6):
+        meet(people[2 * i], people[2 * i + 1])
+    with CaptureQueriesContext(connection) as many:
+        response = send(client, "get", f"{API}/{event.slug}/meetings", headers=as_organiser)
+    assert response.json()["count"] == 6
+    assert len(many) == len(few)
+
+
+# Participants ----------------------------------------------------------------------------------
+
+
+def test_the_participant_flow(client, event, matchmaking, organiser):
+    session = add_session(matchmaking, organiser)
+    services.set_participant_types(
+        matchmaking, {"Company": ["Company", "Research"], "Research": ["Company"]}, organiser
+    )
+    company = ParticipantType.objects.get(name="Company")
+    research = ParticipantType.objects.get(name="Research")
+    ada_user = factories.UserFactory(email="ada@example.org")
+    bob_user = factories.UserFactory(email="bob@example.org")
+    register(event, 1, user=ada_user)
+    register(event, 2, user=bob_user)
+    lab = join(event, 3, type=research)
+    other_lab = join(event, 4, type=research)
+    ada, bob = bearer(ada_user), bearer(bob_user)
+    base = f"{API}/{event.slug}"
+
+    # Not opted in yet: cannot request.
+    response = send(client, "post", f"{base}/requests", {"recipient": lab.pk}, ada)
+    assert response.status_code == 403 and "Opt in" in response.json()["detail"]
+
+    response = send(
+        client,
+        "post",
+        f"{base}/opt-in",
+        {"type": research.pk, "pitch": "Testing lab", "sessions": [session.pk]},
+        ada,
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["opted_in"] and response.json()["sessions"] == [session.pk]
+    response = send(client, "post", f"{base}/opt-in", {"type": 999999}, bob)
+    assert response.status_code == 400 and fields_of(response) == {"type"}
+    assert send(client, "post", f"{base}/opt-in", {"type": company.pk}, bob).status_code == 200
+
+    listed = send(client, "get", f"{base}/participants", headers=ada).json()
+    names = {p["name"] for p in listed["items"]}
+    assert "Ada1 Person01" not in names and "Ada2 Person02" in names and listed["count"] == 3
+    assert send(client, "get", f"{base}/participants?q=Person04", headers=ada).json()["count"] == 1
+
+    # Research may not request research: refused with the rule, naming the field.
+    response = send(client, "post", f"{base}/requests", {"recipient": other_lab.pk}, ada)
+    assert response.status_code == 400
+    assert response.json()["detail"] == "Research may not request meetings with Research."
+    assert fields_of(response) == {"recipient"}
+
+    bob_me = send(client, "get", f"{base}/participants?q=Person02", headers=ada).json()["items"][0]
+    response = send(
+        client, "post", f"{base}/requests", {"recipient": bob_me["id"], "message": "Hi"}, ada
+    )
+    assert response.status_code == 201, response.json()
+    sent = response.json()
+    assert sent["status"] == "pending" and sent["direction"] == "sent"
+    again = send(client, "post", f"{base}/requests", {"recipient": bob_me["id"]}, ada)
+    assert again.status_code == 400 and "already have a request open" in again.json()["detail"]
+
+    inbox = send(client, "get", f"{base}/requests?direction=received", headers=bob).json()
+    assert [r["id"] for r in inbox["items"]] == [sent["id"]]
+    response = send(client, "post", f"{base}/requests/{sent['id']}/answer", {"accept": True}, bob)
+    assert response.json()["status"] == "accepted"
+    assert (
+        send(
+            client, "post", f"{base}/requests/{sent['id']}/answer", {"accept": True}, ada
+        ).status_code
+        == 400
+    )  # no longer waiting
+
+    # No agenda before publication; then the published slot and table.
+    agenda = send(client, "get", f"{base}/agenda", headers=ada).json()
+    assert agenda["published"] is False and agenda["scheduled"] == []
+    meeting = Meeting.objects.get(request_id=sent["id"])
+    slot = session.slots.order_by("start").first()
+    services.move_meeting(meeting, slot, "1", organiser)
+    services.publish_agendas(matchmaking, organiser, final=False)
+    agenda = send(client, "get", f"{base}/agenda", headers=ada).json()
+    (item,) = agenda["scheduled"]
+    assert item["table"] == "1" and item["other"]["name"] == "Ada2 Person02"
+    assert item["start"] == slot.start.astimezone(PARIS).isoformat()
+
+    response = send(client, "post", f"{base}/requests/{sent['id']}/cancel", None, bob)
+    assert response.json()["status"] == "cancelled"
+    meeting.refresh_from_db()
+    assert meeting.slot is None
+
+
+def test_participant_endpoints_need_a_confirmed_registration(client, event, matchmaking):
+    stranger = bearer(factories.UserFactory())
+    base = f"{API}/{event.slug}"
+    for method, path in (
+        ("post", "/opt-in"),
+        ("get", "/participants"),
+        ("get", "/requests"),
+        ("get", "/agenda"),
+        ("get", "/setup"),
+    ):
+        response = send(client, method, base + path, {} if method == "post" else None, stranger)
+        assert response.status_code == 403, path
+        assert "confirmed participants" in response.json()["detail"]
