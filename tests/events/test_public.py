@@ -700,3 +700,17 @@ def test_cached_agenda_follows_changes_and_withdrawn_consent(client):
     body = client.get(url).content.decode()
     assert "Jan Kramer" not in body
     assert "Speaker from Prognos" in body
+
+
+def test_event_page_invites_confirmed_participants_to_b2b_meetings(client):
+    from clusterhub.matchmaking.models import Matchmaking
+
+    event = make_event()
+    user = UserFactory()
+    register(client, event, user)
+    body = client.get(event.get_absolute_url()).content.decode()
+    assert "Take part in B2B meetings" not in body
+    Matchmaking.objects.create(event=event)
+    body = client.get(event.get_absolute_url()).content.decode()
+    assert "Take part in B2B meetings" in body
+    assert reverse("matchmaking:home", args=[event.slug]) in body

@@ -233,7 +233,8 @@ def test_run_list_move_lock_publish(client, event, matchmaking, organiser, as_or
         assert fields_of(response) == {"slot"}
         assert "already has a meeting" in response.json()["detail"]
 
-    free_slot = session.slots.exclude(meetings__isnull=False).order_by("start").first()
+    extra = add_session(matchmaking, organiser, day=13, start="09:00", end="09:30")
+    free_slot = extra.slots.get()
     response = send(
         client,
         "post",
