@@ -213,6 +213,12 @@ def test_setting_up_then_adding_a_session_cuts_slots_around_its_break(signed_in,
     response = signed_in.get(url("manage", event))
     assert "Set up the B2B meetings" in response.content.decode()
     assert signed_in.get(url("manage-schedule", event)).status_code == 302  # set up first
+    response = signed_in.post(
+        url("manage", event),
+        {"action": "save", "meeting_minutes": "4", "tables": "10", "pending_expiry_days": "3"},
+    )
+    assert response.status_code == 200 and "meeting_minutes" in response.context["form"].errors
+    assert not Matchmaking.objects.filter(event=event).exists()
 
     response = signed_in.post(
         url("manage", event),
@@ -502,6 +508,18 @@ def test_lock_and_unlock_from_the_grid(signed_in, event, matchmaking, organiser)
     meeting.refresh_from_db()
     assert not meeting.locked
 
+    # From the grid with htmx: the cell comes back, locked.
+    response = signed_in.post(
+        url("manage-schedule", event),
+        {"action": "lock", "meeting": meeting.pk},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    cell = response.content.decode()
+    assert cell.startswith('<div class="b2b-cell locked">') and 'value="unlock"' in cell
+    meeting.refresh_from_db()
+    assert meeting.locked
+
 
 def test_publish_then_move_tells_the_people_concerned(
     signed_in, event, matchmaking, organiser, django_capture_on_commit_callbacks
@@ -670,3 +688,54 @@ def test_a_meeting_page_of_another_event_is_not_found(signed_in, event, matchmak
     assert other.pk != matchmaking.pk
     assert signed_in.get(url("manage-meeting", event, meeting.pk)).status_code == 404
     assert not MeetingSlot.objects.exists()
+
+
+# The demo --------------------------------------------------------------------------------------
+
+
+def test_the_demo_sets_up_b2b_meetings_for_the_2027_workshop(settings, tmp_path, client):
+    from io import StringIO
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from clusterhub.matchmaking import demo
+    from clusterhub.matchmaking.models import MeetingRequest
+    from clusterhub.registry import demo_data as registry_data
+
+    settings.VAR_DIR = tmp_path / "var"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("load_demo", "--without-history", stdout=StringIO())
+
+    event = Event.objects.get(slug=demo.EVENT_SLUG)
+    matchmaking = event.matchmaking
+    assert matchmaking.sessions.count() == 2
+    assert set(matchmaking.types.values_list("name", flat=True)) == set(demo.RULES)
+    first = matchmaking.sessions.order_by("start").first()
+    assert local_starts(first) == ["16:30", "16:50", "17:20", "17:40"]  # around the break
+    if not matchmaking.participants.exists():
+        pytest.skip("the demo workshop no longer takes registrations")
+    assert matchmaking.participants.filter(opted_in=True).count() == len(demo.PARTICIPANTS)
+    assert matchmaking.participants.filter(fixed_table="Booth B1").count() == 1
+    statuses = Counter(MeetingRequest.objects.values_list("status", flat=True))
+    assert sum(statuses.values()) == len(demo.REQUESTS)
+    assert statuses[RequestStatus.ACCEPTED] == sum(1 for r in demo.REQUESTS if r[3] == "accept")
+    assert statuses[RequestStatus.PENDING] and statuses[RequestStatus.DECLINED]
+
+    counts = (MeetingRequest.objects.count(), Registration.objects.count(), Meeting.objects.count())
+    call_command("load_demo", "--without-history", stdout=StringIO())
+    assert (
+        MeetingRequest.objects.count(),
+        Registration.objects.count(),
+        Meeting.objects.count(),
+    ) == counts
+
+    team = get_user_model().objects.get(email=registry_data.TEAM_EMAIL)
+    run = services.run_scheduler(matchmaking, by=team)
+    assert run.scheduled == statuses[RequestStatus.ACCEPTED]  # the demo's meetings all fit
+    check_schedule(matchmaking)
+    client.force_login(team)
+    for name, args in SCREENS:
+        assert client.get(url(name, event, *args)).status_code == 200, name
+    booth = Meeting.objects.filter(table="Booth B1")
+    assert booth.count() == 3  # the exhibitor meets at their booth

@@ -172,6 +172,11 @@ class LockIn(InputSchema):
     locked: bool
 
 
+class UnscheduledOut(Schema):
+    meeting: int
+    reason: str = Field(description="E.g. no common free slot, no table.")
+
+
 class RunOut(Schema):
     scheduled: int
     total: int = Field(description="Accepted meetings.")
@@ -180,7 +185,7 @@ class RunOut(Schema):
     ratio: float | None
     at_least_percent: str | None = Field(description="ratio × 100 floored to one decimal.")
     sentence: str
-    unscheduled: list[dict]
+    unscheduled: list[UnscheduledOut]
 
 
 class PublishIn(InputSchema):

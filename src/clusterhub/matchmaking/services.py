@@ -359,7 +359,7 @@ def publish_agendas(matchmaking: Matchmaking, by, *, final: bool) -> int:
     matchmaking = _lock(matchmaking)
     _manager(by, matchmaking.event)
     changed = []
-    for meeting in matchmaking.meetings.select_for_update():
+    for meeting in matchmaking.meetings.select_for_update(of=("self",)).order_by("pk"):
         if (meeting.slot_id, meeting.table) != (meeting.published_slot_id, meeting.published_table):
             if matchmaking.schedule_state != ScheduleState.NOT_PUBLISHED:
                 changed.append(meeting.pk)
@@ -555,7 +555,8 @@ def delete_session(session: MatchmakingSession, by) -> None:
     """Remove a meeting session; its scheduled meetings become unscheduled (with the reason)."""
     matchmaking = _lock(session.matchmaking)
     _manager(by, matchmaking.event)
-    for meeting in Meeting.objects.select_for_update().filter(slot__session=session):
+    meetings = Meeting.objects.select_for_update(of=("self",)).filter(slot__session=session)
+    for meeting in meetings.order_by("pk"):
         meeting.locked = False
         meeting.unscheduled_reason = _("its meeting session was removed")
         _book(meeting, None, "")
@@ -682,8 +683,10 @@ def set_video_links(matchmaking: Matchmaking, pattern: str, by, *, overwrite: bo
                 % {"example": DEFAULT_VIDEO_PATTERN}
             }
         ) from None
-    meetings = matchmaking.meetings.select_for_update().filter(
-        remote=True, request__status=RequestStatus.ACCEPTED
+    meetings = (
+        matchmaking.meetings.select_for_update(of=("self",))
+        .filter(remote=True, request__status=RequestStatus.ACCEPTED)
+        .order_by("pk")  # not the slot's start: PostgreSQL locks no outer-joined row
     )
     if not overwrite:
         meetings = meetings.filter(video_url="")

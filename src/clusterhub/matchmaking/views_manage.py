@@ -270,7 +270,7 @@ def setup(request, slug):
             else:
                 messages.success(request, _("B2B set-up saved."))
             return redirect("matchmaking:manage", slug=event.slug)
-    elif post and matchmaking is None:
+    elif post and matchmaking is None and action != "save":
         return redirect("matchmaking:manage", slug=event.slug)
     elif post and action == "add_session" and session_form.is_valid():
         try:
@@ -589,6 +589,13 @@ def schedule(request, slug):
             elif action in ("lock", "unlock"):
                 meeting = _row(Meeting, request.POST.get("meeting"), matchmaking=matchmaking)
                 services.set_locked(meeting, action == "lock", by=request.user)
+                if request.htmx:  # the grid's cell only
+                    cell = _meetings(matchmaking).get(pk=meeting.pk)
+                    return _render(
+                        request,
+                        "matchmaking/manage/_meeting_cell.html",
+                        {"event": event, "m": cell},
+                    )
                 messages.success(
                     request,
                     (
@@ -865,6 +872,7 @@ def statistics(request, slug):
             "event": event,
             "matchmaking": matchmaking,
             "stats": stats,
+            "over": timezone.now() >= event.end,
             "outcome_chart": bar_chart([(str(label), n) for label, n in stats["outcomes"]])
             if stats["ratings"]
             else "",
