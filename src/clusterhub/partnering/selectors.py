@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from clusterhub.core.params import list_param
 from clusterhub.core.search import text_match
 from clusterhub.reference.models import Country, Ecosystem, Technology
 from clusterhub.reference.selectors import resolve_country_code
@@ -90,18 +91,7 @@ class OpportunityQuery:
     @classmethod
     def from_params(cls, params: QueryDict | dict) -> OpportunityQuery:
         def many(name: str, upper: bool = False) -> list[str]:
-            if isinstance(params, QueryDict):
-                raw = params.getlist(name)
-            else:
-                value = params.get(name) or []
-                raw = value if isinstance(value, list | tuple) else [value]
-            values = []
-            for item in raw:
-                for part in str(item).split(","):
-                    part = part.strip()
-                    if part:
-                        values.append(part.upper() if upper else part)
-            return list(dict.fromkeys(values))[:MAX_VALUES]
+            return list_param(params, name, upper=upper, limit=MAX_VALUES)
 
         def countries(name: str) -> list[str]:
             # EU codes (EL, UK) are understood; an unknown code is kept as given, so that it

@@ -8,6 +8,7 @@ import numpy as np
 from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
 from django.http import QueryDict
 
+from clusterhub.core.params import list_param
 from clusterhub.core.search import id_set, matching_ids, normalise
 from clusterhub.reference.models import Country, Ecosystem, NutsRegion, Technology
 from clusterhub.reference.selectors import resolve_country_code
@@ -69,18 +70,7 @@ class DirectoryQuery:
     @classmethod
     def from_params(cls, params: QueryDict | dict) -> DirectoryQuery:
         def many(name: str, upper: bool = False) -> list[str]:
-            if isinstance(params, QueryDict):
-                raw = params.getlist(name)
-            else:
-                value = params.get(name) or []
-                raw = value if isinstance(value, list | tuple) else [value]
-            values = []
-            for item in raw:
-                for part in str(item).split(","):
-                    part = part.strip()
-                    if part:
-                        values.append(part.upper() if upper else part)
-            return list(dict.fromkeys(values))[:50]
+            return list_param(params, name, upper=upper)
 
         return cls(
             q=str(params.get("q") or "").strip()[:200],
