@@ -35,7 +35,7 @@ from clusterhub.reference.models import Country, Ecosystem, Technology
 from clusterhub.reference.selectors import resolve_country_code
 from clusterhub.registry.models import Organisation, OrganisationKind
 
-from . import eligibility
+from . import eligibility, recommendations
 from .models import (
     Consortium,
     ConsortiumAccess,
@@ -370,15 +370,23 @@ def team_organisations(user) -> QuerySet[Organisation]:
     )
 
 
-# ------------------------------------------------------------------------------------------
-# HOOK FOR THE LEAD: "who could answer this" on an opportunity page.
-# Return a list of recommendations, each a dict (or object) with
-#   "organisation": Organisation (with ``country`` loaded), "score": float,
-#   "reasons": list[str]  (plain sentences: "shares the ecosystem Health", ...).
-# The page (partnering/_recommendations.html) and the API show exactly these keys.
-# ------------------------------------------------------------------------------------------
-def recommended_for_opportunity(opportunity: Opportunity) -> list:
-    return []
+def recommended_for_opportunity(opportunity: Opportunity, k: int = 8) -> list[dict]:
+    """Who could answer this opportunity: organisations like the ones it seeks, with reasons."""
+    text = " ".join(
+        [opportunity.title, opportunity.summary, opportunity.keywords, opportunity.call_topic]
+    )
+    kinds = list(opportunity.partner_kinds or [])
+    if opportunity.partner_size == "sme":
+        kinds = kinds or ["sme"]
+    countries = [c.code for c in opportunity.target_countries.all()] or None
+    return recommendations.recommend(
+        text,
+        [opportunity.owner_id],
+        kinds=kinds or None,
+        countries=countries,
+        exclude=list(opportunity.interests.values_list("organisation_id", flat=True)),
+        k=k,
+    )
 
 
 # Funding calls ------------------------------------------------------------------------------
@@ -552,15 +560,35 @@ def gaps_of(consortium: Consortium, members: list[ConsortiumMember]) -> list[Gap
     return [Gap(need, need["description"], recommended_for_gap(consortium, need)) for need in needs]
 
 
-# ------------------------------------------------------------------------------------------
-# HOOK FOR THE LEAD: recommended organisations for one gap of a consortium workspace.
-# ``gap`` is one dict of ``eligibility.gaps`` ({"need": "kind", "kinds": [...], "count": 1,
-# "description": ...}). Return a list of dicts (or objects) with "organisation"
-# (Organisation, ``country`` loaded), "score" (float) and "reasons" (list[str]); the
-# workspace and the API show exactly these keys, the workspace with an "invite" button.
-# ------------------------------------------------------------------------------------------
-def recommended_for_gap(consortium: Consortium, gap: dict) -> list:
-    return []
+def recommended_for_gap(consortium: Consortium, gap: dict, k: int = 5) -> list[dict]:
+    """Organisations that would close one gap of the consortium, for its call and topic."""
+    text = " ".join([consortium.title, consortium.description, consortium.call.title]).strip()
+    seats = list(consortium.members.values_list("organisation_id", "status"))
+    members = [org for org, status in seats if status not in ("declined", "left")]
+    found = recommendations.recommend(
+        text,
+        members,
+        gaps=[gap],
+        kinds=gap.get("kinds") if gap.get("need") == "kind" else None,
+        exclude=[org for org, _status in seats],
+        k=k * 4,
+    )
+    return [r for r in found if _closes(gap, r["organisation"])][:k]
+
+
+def _closes(gap: dict, org: Organisation) -> bool:
+    """Whether ``org`` could fill the gap as far as its country goes."""
+    if org.country_id in (gap.get("exclude") or []):
+        return False
+    eligible = gap.get("eligible")
+    status = org.country.status
+    if gap.get("need") == "member_state" or eligible == "member_states":
+        return status == "member_state"
+    if eligible == "member_states_and_associated":
+        return status in ("member_state", "associated")
+    if isinstance(eligible, list | tuple):
+        return org.country_id in eligible
+    return True
 
 
 EXPORT_COLUMNS = [
