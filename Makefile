@@ -70,6 +70,8 @@ test: lint test-sqlite test-postgres test-browser
 bench: $(STAMP) pdf-libs
 	$(PY) bench/registry.py
 	$(PY) bench/events.py
+	$(PY) bench/recommender.py
+	$(PY) bench/scheduler.py
 
 # Updates the French catalogue (src/clusterhub/locale/fr) from the templates and the Python
 # code, then compiles it. makemessages needs GNU gettext's xgettext and msgmerge.

@@ -318,10 +318,18 @@ def test_interest_twice_and_answer(client, owner, django_capture_on_commit_callb
     assert errors_of(response) == {"answer": "Write an answer."}
 
 
-def test_recommendations_endpoint_is_the_hook(client, owner):
+def test_recommendations_with_reasons(client, owner):
     user, org = owner
-    opp = make_published(user, org)
-    assert client.get(f"{API}/opportunities/{opp.pk}/recommendations").json() == []
+    opp = make_published(user, org, title="Hydrogen storage tanks", keywords="hydrogen")
+    url = f"{API}/opportunities/{opp.pk}/recommendations"
+    assert client.get(url).json() == []  # nobody else in the registry yet
+    match = OrganisationFactory(legal_name="H2 Tanks GmbH", description="Hydrogen storage")
+    OrganisationFactory(legal_name="Cheese Co", description="Dairy products")
+    body = client.get(url).json()
+    assert body[0]["organisation"]["name"] == "H2 Tanks GmbH"
+    assert body[0]["reasons"] and body[0]["score"] > body[-1]["score"] or len(body) == 1
+    assert org.name not in [r["organisation"]["name"] for r in body]
+    assert match.pk
 
 
 # Funding calls -----------------------------------------------------------------------------

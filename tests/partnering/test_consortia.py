@@ -351,8 +351,24 @@ def test_gaps_list_what_is_missing_with_the_recommendation_hook(client):
     page = text(response)
     assert "Missing: a research organisation" in page
     assert "Missing: a partner from another Member State or associated country (not FR)" in page
-    assert "No recommended organisation yet." in page
-    assert all(g.recommendations == [] for g in response.context["gaps"])
+    gaps = {g.need["need"]: g for g in response.context["gaps"]}
+    # The Italian and German organisations close the country gap (FR is excluded) …
+    by_country = [r["organisation"] for r in gaps["countries"].recommendations]
+    assert by_country and all(org.country_id != "FR" for org in by_country)
+    assert {ws.de, ws.it} <= set(by_country)
+    # … and only a research organisation is offered for the research gap, with its reasons.
+    lab = OrganisationFactory(
+        legal_name="Institut de la mer",
+        kind="research",
+        country=country("ES"),
+        description="Marine research for the blue economy",
+    )
+    response = client.get(ws.url)
+    gaps = {g.need["need"]: g for g in response.context["gaps"]}
+    research = gaps["kind"].recommendations
+    assert [r["organisation"] for r in research] == [lab]
+    assert research[0]["reasons"]
+    assert "Institut de la mer" in text(response)
 
 
 def test_note_and_checklist(client, ws):
@@ -438,10 +454,12 @@ def test_my_consortia_list_and_its_queries(client, ws):
 def test_workspace_page_queries_do_not_grow_with_members(client, ws):
     client.force_login(ws.user)
     services.invite_member(ws.consortium, ws.de, ws.user)
+    client.get(ws.url)  # builds the recommender's index (rebuilt after registry changes)
     with CaptureQueriesContext(connection) as few:
         assert client.get(ws.url).status_code == 200
     for _ in range(8):
         services.invite_member(ws.consortium, OrganisationFactory(), ws.user)
+    client.get(ws.url)
     with CaptureQueriesContext(connection) as many:
         assert client.get(ws.url).status_code == 200
     assert len(many) == len(few)

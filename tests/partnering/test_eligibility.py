@@ -70,7 +70,7 @@ def test_horizon_europe_no_member_state_is_not_eligible():
     problem = next(p for p in verdict.problems if p.rule == "min_from_member_states")
     assert "EU Member State" in problem.message
     assert "CH, NO" in problem.message
-    assert "add 1 partner established in an EU Member State" == problem.fix
+    assert problem.fix == "add 1 partner established in an EU Member State"
 
 
 def test_same_country_partners_explained_with_numbers_and_countries():

@@ -477,10 +477,26 @@ def test_opportunities_like_this_one(client, catalogue):
     assert client.get(catalogue["distributor"].get_absolute_url()).context["similar"] == []
 
 
-def test_who_could_answer_this_hook_is_shown(client, catalogue):
+def test_who_could_answer_this_lists_fitting_companies_with_reasons(client, catalogue):
+    maker = OrganisationFactory(
+        legal_name="Schaumstoff Werke",
+        kind="company",
+        country=country("DE"),
+        description="Polymer foams for car seats, recyclable",
+    )
+    OrganisationFactory(
+        legal_name="Foam Research Lab",
+        kind="research",
+        country=country("DE"),
+        description="Polymer foams",
+    )
     page = client.get(catalogue["foams"].get_absolute_url())
-    assert page.context["recommended"] == []
-    assert "Who could answer this" in text(page)
+    recommended = page.context["recommended"]
+    orgs = [r["organisation"] for r in recommended]
+    assert orgs[0] == maker  # a company, as the offer seeks, in a target country
+    assert all(o.kind == "company" and o.country_id in ("DE", "IT") for o in orgs)
+    assert recommended[0]["reasons"]
+    assert "Who could answer this" in text(page) and "Schaumstoff Werke" in text(page)
 
 
 def _count_queries(client, url) -> int:
