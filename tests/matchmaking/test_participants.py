@@ -27,7 +27,7 @@ from clusterhub.matchmaking.models import (
     ParticipantType,
     RequestStatus,
 )
-from tests.factories import UserFactory, country
+from tests.factories import OrganisationFactory, UserFactory, country
 
 pytestmark = pytest.mark.django_db
 
@@ -286,11 +286,27 @@ def test_people_list_query_count_does_not_grow(client, b2b):
     assert len(many) == len(few)
 
 
-def test_recommended_hook_returns_nothing_yet(b2b):
+def test_recommended_people_come_from_the_partner_recommender(client, b2b):
     from clusterhub.matchmaking import selectors
 
-    _u, me = b2b.join("Ana", "Pereira")
-    assert selectors.recommended_people(me) == []
+    mine = OrganisationFactory(legal_name="Pereira Plastics", description="Injection moulding")
+    foams = OrganisationFactory(
+        legal_name="Recycled Foams SA", description="Recycling of polymer foams"
+    )
+    dairy = OrganisationFactory(legal_name="Dairy Coop", description="Cheese and milk")
+    user, me = b2b.join(
+        "Ana", "Pereira", pitch="We look for partners in polymer recycling", organisation=mine
+    )
+    assert selectors.recommended_people(me) == []  # nobody else has opted in yet
+    _u, bob = b2b.join("Bob", "Martin", organisation=foams)
+    _u, eve = b2b.join("Eve", "Durand", organisation=dairy)
+    _u, anon = b2b.join("Zoe", "Nolink")  # no registry organisation: not ranked
+    ranked = selectors.recommended_people(me)
+    assert [p for p, _score, _reasons in ranked][0] == bob
+    assert anon not in [p for p, _s, _r in ranked] and me not in [p for p, _s, _r in ranked]
+    assert ranked[0][2]  # with its reasons
+    client.force_login(user)
+    assert "Bob Martin" in body(client.get(b2b.url("home")))
 
 
 def test_marketplace_own_items(client, b2b):

@@ -342,11 +342,38 @@ def participants_with_meetings(matchmaking: Matchmaking) -> QuerySet[Participant
 # Recommendations ------------------------------------------------------------------------------
 
 
-def recommended_people(participant: Participant) -> list[tuple[Participant, float, list[str]]]:
+def recommended_people(
+    participant: Participant, k: int = 6
+) -> list[tuple[Participant, float, list[str]]]:
     """People this participant should meet, best first: (participant, score, reasons).
 
-    A hook for the partner recommender (``partnering.recommender``), wired by the lead; the
-    participant pages show whatever it returns, excluding the participant and people who
-    have not opted in.
+    The partner recommender ranks the organisations of the other opted-in participants from
+    this participant's pitch and organisation (its topics, its past projects and partners).
     """
-    return []
+    from clusterhub.partnering import recommendations
+
+    own_org = participant.registration.organisation_id
+    text = participant.pitch.strip()
+    if not text and own_org is None:
+        return []
+    by_org: dict[int, list[Participant]] = {}
+    for other in (
+        Participant.objects.filter(
+            matchmaking=participant.matchmaking,
+            opted_in=True,
+            registration__organisation__isnull=False,
+        )
+        .exclude(pk=participant.pk)
+        .select_related(*PARTICIPANT_RELATED)
+    ):
+        by_org.setdefault(other.registration.organisation_id, []).append(other)
+    if not by_org:
+        return []
+    found = recommendations.recommend(
+        text, [own_org] if own_org else [], k=max(50, 5 * len(by_org))
+    )
+    out = []
+    for item in found:
+        for other in by_org.get(item["organisation"].pk, []):
+            out.append((other, item["score"], item["reasons"]))
+    return out[:k]
