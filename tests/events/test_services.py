@@ -626,3 +626,11 @@ def test_reminders_go_once_to_confirmed_participants_of_events_starting_soon(
     seated.refresh_from_db()
     assert seated.reminded_at is not None
     assert Registration.objects.filter(reminded_at__isnull=False).count() == 1
+
+
+def test_registration_reads_the_event_afresh_not_the_callers_stale_copy():
+    event = make_event(status="draft")
+    stale = Event.objects.get(pk=event.pk)
+    Event.objects.filter(pk=event.pk).update(status="registration_open")
+    registration = services.register_participant(stale, **details("late"))
+    assert registration.status == "confirmed"

@@ -354,6 +354,7 @@ def register_participant(
     for a duplicate, counts the seats and inserts, so that concurrent registrations wait for
     each other as briefly as possible.
     """
+    event = Event.objects.get(pk=event.pk)  # the caller's copy may be stale
     reason = registration_closed_reason(event)
     if reason:
         raise ValidationError({"__all__": reason})

@@ -23,8 +23,8 @@ Method.
    guaranteed "at least X% of the best possible". On instances above 2,000 (meeting, slot)
    pairs a relaxation of that LP is solved instead, 10–20 times faster and still a valid bound
    (see ``_Model.solve_lp``; it gave the full LP's value on every benchmark instance).
-2. Rounding: meetings go to the slots the LP chose, by decreasing LP value and weight, when
-   they still fit.
+2. The start: published meetings where they were (when they still fit), then the others in
+   the slots the LP chose, by decreasing LP value and weight, when they still fit.
 3. Local search, every step strictly increasing the objective:
    - whole-day re-planning, busiest people first: an optimal assignment (Hungarian method,
      ``scipy.optimize.linear_sum_assignment``) of a person's scheduled and waiting meetings
@@ -115,7 +115,9 @@ class Problem:
     - ``locked``: meeting id → placement that the scheduler never changes.
     - ``published``: meeting id → placement already announced to the participants.
     - ``change_penalty``: the weight lost per published meeting that changes slot or is
-      dropped; None keeps weight strictly first (a tie-breaker smaller than any weight).
+      dropped. None: stability only breaks ties of weight (all its bonuses together stay
+      below half the smallest weight, so with whole-number weights weight comes strictly
+      first).
     - ``sessions``: a session key per slot (e.g. the day); an idle gap is counted only between
       two meetings of one session. Default: every slot in one session.
     """
@@ -427,6 +429,8 @@ class _Model:
             if self.cands[i]:
                 self.mine[self.a[i]].append(i)
                 self.mine[self.b[i]].append(i)
+        self.tick = 0  # counts changes; touched[p]: the last change to p's agenda
+        self.touched = [0] * P
 
     # state ------------------------------------------------------------------------------------
 
@@ -452,6 +456,8 @@ class _Model:
         self.busy[self.b[i]][s] = i
         self.free_bits[self.a[i]] &= ~(1 << s)
         self.free_bits[self.b[i]] &= ~(1 << s)
+        self.tick += 1
+        self.touched[self.a[i]] = self.touched[self.b[i]] = self.tick
         k = self.k[i]
         if k == 0:
             self.used[s] += 1
@@ -468,6 +474,8 @@ class _Model:
         self.busy[self.b[i]][s] = -1
         self.free_bits[self.a[i]] |= 1 << s
         self.free_bits[self.b[i]] |= 1 << s
+        self.tick += 1
+        self.touched[self.a[i]] = self.touched[self.b[i]] = self.tick
         k = self.k[i]
         if k == 0:
             self.used[s] -= 1
@@ -603,6 +611,9 @@ class _Model:
         b = np.concatenate(rhs)
         ub = np.concatenate(upper)
         self.lp_model = (c, matrix, b, ub, vi, vs)
+        if n_cols == 0:  # every meeting was counted in ``constant``
+            self.price = (np.zeros((P, S)), np.zeros(S))
+            return constant, np.zeros(0), vi, vs
         large = n_cols > _IPM_COLUMNS
         res = linprog(
             -c,
@@ -668,6 +679,12 @@ class _Model:
         return v
 
     def round_lp(self, x: np.ndarray, vi: np.ndarray, vs: np.ndarray) -> None:
+        """The start: published meetings where they were (when they still fit, heaviest
+        first), then the others in the slots the LP chose, by decreasing LP value and weight."""
+        for i in sorted(range(self.M), key=lambda i: (-self.w[i], i)):
+            s = self.pubs[i]
+            if s >= 0 and self.fits(i, s):
+                self.place(i, s)
         keep = x > 1e-6
         xi, xs, xv = vi[keep], vs[keep], x[keep]
         order = np.lexsort((xi, -self.W[xi], -xv))
@@ -939,20 +956,26 @@ class _Model:
     def sweep_people(self, deadline: float, rounds: int = 3) -> None:
         """Block-coordinate ascent: re-plan each person's day in turn (busiest people first),
         ejected meetings get a chance through their other participant later in the sweep."""
-        mine = self.mine
+        mine, touched = self.mine, self.touched
         order = sorted(range(len(mine)), key=lambda p: (-len(mine[p]), p))
+        seen: dict[int, int] = {}  # person -> tick of their last re-planning
         for _ in range(rounds):
             improved = False
             for p in order:
-                if len(mine[p]) < 2 and not any(self.slot_of[k] < 0 for k in mine[p]):
-                    continue
                 if time.perf_counter() > deadline:
                     return
                 waiting = [k for k in mine[p] if self.slot_of[k] < 0]
                 if not waiting:
                     continue
+                if p in seen:  # nothing changed around p since: the answer would be the same
+                    last = seen[p]
+                    if touched[p] <= last and all(
+                        touched[self.a[k]] <= last and touched[self.b[k]] <= last for k in mine[p]
+                    ):
+                        continue
                 if self.rematch(p, waiting, []):
                     improved = True
+                seen[p] = self.tick
             if not improved:
                 return
 
@@ -1110,6 +1133,8 @@ class _Model:
                 if s < 0:
                     continue
                 a, b = a_[i], b_[i]
+                if not (has_gap(a) or has_gap(b)):  # nobody to help: no gap to close
+                    continue
                 best, best_delta = -1, 0
                 for t in self.cands[i]:
                     if t == s or val(i, t) < val(i, s) or not self.fits(i, t):
@@ -1203,13 +1228,20 @@ def schedule(
     model._prices()
     deadline = start + time_limit
     model.round_lp(x, vi, vs)
-    model.search(deadline, min(1000, 300 + model.M // 10), lp_value)
+    model.search(deadline, _perturbations(model.M), lp_value)
     if use_milp and model.objective() < lp_value - _TOL:
         model.solve_milp(min(_MILP_SECONDS, deadline - time.perf_counter()))
     model.fill()
     model.reduce_gaps(deadline)
     bound = lp_value if weight_bound is None else weight_bound
     return _result(problem, model, bound, lp_seconds, start)
+
+
+def _perturbations(n_meetings: int) -> int:
+    """How many perturbations the search tries: many on small instances (cheap, and where one
+    meeting is a large share of the weight), fewer on large ones (dearer, and they gained
+    nothing there in the benchmark)."""
+    return max(200, min(1000, 2_000_000 // max(n_meetings, 1)))
 
 
 def lp_bound(problem: Problem, *, full: bool = True) -> float:
