@@ -2,6 +2,7 @@
 
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count, Q
 
@@ -45,6 +46,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, refresh=False, without_history=False, **options):
         started = time.monotonic()
+        # The demo's registrations and meeting requests are fictitious: their e-mails go nowhere.
+        settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
         try:
             result = demo.load_demo(refresh=refresh, with_history=not without_history)
         except demo.DemoLoadError as exc:
