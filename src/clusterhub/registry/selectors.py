@@ -192,14 +192,14 @@ class Directory:
             ordered = order[rows[order]]
         return idx.ids[ordered].tolist()
 
-    def page_source(self, query: DirectoryQuery, prefetch=()) -> ResultSequence:
-        ids = self.matching_ids(query)
+    def _page_rows(self, prefetch):
+        """Fetches one page of rows by id, in the order of the ids."""
 
         def fetch(page_ids):
             objs = self.base.filter(id__in=list(page_ids)).prefetch_related(*prefetch).in_bulk()
             return [objs[i] for i in page_ids if i in objs]
 
-        return ResultSequence(ids, fetch)
+        return fetch
 
     def results(self, query: DirectoryQuery) -> QuerySet:
         """The result as a queryset (API, exports), in the same order as the pages."""
@@ -268,12 +268,7 @@ class Directory:
         """The result (as a page source) and the facet counts, sharing one text match."""
         masks = self._masks(query)
         ids = self.matching_ids(query, masks)
-
-        def fetch(page_ids):
-            objs = self.base.filter(id__in=list(page_ids)).prefetch_related(*prefetch).in_bulk()
-            return [objs[i] for i in page_ids if i in objs]
-
-        return ResultSequence(ids, fetch), self.facet_counts(query, masks)
+        return ResultSequence(ids, self._page_rows(prefetch)), self.facet_counts(query, masks)
 
     def counts_by_area(self, query: DirectoryQuery) -> tuple[dict[str, int], dict[str, int]]:
         """Rows per NUTS-2 region and per country code, for the map."""

@@ -172,13 +172,6 @@ def delete_organisation(org: Organisation, user) -> None:
 # Profile teams ------------------------------------------------------------------------------
 
 
-def is_team_member(user, org: Organisation) -> bool:
-    return (
-        user.is_authenticated
-        and ProfileTeamMember.objects.filter(organisation=org, user=user).exists()
-    )
-
-
 @transaction.atomic
 def add_team_member(org: Organisation, email: str, added_by) -> ProfileTeamMember | TeamInvitation:
     """Add a colleague by e-mail: at once if they have an account, else on their sign-up."""
