@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
 from django.http import QueryDict
+from django.utils.translation import gettext
 
 from clusterhub.core.params import list_param
 from clusterhub.core.search import id_set, matching_ids, normalise
@@ -403,3 +404,47 @@ def registry_stats() -> dict[str, int]:
         "countries": ClusterOrganisation.objects.values("organisation__country").distinct().count(),
         "projects": Participation.objects.values("project").distinct().count(),
     }
+
+
+# Finding an organisation from what a person or a client typed -------------------------------
+
+ORGANISATION_KEYS = ("pic", "slug", "legal_name__iexact", "short_name__iexact")
+
+
+def organisations_named(text: str, *, keys: tuple[str, ...] = ORGANISATION_KEYS) -> list:
+    """The organisations that ``text`` names, trying each key in turn: PIC, address (slug),
+    legal name, short name (the last two ignore case). The first key that matches anything
+    wins, so a PIC never competes with a name. At most two are returned: one means found,
+    two means ambiguous, none means unknown."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    base = Organisation.objects.select_related("country").defer("search_document")
+    for key in keys:
+        found = list(base.filter(**{key: text}).order_by("pk")[:2])
+        if found:
+            return found
+    return []
+
+
+def organisation_named(text: str, *, keys: tuple[str, ...] = ORGANISATION_KEYS):
+    """The one organisation ``text`` names, or :class:`OrganisationNotFound` saying why."""
+    found = organisations_named(text, keys=keys)
+    if len(found) == 1:
+        return found[0]
+    raise OrganisationNotFound(text.strip(), ambiguous=bool(found))
+
+
+class OrganisationNotFound(LookupError):
+    """No organisation, or several, answer to a name: the message says which, in the user's
+    language, and asks for the PIC or the address when the name is ambiguous."""
+
+    def __init__(self, text: str, *, ambiguous: bool):
+        self.text, self.ambiguous = text, ambiguous
+        if ambiguous:
+            message = gettext(
+                "Several organisations are called “%(text)s”: give the PIC or the address."
+            )
+        else:
+            message = gettext("No organisation “%(text)s” in the registry. Add it first.")
+        super().__init__(message % {"text": text})
