@@ -1,26 +1,33 @@
-"""The JSON API, mounted at /api/v1/; OpenAPI document at /api/v1/openapi.json."""
+"""The JSON API, mounted at /api/v1/; OpenAPI document at /api/v1/openapi.json.
 
-from ninja import NinjaAPI
+One scheme for every app: ``/api/v1/<app>/…`` (``/api/v1/registry/clusters``,
+``/api/v1/events/{slug}``). Each app's ``api.py`` holds its schemas and endpoints only; the
+plumbing (auth, errors, pages, filters, limits) is :mod:`clusterhub.core.api`.
+"""
 
-from clusterhub.core.api import TokenAuth, install_error_handlers
+from ninja import NinjaAPI, Swagger
+
+from clusterhub.core.api import install_error_handlers
+from clusterhub.core.api.throttling import api_throttles
 
 api = NinjaAPI(
     title="Clusterhub API",
     version="1.0",
     description=(
-        "Cluster organisations, organisations and reference data. Reading is open to everyone; "
-        "writing needs a personal token (Authorization: Bearer …) created under "
-        "Account → API tokens."
+        "Cluster organisations, organisations, events, partnering, B2B meetings and reference "
+        "data. Reading is open to everyone; writing needs a personal token "
+        "(Authorization: Bearer …) created under Account → API tokens, or a signed-in "
+        "session with its CSRF token. Errors answer "
+        '{"detail": …, "errors": [{"field": …, "message": …}]}; lists are pages '
+        "(?limit=&offset=) with count, next and previous."
     ),
     auth=None,
     urls_namespace="api",
+    docs=Swagger(),
+    throttle=api_throttles(),
 )
 install_error_handlers(api)
 
-api.add_router("/reference/", "clusterhub.reference.api.router")
-api.add_router("/", "clusterhub.registry.api.router")
-api.add_router("/events/", "clusterhub.events.api.router")
-api.add_router("/partnering/", "clusterhub.partnering.api.router")
-api.add_router("/matchmaking/", "clusterhub.matchmaking.api.router")
-
-__all__ = ["api", "TokenAuth"]
+APPS = ("reference", "registry", "events", "partnering", "matchmaking")
+for app in APPS:
+    api.add_router(f"/{app}/", f"clusterhub.{app}.api.router")

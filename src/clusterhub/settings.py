@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_htmx",
+    "ninja",  # serves the API docs page (Swagger UI) from its own static files
     "django_tasks",
     "django_tasks_db",
     "clusterhub.core",
@@ -144,6 +145,12 @@ STORAGES = {
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
+}
+
+# API request limits per account (or per address for anonymous readers); "N/s|min|hour|day".
+API_RATE_LIMITS = {
+    "read": env.str("API_READ_RATE", default="1200/min"),
+    "write": env.str("API_WRITE_RATE", default="300/min"),
 }
 
 TASKS = {

@@ -25,7 +25,7 @@ def create_org(client, raw_token=None, header=None):
     if header is not None:
         headers["Authorization"] = header
     return client.post(
-        "/api/v1/organisations", NEW_ORG, content_type="application/json", headers=headers
+        "/api/v1/registry/organisations", NEW_ORG, content_type="application/json", headers=headers
     )
 
 
@@ -78,7 +78,7 @@ def test_a_revoked_token_no_longer_works(client, user):
     assert revoked.status_code == 302
     assert not ApiToken.objects.filter(pk=token.pk).exists()
     response = client.patch(
-        "/api/v1/organisations/token-test-gmbh",
+        "/api/v1/registry/organisations/token-test-gmbh",
         {"city": "Köln"},
         content_type="application/json",
         headers={"Authorization": f"Bearer {raw}"},
@@ -97,10 +97,12 @@ def test_a_token_of_a_deactivated_user_is_refused(client, user):
 def test_reads_are_public_but_a_bad_token_is_still_refused(client, user):
     _token, raw = ApiToken.issue(user, "script")
 
-    anonymous = client.get("/api/v1/organisations")
-    with_token = client.get("/api/v1/organisations", headers={"Authorization": f"Bearer {raw}"})
+    anonymous = client.get("/api/v1/registry/organisations")
+    with_token = client.get(
+        "/api/v1/registry/organisations", headers={"Authorization": f"Bearer {raw}"}
+    )
     bad_token = client.get(
-        "/api/v1/organisations", headers={"Authorization": "Bearer ch_revoked-or-mistyped"}
+        "/api/v1/registry/organisations", headers={"Authorization": "Bearer ch_revoked-or-mistyped"}
     )
 
     assert anonymous.status_code == 200
@@ -126,7 +128,7 @@ def test_a_session_needs_a_csrf_token_to_write(user):
     assert response.status_code == 403
     assert not Organisation.objects.exists()
     # Reading with the session is fine.
-    assert browser.get("/api/v1/organisations").status_code == 200
+    assert browser.get("/api/v1/registry/organisations").status_code == 200
 
 
 def test_the_openapi_document_declares_bearer_tokens(client):
@@ -134,7 +136,7 @@ def test_the_openapi_document_declares_bearer_tokens(client):
 
     schemes = document["components"]["securitySchemes"]
     assert any(s == {"type": "http", "scheme": "bearer"} for s in schemes.values())
-    post = document["paths"]["/api/v1/organisations"]["post"]
+    post = document["paths"]["/api/v1/registry/organisations"]["post"]
     assert post["security"]
 
 
@@ -145,7 +147,7 @@ def test_a_session_with_a_csrf_token_writes(user):
     browser.cookies["csrftoken"] = secret
 
     response = browser.post(
-        "/api/v1/organisations",
+        "/api/v1/registry/organisations",
         NEW_ORG,
         content_type="application/json",
         headers={"X-CSRFToken": secret},

@@ -18,7 +18,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-API = "/api/v1"
+API = "/api/v1/registry"
 
 
 # Data ---------------------------------------------------------------------------------------
@@ -742,25 +742,25 @@ def test_a_signed_in_session_writes_only_with_a_csrf_token(org, team_user):
 
 
 def test_openapi_document_lists_the_registry_paths(client):
-    response = client.get(f"{API}/openapi.json")
+    response = client.get("/api/v1/openapi.json")
 
     assert response.status_code == 200
     document = response.json()
     assert document["openapi"].startswith("3.")
     paths = document["paths"]
     for path in (
-        "/api/v1/organisations",
-        "/api/v1/organisations/{slug}",
-        "/api/v1/clusters",
-        "/api/v1/clusters/{slug}/members",
-        "/api/v1/organisations/{slug}/people",
-        "/api/v1/organisations/{slug}/team",
-        "/api/v1/organisations/{slug}/projects",
-        "/api/v1/organisations/{slug}/collaborators",
+        "/api/v1/registry/organisations",
+        "/api/v1/registry/organisations/{slug}",
+        "/api/v1/registry/clusters",
+        "/api/v1/registry/clusters/{slug}/members",
+        "/api/v1/registry/organisations/{slug}/people",
+        "/api/v1/registry/organisations/{slug}/team",
+        "/api/v1/registry/organisations/{slug}/projects",
+        "/api/v1/registry/organisations/{slug}/collaborators",
     ):
         assert path in paths
-    assert set(paths["/api/v1/organisations/{slug}"]) == {"get", "put", "patch", "delete"}
-    assert client.get(f"{API}/docs").status_code == 200
+    assert set(paths["/api/v1/registry/organisations/{slug}"]) == {"get", "put", "patch", "delete"}
+    assert client.get("/api/v1/docs").status_code == 200
 
 
 # Imports ------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from ninja import Field, PatchDict, Query, Router, Schema, Status
 
 from clusterhub.core.api import (
     ErrorBody,
+    InputSchema,
     OptionalTokenAuth,
     Page,
     PageParams,
@@ -34,7 +35,6 @@ from clusterhub.core.api import (
 )
 from clusterhub.reference.models import Ecosystem, NutsRegion
 from clusterhub.reference.selectors import resolve_country_code
-from clusterhub.registry.api import InputSchema
 from clusterhub.registry.models import Organisation, OrganisationKind, Person
 
 from . import selectors, services

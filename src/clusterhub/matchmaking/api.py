@@ -24,10 +24,9 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Field, PatchDict, Query, Router, Schema, Status
 
-from clusterhub.core.api import ErrorBody, Page, PageParams, TokenAuth, paginate
+from clusterhub.core.api import ErrorBody, InputSchema, Page, PageParams, TokenAuth, paginate
 from clusterhub.events.api import aware, error_response, get_event, local, require_manager
 from clusterhub.events.models import Event
-from clusterhub.registry.api import InputSchema
 
 from . import selectors, services
 from .models import (

@@ -25,10 +25,17 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, PatchDict, Query, Router, Schema, Status
 
-from clusterhub.core.api import ErrorBody, OptionalTokenAuth, Page, PageParams, TokenAuth, paginate
+from clusterhub.core.api import (
+    ErrorBody,
+    InputSchema,
+    OptionalTokenAuth,
+    Page,
+    PageParams,
+    TokenAuth,
+    paginate,
+)
 from clusterhub.reference.models import Country, Ecosystem, Technology
 from clusterhub.reference.selectors import resolve_country_code
-from clusterhub.registry.api import InputSchema
 from clusterhub.registry.models import Organisation, OrganisationKind
 
 from . import eligibility, selectors, services

@@ -12,20 +12,25 @@ from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Field, File, Form, PatchDict, Query, Router, Schema, Status, UploadedFile
-from pydantic import field_validator
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from clusterhub.core.api import (
+    READ_ERRORS,
+    WRITE_ERRORS,
     ErrorBody,
-    OptionalTokenAuth,
-    Page,
-    PageParams,
-    TokenAuth,
-    paginate,
+    FacetOption,
+    Filters,
+    FiniteDecimal,
+    FiniteFloat,
+    InputSchema,
+    Listing,
+    Patch,
+    paginated,
+    read_auth,
+    write_auth,
 )
 from clusterhub.reference.models import Ecosystem, NaceActivity, Technology
 from clusterhub.reference.selectors import resolve_country_code
@@ -44,12 +49,9 @@ from .models import (
     ProfileTeamMember,
     TeamInvitation,
 )
+from .schemas import OrganisationRef
 
 router = Router(tags=["registry"])
-read_auth = OptionalTokenAuth()
-write_auth = TokenAuth()
-
-WRITE_ERRORS = {400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 422: ErrorBody}
 
 
 def require(request, perm: str, obj=None) -> None:
@@ -58,9 +60,12 @@ def require(request, perm: str, obj=None) -> None:
 
 
 def can_change(request, org: Organisation) -> bool:
-    return request.user.is_authenticated and request.user.has_perm(
-        "registry.change_organisation", org
-    )
+    """Whether the caller is on ``org``'s profile team (or staff); asked once per request."""
+    seen = request.__dict__.setdefault("_registry_can_change", {})
+    if org.pk not in seen:
+        user = request.user
+        seen[org.pk] = user.is_authenticated and user.has_perm("registry.change_organisation", org)
+    return seen[org.pk]
 
 
 def get_organisation(slug: str) -> Organisation:
@@ -73,39 +78,7 @@ def get_cluster(slug: str) -> ClusterOrganisation:
     )
 
 
-def organisation_url(org: Organisation) -> str:
-    """The page of an organisation, without asking the database whether it has a profile."""
-    return org.get_absolute_url()
-
-
 # Schemas ------------------------------------------------------------------------------------
-
-FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
-FiniteDecimal = Annotated[Decimal, Field(allow_inf_nan=False)]
-
-
-class InputSchema(Schema):
-    """Input refuses NUL characters (PostgreSQL cannot store them), naming the field."""
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def no_null_characters(cls, value):
-        texts = value if isinstance(value, list) else [value]
-        if any(isinstance(text, str) and "\x00" in text for text in texts):
-            raise ValueError("Null characters are not allowed.")
-        return value
-
-
-class OrganisationSummary(Schema):
-    slug: str
-    name: str
-    kind: str
-    country: str = Field(alias="country_id")
-    url: str
-
-    @staticmethod
-    def resolve_url(obj) -> str:
-        return organisation_url(obj)
 
 
 class OrganisationOut(Schema):
@@ -154,17 +127,10 @@ class OrganisationOut(Schema):
 
     @staticmethod
     def resolve_url(obj) -> str:
-        return organisation_url(obj)
+        return obj.get_absolute_url()
 
 
-class FacetOption(Schema):
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
-class OrganisationPage(Page[OrganisationOut]):
+class WithFacets(Schema):
     facets: dict[str, list[FacetOption]] | None = Field(
         None, description="Counts per facet value, with facets=true."
     )
@@ -251,10 +217,6 @@ class ClusterOut(Schema):
     @staticmethod
     def resolve_url(obj) -> str:
         return reverse("registry:cluster-detail", args=[obj.organisation.slug])
-
-
-class ClusterPage(Page[ClusterOut]):
-    facets: dict[str, list[FacetOption]] | None = None
 
 
 class ClusterIn(OrganisationFields):
@@ -388,7 +350,7 @@ def organisation_detail_object(slug: str) -> Organisation:
 # Organisations ------------------------------------------------------------------------------
 
 
-class OrganisationFilters(Schema):
+class OrganisationFilters(Filters):
     q: str = Field("", description="Words of the name, city, description or topics.")
     country: list[str] = Field([], description="ISO codes; repeat or separate with commas.")
     region: list[str] = Field([], description="NUTS codes (a region and all inside it).")
@@ -399,7 +361,7 @@ class OrganisationFilters(Schema):
     facets: bool = Field(False, description="Include counts per facet value.")
 
 
-class ClusterFilters(Schema):
+class ClusterFilters(Filters):
     q: str = ""
     country: list[str] = []
     region: list[str] = []
@@ -418,22 +380,17 @@ def with_all_topics(qs, prefix: str = ""):
     )
 
 
-@router.get("/organisations", response=OrganisationPage, auth=read_auth)
-def list_organisations(
-    request, filters: Query[OrganisationFilters], page: Query[PageParams]
-) -> dict:
+@router.get("/organisations", response={200: list[OrganisationOut], **READ_ERRORS}, auth=read_auth)
+@paginated(extra=WithFacets)
+def list_organisations(request, filters: Query[OrganisationFilters]):
     """The organisation directory, with the same filters as its page."""
-    query = selectors.DirectoryQuery.from_params(request.GET)
+    query = selectors.DirectoryQuery.from_params(filters.dict())
     directory = selectors.organisation_directory()
-    result = paginate(request, with_all_topics(directory.results(query)), page)
-    if filters.facets:
-        result["facets"] = directory.facet_counts(query)
-    return result
+    facets = directory.facet_counts(query) if filters.facets else None
+    return Listing(with_all_topics(directory.results(query)), extra={"facets": facets})
 
 
-@router.get(
-    "/organisations/{slug}", response={200: OrganisationOut, 404: ErrorBody}, auth=read_auth
-)
+@router.get("/organisations/{slug}", response={200: OrganisationOut, **READ_ERRORS}, auth=read_auth)
 def get_organisation_detail(request, slug: str):
     return organisation_detail_object(slug)
 
@@ -462,7 +419,7 @@ def replace_organisation(request, slug: str, payload: OrganisationIn):
 @router.patch(
     "/organisations/{slug}", response={200: OrganisationOut, **WRITE_ERRORS}, auth=write_auth
 )
-def update_organisation(request, slug: str, payload: PatchDict[OrganisationIn]):
+def update_organisation(request, slug: str, payload: Patch[OrganisationIn]):
     org = get_organisation(slug)
     require(request, "registry.change_organisation", org)
     topics = apply_organisation(org, payload)
@@ -481,19 +438,18 @@ def delete_organisation(request, slug: str):
 # Cluster organisations ----------------------------------------------------------------------
 
 
-@router.get("/clusters", response=ClusterPage, auth=read_auth)
-def list_clusters(request, filters: Query[ClusterFilters], page: Query[PageParams]) -> dict:
+@router.get("/clusters", response={200: list[ClusterOut], **READ_ERRORS}, auth=read_auth)
+@paginated(extra=WithFacets)
+def list_clusters(request, filters: Query[ClusterFilters]):
     """The cluster directory, with the same filters as its page."""
-    query = selectors.DirectoryQuery.from_params(request.GET)
+    query = selectors.DirectoryQuery.from_params(filters.dict())
     directory = selectors.cluster_directory()
     qs = with_all_topics(directory.results(query), "organisation__").prefetch_related("labels")
-    result = paginate(request, qs, page)
-    if filters.facets:
-        result["facets"] = directory.facet_counts(query)
-    return result
+    facets = directory.facet_counts(query) if filters.facets else None
+    return Listing(qs, extra={"facets": facets})
 
 
-@router.get("/clusters/{slug}", response={200: ClusterOut, 404: ErrorBody}, auth=read_auth)
+@router.get("/clusters/{slug}", response={200: ClusterOut, **READ_ERRORS}, auth=read_auth)
 def get_cluster_detail(request, slug: str):
     return cluster_detail_object(slug)
 
@@ -528,7 +484,7 @@ def replace_cluster(request, slug: str, payload: ClusterIn):
 
 
 @router.patch("/clusters/{slug}", response={200: ClusterOut, **WRITE_ERRORS}, auth=write_auth)
-def update_cluster(request, slug: str, payload: PatchDict[ClusterIn]):
+def update_cluster(request, slug: str, payload: Patch[ClusterIn]):
     return _update_cluster(request, slug, payload)
 
 
@@ -543,8 +499,8 @@ def delete_cluster(request, slug: str):
 # Members of a cluster -----------------------------------------------------------------------
 
 
-class MemberOut(Schema):
-    organisation: OrganisationSummary = Field(alias="member")
+class ClusterMemberOut(Schema):
+    organisation: OrganisationRef = Field(alias="member")
     since: int | None
 
 
@@ -553,26 +509,29 @@ class MemberIn(InputSchema):
     since: int | None = Field(None, description="Year the membership began.")
 
 
-@router.get("/clusters/{slug}/members", response=Page[MemberOut], auth=read_auth)
-def list_members(request, slug: str, page: Query[PageParams]) -> dict:
+@router.get(
+    "/clusters/{slug}/members",
+    response={200: list[ClusterMemberOut], **READ_ERRORS},
+    auth=read_auth,
+)
+@paginated()
+def list_members(request, slug: str):
     profile = get_cluster(slug)
-    qs = (
+    return (
         Membership.objects.filter(cluster=profile)
         .select_related("member")
         .defer("member__search_document", "member__description")
         .order_by("member__legal_name", "pk")
     )
-    return paginate(request, qs, page)
 
 
-@router.post("/clusters/{slug}/members", response={201: MemberOut, **WRITE_ERRORS}, auth=write_auth)
+@router.post(
+    "/clusters/{slug}/members", response={201: ClusterMemberOut, **WRITE_ERRORS}, auth=write_auth
+)
 def add_member(request, slug: str, payload: MemberIn):
     profile = get_cluster(slug)
     require(request, "registry.change_clusterorganisation", profile)
-    key = payload.organisation.strip()
-    member = Organisation.objects.filter(Q(slug=key) | Q(pic=key)).first() if key else None
-    if member is None:
-        raise ValidationError({"organisation": [f"No organisation with address or PIC “{key}”."]})
+    member = selectors.organisation_by_key(payload.organisation, "organisation")
     membership = services.add_member(profile, member, request.user, since=payload.since)
     return Status(201, membership)
 
@@ -600,6 +559,10 @@ class PersonOut(Schema):
     public_consent: bool
     public_consent_at: datetime | None
 
+    @staticmethod
+    def resolve_email(obj, context) -> str | None:
+        return obj.email if can_change(context["request"], obj.organisation) else None
+
 
 class PersonIn(InputSchema):
     first_name: str
@@ -611,23 +574,13 @@ class PersonIn(InputSchema):
     )
 
 
-def person_out(person: Person, with_email: bool) -> dict:
-    return {
-        "id": person.pk,
-        "first_name": person.first_name,
-        "last_name": person.last_name,
-        "role": person.role,
-        "email": person.email if with_email else None,
-        "public_consent": person.public_consent,
-        "public_consent_at": person.public_consent_at,
-    }
-
-
-@router.get("/organisations/{slug}/people", response=Page[PersonOut], auth=read_auth)
+@router.get(
+    "/organisations/{slug}/people", response={200: list[PersonOut], **WRITE_ERRORS}, auth=read_auth
+)
+@paginated()
 def list_people(
     request,
     slug: str,
-    page: Query[PageParams],
     include_hidden: Annotated[
         bool, Query(description="Also people who did not consent (profile team only).")
     ] = False,
@@ -637,12 +590,8 @@ def list_people(
     team = can_change(request, org)
     if include_hidden and not team:
         raise PermissionDenied("Only the profile team sees people who did not consent.")
-    qs = org.people.order_by("last_name", "first_name", "pk")
-    if not include_hidden:
-        qs = qs.filter(public_consent=True)
-    result = paginate(request, qs, page)
-    result["items"] = [person_out(p, with_email=team) for p in result["items"]]
-    return result
+    qs = org.people.select_related("organisation").order_by("last_name", "first_name", "pk")
+    return qs if include_hidden else qs.filter(public_consent=True)
 
 
 @router.post(
@@ -654,7 +603,7 @@ def add_person(request, slug: str, payload: PersonIn):
     data = payload.dict()
     consent = data.pop("public_consent")
     person = services.save_person(Person(organisation=org, **data), public_consent=consent)
-    return Status(201, person_out(person, with_email=True))
+    return Status(201, person)
 
 
 @router.patch(
@@ -662,15 +611,14 @@ def add_person(request, slug: str, payload: PersonIn):
     response={200: PersonOut, **WRITE_ERRORS},
     auth=write_auth,
 )
-def update_person(request, slug: str, person_id: int, payload: PatchDict[PersonIn]):
+def update_person(request, slug: str, person_id: int, payload: Patch[PersonIn]):
     org = get_organisation(slug)
     require(request, "registry.change_organisation", org)
     person = get_object_or_404(Person, pk=person_id, organisation=org)
     consent = payload.pop("public_consent", None)
     for name, value in payload.items():
         setattr(person, name, value.strip() if isinstance(value, str) else value)
-    person = services.save_person(person, public_consent=consent)
-    return person_out(person, with_email=True)
+    return services.save_person(person, public_consent=consent)
 
 
 @router.delete(
@@ -690,47 +638,49 @@ def delete_person(request, slug: str, person_id: int):
 
 
 class TeamSeatOut(Schema):
+    """A seat on the profile team, or a pending invitation to one."""
+
     id: int | None = Field(description="Seat number; none for a pending invitation.")
     email: str
     name: str
     status: Literal["member", "invited"]
     since: datetime
 
+    @staticmethod
+    def resolve_id(obj) -> int | None:
+        return None if isinstance(obj, TeamInvitation) else obj.pk
+
+    @staticmethod
+    def resolve_email(obj) -> str:
+        return obj.email if isinstance(obj, TeamInvitation) else obj.user.email
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return "" if isinstance(obj, TeamInvitation) else obj.user.get_full_name()
+
+    @staticmethod
+    def resolve_status(obj) -> str:
+        return "invited" if isinstance(obj, TeamInvitation) else "member"
+
+    @staticmethod
+    def resolve_since(obj) -> datetime:
+        return obj.created if isinstance(obj, TeamInvitation) else obj.added_at
+
 
 class TeamIn(InputSchema):
     email: str
 
 
-def seat_out(seat: ProfileTeamMember | TeamInvitation) -> dict:
-    if isinstance(seat, TeamInvitation):
-        return {
-            "id": None,
-            "email": seat.email,
-            "name": "",
-            "status": "invited",
-            "since": seat.created,
-        }
-    return {
-        "id": seat.pk,
-        "email": seat.user.email,
-        "name": seat.user.get_full_name(),
-        "status": "member",
-        "since": seat.added_at,
-    }
-
-
 @router.get(
-    "/organisations/{slug}/team", response={200: Page[TeamSeatOut], **WRITE_ERRORS}, auth=write_auth
+    "/organisations/{slug}/team", response={200: list[TeamSeatOut], **WRITE_ERRORS}, auth=write_auth
 )
-def list_team(request, slug: str, page: Query[PageParams]):
+@paginated()
+def list_team(request, slug: str):
     """Who may edit the profile, and who is invited. Profile team and staff only."""
     org = get_organisation(slug)
     require(request, "registry.change_organisation", org)
     seats = list(org.team_members.select_related("user").order_by("added_at", "pk"))
-    seats += list(org.team_invitations.order_by("created", "pk"))
-    result = paginate(request, seats, page)
-    result["items"] = [seat_out(s) for s in result["items"]]
-    return result
+    return seats + list(org.team_invitations.order_by("created", "pk"))
 
 
 @router.post(
@@ -748,7 +698,7 @@ def add_to_team(request, slug: str, payload: TeamIn):
     seat = services.add_team_member(org, email, request.user)
     if isinstance(seat, ProfileTeamMember):
         seat = ProfileTeamMember.objects.select_related("user").get(pk=seat.pk)
-    return Status(201, seat_out(seat))
+    return Status(201, seat)
 
 
 @router.delete(
@@ -798,24 +748,40 @@ class ProjectOut(Schema):
 
 
 class CollaboratorOut(Schema):
-    organisation: OrganisationSummary
+    """An organisation and the number of projects it shared (a ``(organisation, n)`` pair)."""
+
+    organisation: OrganisationRef
     shared_projects: int
 
+    @staticmethod
+    def resolve_organisation(obj):
+        return obj[0]
 
-@router.get("/organisations/{slug}/projects", response=Page[ProjectOut], auth=read_auth)
-def list_projects(request, slug: str, page: Query[PageParams]) -> dict:
+    @staticmethod
+    def resolve_shared_projects(obj) -> int:
+        return obj[1]
+
+
+@router.get(
+    "/organisations/{slug}/projects",
+    response={200: list[ProjectOut], **READ_ERRORS},
+    auth=read_auth,
+)
+@paginated()
+def list_projects(request, slug: str):
     """Funded projects of the organisation (CORDIS), newest first."""
     org = get_organisation(slug)
-    return paginate(
-        request,
-        selectors.projects_of(org, limit=None),
-        page,
-        count=Participation.objects.filter(organisation=org).count(),
-    )
+    count = Participation.objects.filter(organisation=org).count()
+    return Listing(selectors.projects_of(org, limit=None), count=count)
 
 
-@router.get("/organisations/{slug}/collaborators", response=Page[CollaboratorOut], auth=read_auth)
-def list_collaborators(request, slug: str, page: Query[PageParams]) -> dict:
+@router.get(
+    "/organisations/{slug}/collaborators",
+    response={200: list[CollaboratorOut], **READ_ERRORS},
+    auth=read_auth,
+)
+@paginated(pass_parameter="page")
+def list_collaborators(request, slug: str, **kwargs):
     """Organisations that shared projects with this one, most shared projects first."""
     org = get_organisation(slug)
     count = (
@@ -827,12 +793,8 @@ def list_collaborators(request, slug: str, page: Query[PageParams]) -> dict:
         .distinct()
         .count()
     )
-    rows = selectors.collaborators_of(org, limit=page.offset + page.limit)
-    result = paginate(request, rows, page, count=count)
-    result["items"] = [
-        {"organisation": other, "shared_projects": n} for other, n in result["items"]
-    ]
-    return result
+    page = kwargs["page"]  # only what this page needs is ranked
+    return Listing(selectors.collaborators_of(org, limit=page.offset + page.limit), count=count)
 
 
 # Imports ------------------------------------------------------------------------------------

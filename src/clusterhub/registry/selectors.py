@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
 from django.http import QueryDict
 from django.utils.translation import gettext
@@ -448,3 +449,26 @@ class OrganisationNotFound(LookupError):
         else:
             message = gettext("No organisation “%(text)s” in the registry. Add it first.")
         super().__init__(message % {"text": text})
+
+
+API_KEYS = ("pic", "slug")
+
+
+def organisations_by_key(keys: list[str], field: str) -> list:
+    """The organisations a client names by PIC or address (slug), in order and without
+    repeats; one :class:`ValidationError` naming ``field`` and every key that names none.
+    (Clients name organisations exactly; names are for people, see ``organisation_named``.)"""
+    wanted = list(dict.fromkeys(k.strip() for k in keys if k and k.strip()))
+    found = {key: organisations_named(key, keys=API_KEYS) for key in wanted}
+    unknown = [key for key, orgs in found.items() if len(orgs) != 1]
+    if unknown:
+        names = ", ".join(f"“{key}”" for key in unknown)
+        raise ValidationError({field: [f"No organisation with address or PIC {names}."]})
+    return [found[key][0] for key in wanted]
+
+
+def organisation_by_key(key: str, field: str):
+    """The one organisation a client names by PIC or address; 400 naming ``field``."""
+    if not (key or "").strip():
+        raise ValidationError({field: ["Give the address or PIC of an organisation."]})
+    return organisations_by_key([key], field)[0]

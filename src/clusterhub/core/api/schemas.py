@@ -1,0 +1,77 @@
+"""Schema pieces every app's API uses: input that refuses what the database cannot store,
+partial updates that refuse ``null`` where a field cannot be empty, list filters, facets."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any
+
+from ninja import Body, Field, FilterSchema, Schema
+from ninja.patch_dict import ModelToDict, get_schema_annotations
+from pydantic import field_validator
+
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+FiniteDecimal = Annotated[Decimal, Field(allow_inf_nan=False)]
+
+
+class InputSchema(Schema):
+    """Input refuses NUL characters (PostgreSQL cannot store them), naming the field."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def no_null_characters(cls, value):
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(text, str) and "\x00" in text for text in texts):
+            raise ValueError("Null characters are not allowed.")
+        return value
+
+
+class _PatchOf:
+    """``Patch[SomeIn]``: the body of a partial update, as a dict of the fields sent.
+
+    Unlike django-ninja's ``PatchDict``, a field keeps its type: ``null`` is accepted only
+    where the full schema accepts it, so ``{"title": null}`` is a 422 naming ``title``
+    instead of reaching the model (and the database) as ``None``.
+    """
+
+    def __getitem__(self, schema_cls: type[Schema]) -> Any:
+        annotations = get_schema_annotations(schema_cls)
+        optional = type(
+            f"{schema_cls.__name__}Patch",
+            (schema_cls,),
+            {
+                "__annotations__": {name: annotations[name] for name in schema_cls.model_fields},
+                **{name: None for name in schema_cls.model_fields},
+            },
+        )
+
+        class PatchBody(ModelToDict):
+            _wrapped_model = optional
+            _wrapped_model_dump_params = {"exclude_unset": True}
+
+        return Body[PatchBody]
+
+
+Patch = _PatchOf()
+
+
+class Filters(FilterSchema):
+    """Query filters: list fields accept repeated (``?x=a&x=b``) and comma-separated
+    (``?x=a,b``) values alike, trimmed and without duplicates."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def split_lists(cls, value, info):
+        annotation = cls.model_fields[info.field_name].annotation
+        if getattr(annotation, "__origin__", None) is not list:
+            return value
+        raw = value if isinstance(value, list | tuple) else [value]
+        parts = [p.strip() for item in raw for p in str(item).split(",")]
+        return list(dict.fromkeys(p for p in parts if p))
+
+
+class FacetOption(Schema):
+    value: str
+    label: str
+    count: int
+    selected: bool
