@@ -6,7 +6,14 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from clusterhub.registry.models import OrganisationKind
 
-from .models import Event, Registration, RegistrationStatus, Session, SessionSpeaker
+from .models import (
+    Event,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+    Session,
+    SessionSpeaker,
+)
 
 
 def attendance(event: Event) -> dict:
@@ -255,3 +262,17 @@ def registration_figures(event: Event) -> dict:
         None if event.capacity is None else max(0, event.capacity - figures["confirmed"])
     )
     return figures
+
+
+def can_manage(user, event: Event) -> bool:
+    """Whether ``user`` organises ``event`` (or is staff)."""
+    return bool(user and user.is_authenticated and user.has_perm("events.manage_event", event))
+
+
+def visible_event(user, slug: str) -> Event:
+    """The event at ``slug`` as ``user`` may see it: a draft is there only for its organisers.
+    Raises ``Event.DoesNotExist`` otherwise, so pages and API answer 404 alike."""
+    event = Event.objects.filter(slug=slug).first()
+    if event is None or (event.status == EventStatus.DRAFT and not can_manage(user, event)):
+        raise Event.DoesNotExist(slug)
+    return event
