@@ -4,18 +4,17 @@ Lists are paginated like every list of the API; vocabularies are short, so a pag
 1,000 entries.
 """
 
-from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from typing import Annotated
 
-from clusterhub.core.api import ErrorBody, OptionalTokenAuth, Page, PageParams, paginate
+from django.shortcuts import get_object_or_404
+from ninja import Field, FilterLookup, Query, Router, Schema
+
+from clusterhub.core.api import READ_ERRORS, Filters, paginated, read_auth
 
 from .models import Country, Ecosystem, NaceActivity, NutsRegion, Technology
 
-router = Router(tags=["reference"], auth=OptionalTokenAuth())
-
-
-class ReferencePage(PageParams):
-    limit: int = Field(100, ge=1, le=1000, description="Items per page.")
+router = Router(tags=["reference"], auth=read_auth)
+vocabulary_pages = paginated(limit=100, max_limit=1000)
 
 
 class CountryOut(Schema):
@@ -45,41 +44,47 @@ class NaceOut(Schema):
     section_id: str | None
 
 
-@router.get("/countries", response=Page[CountryOut])
-def countries(request, page: Query[ReferencePage], status: str | None = None):
-    qs = Country.objects.all()
-    if status:
-        qs = qs.filter(status=status)
-    return paginate(request, qs, page)
+class CountryFilters(Filters):
+    status: str | None = Field(None, description="e.g. member, candidate.")
 
 
-@router.get("/nuts", response=Page[NutsOut])
-def nuts_regions(
-    request, page: Query[ReferencePage], level: int | None = None, country: str | None = None
-):
-    qs = NutsRegion.objects.defer("geometry", "svg_path")
-    if level is not None:
-        qs = qs.filter(level=level)
-    if country:
-        qs = qs.filter(country_id=country.upper())
-    return paginate(request, qs, page)
+class NutsFilters(Filters):
+    level: int | None = Field(None, ge=0, le=3)
+    country: Annotated[str | None, FilterLookup("country__code__iexact")] = Field(
+        None, description="ISO code."
+    )
 
 
-@router.get("/nuts/{code}", response={200: NutsOut, 404: ErrorBody})
+@router.get("/countries", response={200: list[CountryOut], **READ_ERRORS})
+@vocabulary_pages
+def countries(request, filters: Query[CountryFilters]):
+    return filters.filter(Country.objects.all())
+
+
+@router.get("/nuts", response={200: list[NutsOut], **READ_ERRORS})
+@vocabulary_pages
+def nuts_regions(request, filters: Query[NutsFilters]):
+    return filters.filter(NutsRegion.objects.defer("geometry", "svg_path"))
+
+
+@router.get("/nuts/{code}", response={200: NutsOut, **READ_ERRORS})
 def nuts_region(request, code: str):
     return get_object_or_404(NutsRegion.objects.defer("geometry", "svg_path"), code=code.upper())
 
 
-@router.get("/ecosystems", response=Page[VocabularyOut])
-def ecosystems(request, page: Query[ReferencePage]):
-    return paginate(request, Ecosystem.objects.all(), page)
+@router.get("/ecosystems", response={200: list[VocabularyOut], **READ_ERRORS})
+@vocabulary_pages
+def ecosystems(request):
+    return Ecosystem.objects.all()
 
 
-@router.get("/technologies", response=Page[VocabularyOut])
-def technologies(request, page: Query[ReferencePage]):
-    return paginate(request, Technology.objects.all(), page)
+@router.get("/technologies", response={200: list[VocabularyOut], **READ_ERRORS})
+@vocabulary_pages
+def technologies(request):
+    return Technology.objects.all()
 
 
-@router.get("/nace", response=Page[NaceOut])
-def nace(request, page: Query[ReferencePage]):
-    return paginate(request, NaceActivity.objects.all(), page)
+@router.get("/nace", response={200: list[NaceOut], **READ_ERRORS})
+@vocabulary_pages
+def nace(request):
+    return NaceActivity.objects.all()

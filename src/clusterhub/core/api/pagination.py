@@ -38,10 +38,25 @@ class Pages(PaginationBase):
         previous: str | None = Field(None, description="Address of the previous page, if any.")
         items: list[Any]
 
-    def __init__(self, extra: type[Schema] | None = None, **kwargs):
+    def __init__(
+        self,
+        extra: type[Schema] | None = None,
+        limit: int = 20,
+        max_limit: int = MAX_PAGE_SIZE,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if extra is not None:
             self.Output = type(extra.__name__, (Pages.Output, extra), {})
+        if (limit, max_limit) != (20, MAX_PAGE_SIZE):
+            self.Input = type(
+                f"Pages{max_limit}",
+                (Pages.Input,),
+                {
+                    "__annotations__": {"limit": int},
+                    "limit": Field(limit, ge=1, le=max_limit, description="Items per page."),
+                },
+            )
 
     def paginate_queryset(self, queryset, pagination: Input, request, **params) -> dict:
         listing = queryset if isinstance(queryset, Listing) else Listing(queryset)
@@ -67,6 +82,7 @@ def page_url(request, offset: int, limit: int) -> str:
 
 def paginated(extra: type[Schema] | None = None, **options):
     """``@paginated()`` under ``@router.get(..., response=list[ItemOut])``; ``extra`` is a
-    schema of fields the page carries beside its items (e.g. facet counts);
-    ``pass_parameter="page"`` hands the view the page asked for."""
+    schema of fields the page carries beside its items (e.g. facet counts); ``limit`` and
+    ``max_limit`` change the page size (short vocabularies); ``pass_parameter="page"``
+    hands the view the page asked for."""
     return paginate(Pages, extra=extra, **options)
