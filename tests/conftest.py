@@ -32,3 +32,48 @@ def _reference_data(request):
     forget_region_index()
     yield
     forget_region_index()
+
+
+# Every API response the suite receives is checked against the OpenAPI document ------------
+
+
+@pytest.fixture(scope="session")
+def openapi_document():
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from clusterhub.api import api
+    from tests.api.openapi import OpenApiDocument
+
+    document = api.get_openapi_schema(path_prefix="/api/v1/")
+    return OpenApiDocument(json.loads(json.dumps(document, cls=DjangoJSONEncoder)))
+
+
+@pytest.fixture(autouse=True)
+def _responses_match_the_openapi_document(request, monkeypatch):
+    """A test that calls /api/v1/ fails when a response is not what the document says."""
+    from django.test.client import Client
+
+    document = request.getfixturevalue("openapi_document")
+    problems: list[str] = []
+    plain_request = Client.request
+
+    def checked_request(self, **environ):
+        response = plain_request(self, **environ)
+        problems.extend(
+            document.problems(
+                environ.get("REQUEST_METHOD", "GET"),
+                environ.get("PATH_INFO", ""),
+                response.status_code,
+                response.get("Content-Type", ""),
+                getattr(response, "content", b"") if not response.streaming else b"",
+            )
+        )
+        return response
+
+    monkeypatch.setattr(Client, "request", checked_request)
+    yield
+    assert not problems, "Responses that the OpenAPI document does not describe:\n" + "\n".join(
+        problems
+    )

@@ -1,0 +1,75 @@
+"""A bounded fuzz run of the whole OpenAPI document (schemathesis): as anonymous, as an
+ordinary user and as staff, no operation answers a server error, and every response is one
+the document describes (status, content type, body).
+
+``API_FUZZ_EXAMPLES`` sets the examples per operation and role (default 6; ``make test``
+runs the default, a longer run is ``API_FUZZ_EXAMPLES=200 pytest tests/api/test_fuzz.py``).
+"""
+
+import os
+import zlib
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from clusterhub.core.models import ApiToken
+from tests import factories
+
+EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "6"))
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture
+def known_records(db):
+    """Records for the generated requests to meet: an organisation with a profile team,
+    a cluster, a person."""
+    owner = factories.UserFactory(username="fuzz-owner")
+    cluster = factories.ClusterOrganisationFactory(organisation__legal_name="Fuzz Cluster")
+    factories.ProfileTeamMemberFactory(organisation=cluster.organisation, user=owner)
+    person = factories.PersonFactory(organisation=cluster.organisation)
+    slug = cluster.organisation.slug
+    return {"registry.slug": slug, "registry.person_id": person.pk, "registry.member_slug": slug}
+
+
+@pytest.fixture
+def headers_for(db, settings):
+    settings.API_RATE_LIMITS = {"read": "100000/min", "write": "100000/min"}
+    tokens = {}
+    for role, traits in (("user", {}), ("staff", {"staff": True})):
+        user = factories.UserFactory(username=f"fuzz-{role}", **traits)
+        tokens[role] = {"Authorization": f"Bearer {ApiToken.issue(user, 'fuzz')[1]}"}
+    tokens["anonymous"] = {}
+    return tokens
+
+
+@pytest.mark.parametrize("role", ["anonymous", "user", "staff"])
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_api(case, role, headers_for, known_records):
+    # Half the examples address the known records, so the fuzz reaches past the 404.
+    if case.path_parameters and zlib.crc32(repr(case.path_parameters).encode()) % 2 == 0:
+        case.path_parameters = {
+            name: known_records.get(f"{case.path.split('/')[3]}.{name}", value)
+            for name, value in case.path_parameters.items()
+        }
+    case.call_and_validate(headers=headers_for[role], checks=CHECKS)
