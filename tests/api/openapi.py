@@ -50,7 +50,7 @@ class OpenApiDocument:
             return [f"{method} {template} answered {status}, not declared ({sorted(responses)})"]
         content = declared.get("content")
         if not content:
-            return [] if not body else [f"{method} {template} {status}: body where none is declared"]
+            return [f"{method} {template} {status}: a body where none is declared"] if body else []
         if "application/json" not in content_type:
             return [f"{method} {template} {status}: {content_type}, not JSON"]
         schema = content.get("application/json", {}).get("schema", {})
