@@ -822,11 +822,9 @@ class ImportReportOut(Schema):
 @router.post(
     "/imports/{kind}",
     response={
+        **WRITE_ERRORS,
         200: ImportReportOut,
-        400: ImportReportOut,
-        401: ErrorBody,
-        403: ErrorBody,
-        422: ErrorBody,
+        400: ImportReportOut | ErrorBody,  # the report of a wrong file, or a request unread
     },
     auth=write_auth,
 )
