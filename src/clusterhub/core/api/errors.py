@@ -16,6 +16,7 @@ from django.core.exceptions import (
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from ninja import Schema
+from ninja.errors import Throttled
 from ninja.errors import ValidationError as SchemaValidationError
 
 SOURCES = ("body", "query", "path", "header", "cookie", "form", "file")
@@ -108,6 +109,14 @@ def install_error_handlers(api) -> None:
     def bad_multipart(request, exc):
         message = f"The multipart body cannot be read: {exc}"
         return respond(request, error_body([{"field": "Content-Type", "message": message}]), 400)
+
+    @api.exception_handler(Throttled)
+    def throttled(request, exc):
+        wait = max(1, round(exc.wait or 60))
+        message = f"Too many requests: try again in {wait} s."
+        response = respond(request, {"detail": message, "errors": []}, 429)
+        response["Retry-After"] = str(wait)
+        return response
 
     @api.exception_handler(RequestDataTooBig)
     def too_big(request, exc):
