@@ -2,9 +2,13 @@
 answered 400/422 naming the field."""
 
 import datetime as dt
+import json
+import re
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from clusterhub.core.models import ApiToken
@@ -551,6 +555,7 @@ def test_consortium_life_through_the_api(client, call, django_capture_on_commit_
         **headers,
     )
     assert response.status_code == 201
+    assert response.json() == {"email": "colleague@mer.eu", "member": None}
     assert client.get(f"{API}/consortia/{pk}", **auth(colleague)).status_code == 200
 
 
@@ -588,3 +593,206 @@ def test_consortium_bad_input(client, call):
     )
     assert response.status_code == 422 and "role" in errors_of(response)
     assert ConsortiumMember.objects.count() == 1
+
+
+def test_workspace_and_interest_lists_queries_do_not_grow(client, call):
+    user, coordinator = team_member()
+    opp = make_published(user, coordinator, title="Partners wanted")
+
+    def counts() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as consortia:
+            assert client.get(f"{API}/consortia", **headers).status_code == 200
+        with CaptureQueriesContext(connection) as interests:
+            assert (
+                client.get(f"{API}/opportunities/{opp.pk}/interests", **headers).status_code == 200
+            )
+        return len(consortia), len(interests)
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            services.create_consortium(call, coordinator, user, acronym="C")
+            sender, org = team_member()
+            services.express_interest(opp, org, sender, "Interested.")
+
+    headers = auth(user)
+    add(2)
+    counts()  # the first call records the token's use
+    few = counts()
+    add(8)
+    assert counts() == few
+
+
+# Partial updates: null only where a field may be empty -------------------------------------
+
+OPPORTUNITY_REQUIRED = (
+    "kind",
+    "title",
+    "summary",
+    "description",
+    "partnership_kinds",
+    "partner_kinds",
+    "partner_size",
+    "call_topic",
+    "role_sought",
+    "ecosystems",
+    "technologies",
+    "keywords",
+    "target_countries",
+)
+CALL_REQUIRED = (
+    "programme",
+    "identifier",
+    "title",
+    "description",
+    "timezone",
+    "deadline",
+    "url",
+    "rules",
+)
+
+
+@pytest.mark.parametrize("field", OPPORTUNITY_REQUIRED)
+def test_opportunity_patch_refuses_null_naming_the_field(client, owner, field):
+    user, org = owner
+    opp = make_published(user, org, title="Stays")
+    response = client.patch(
+        f"{API}/opportunities/{opp.pk}",
+        {field: None},
+        content_type="application/json",
+        **auth(user),
+    )
+    assert response.status_code == 422
+    assert list(errors_of(response)) == [field]
+    opp.refresh_from_db()
+    assert opp.title == "Stays"
+
+
+def test_opportunity_patch_clears_the_deadline_with_null(client, owner):
+    user, org = owner
+    opp = make_published(user, org, deadline=timezone.localdate() + dt.timedelta(days=60))
+    response = client.patch(
+        f"{API}/opportunities/{opp.pk}",
+        {"deadline": None},
+        content_type="application/json",
+        **auth(user),
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["deadline"] is None
+    opp.refresh_from_db()
+    assert opp.deadline is None
+
+
+@pytest.mark.parametrize("field", CALL_REQUIRED)
+def test_call_patch_refuses_null_naming_the_field(client, call, field):
+    response = client.patch(
+        f"{API}/calls/{call.pk}",
+        {field: None},
+        content_type="application/json",
+        **auth(UserFactory(staff=True)),
+    )
+    assert response.status_code == 422
+    assert list(errors_of(response)) == [field]
+    call.refresh_from_db()
+    assert call.title == "Blue economy"
+
+
+def test_call_patch_clears_opening_and_budget_with_null(client, call):
+    staff = auth(UserFactory(staff=True))
+    opens = (call.deadline - dt.timedelta(days=10)).isoformat()
+    response = client.patch(
+        f"{API}/calls/{call.pk}",
+        {"opens_at": opens, "budget": "2500000.00"},
+        content_type="application/json",
+        **staff,
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["opens_at"] is not None
+    response = client.patch(
+        f"{API}/calls/{call.pk}",
+        {"opens_at": None, "budget": None},
+        content_type="application/json",
+        **staff,
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["opens_at"] is None and response.json()["budget"] is None
+    call.refresh_from_db()
+    assert call.opens_at is None and call.budget is None
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("members", "status"),
+        ("members", "role"),
+        ("members", "work_packages"),
+        ("checklist", "done"),
+    ],
+)
+def test_consortium_patches_refuse_null_naming_the_field(client, call, path, field):
+    user, coordinator = team_member()
+    consortium = services.create_consortium(call, coordinator, user, acronym="NULL")
+    seat = consortium.members.get()
+    item = services.add_checklist_item(consortium, "Budget", user)
+    target = seat.pk if path == "members" else item.pk
+    response = client.patch(
+        f"{API}/consortia/{consortium.pk}/{path}/{target}",
+        {field: None},
+        content_type="application/json",
+        **auth(user),
+    )
+    assert response.status_code == 422
+    assert list(errors_of(response)) == [field]
+    seat.refresh_from_db()
+    assert seat.status == "confirmed" and seat.role == "coordinator"
+
+
+# The OpenAPI document ----------------------------------------------------------------------
+
+
+def schema_refs(part) -> set[str]:
+    """The component names an operation's part (request body or response) refers to."""
+    return set(re.findall(r"#/components/schemas/(\w+)", json.dumps(part)))
+
+
+def test_openapi_names_each_partnering_schema_once(client):
+    document = client.get("/api/v1/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    paths = document["paths"]
+    P = "/api/v1/partnering"
+    for method, path, status, body, answer in (
+        ("get", "/opportunities", "200", None, "PagedOpportunityOut"),
+        ("patch", "/opportunities/{pk}", "200", "OpportunityInPatch", "OpportunityOut"),
+        (
+            "post",
+            "/opportunities/{pk}/interests/{interest_id}/answer",
+            "200",
+            "InterestAnswerIn",
+            "ExpressionOfInterestOut",
+        ),
+        ("get", "/opportunities/{pk}/recommendations", "200", None, "PartnerRecommendationOut"),
+        ("get", "/calls", "200", None, "PagedFundingCallOut"),
+        ("post", "/calls", "201", "FundingCallIn", "FundingCallOut"),
+        ("patch", "/calls/{pk}", "200", "FundingCallInPatch", "FundingCallOut"),
+        ("get", "/consortia", "200", None, "PagedConsortiumSummary"),
+        ("post", "/consortia/{pk}/members", "201", "ConsortiumInviteIn", "ConsortiumMemberOut"),
+        (
+            "patch",
+            "/consortia/{pk}/members/{member_id}",
+            "200",
+            "ConsortiumMemberChangeInPatch",
+            "ConsortiumMemberChangeOut",
+        ),
+    ):
+        operation = paths[P + path][method]
+        assert schema_refs(operation["responses"][status]) == {answer}, (method, path)
+        if body:
+            assert schema_refs(operation["requestBody"]) == {body}, (method, path)
+        assert schema_refs(operation["responses"]["400"]) == {"ErrorBody"}, (method, path)
+    # Nested schemas: the shared organisation reference and facet option, each named once.
+    assert "#/components/schemas/OrganisationRef" in json.dumps(schemas["ConsortiumMemberOut"])
+    assert "#/components/schemas/FundingCallRef" in json.dumps(schemas["ConsortiumSummary"])
+    facets = schemas["PagedOpportunityOut"]["properties"]["facets"]
+    assert "#/components/schemas/FacetOption" in json.dumps(facets)
+    assert {"role", "status", "work_packages", "affiliated_to"} <= set(
+        schemas["ConsortiumMemberOut"]["properties"]
+    )

@@ -14,29 +14,36 @@ naming the filter, rather than an empty list, so that a typo is not mistaken for
 import zoneinfo
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, PatchDict, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from clusterhub.core.api import (
-    ErrorBody,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    FacetOption,
+    Filters,
     InputSchema,
-    OptionalTokenAuth,
-    Page,
-    PageParams,
-    TokenAuth,
-    paginate,
+    Listing,
+    Patch,
+    paginated,
+    read_auth,
+    write_auth,
 )
+from clusterhub.core.timezones import aware, local
 from clusterhub.reference.models import Country, Ecosystem, Technology
 from clusterhub.reference.selectors import resolve_country_code
-from clusterhub.registry.models import Organisation, OrganisationKind
+from clusterhub.registry.models import OrganisationKind
+from clusterhub.registry.schemas import OrganisationRef
+from clusterhub.registry.selectors import organisation_by_key
 
 from . import eligibility, selectors, services
 from .models import (
@@ -55,45 +62,14 @@ from .models import (
 )
 
 router = Router(tags=["partnering"])
-read_auth = OptionalTokenAuth()
-write_auth = TokenAuth()
-
-WRITE_ERRORS = {400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 422: ErrorBody}
 
 
-# Shared schemas -----------------------------------------------------------------------------
+class PartnerRecommendationOut(Schema):
+    """An organisation that could answer an opportunity or fill a consortium's gap."""
 
-
-class OrganisationRef(Schema):
-    slug: str
-    name: str
-    kind: str
-    is_sme: bool
-    country: str = Field(alias="country_id")
-    url: str
-
-    @staticmethod
-    def resolve_url(obj) -> str:
-        return obj.get_absolute_url()
-
-
-class RecommendationOut(Schema):
     organisation: OrganisationRef
     score: float
     reasons: list[str]
-
-
-def _organisation(field: str, key: str) -> Organisation:
-    """An organisation by address (slug) or PIC; 400 naming ``field`` when none is found."""
-    key = (key or "").strip()
-    org = (
-        Organisation.objects.select_related("country").filter(Q(slug=key) | Q(pic=key)).first()
-        if key
-        else None
-    )
-    if org is None:
-        raise ValidationError({field: [f"No organisation with address or PIC “{key}”."]})
-    return org
 
 
 def _codes(field: str, model, values: list[str] | None) -> list | None:
@@ -117,7 +93,7 @@ def _codes(field: str, model, values: list[str] | None) -> list | None:
 # Opportunities ------------------------------------------------------------------------------
 
 
-class ContactOut(Schema):
+class OpportunityContactOut(Schema):
     name: str
     email: str
 
@@ -142,7 +118,9 @@ class OpportunityOut(Schema):
     published_at: datetime | None
     expires_on: date | None
     owner: OrganisationRef
-    contact: ContactOut | None = Field(None, description="Only for signed-in users and tokens.")
+    contact: OpportunityContactOut | None = Field(
+        None, description="Only for signed-in users and tokens."
+    )
     url: str
 
     @staticmethod
@@ -159,8 +137,7 @@ class OpportunityOut(Schema):
 
     @staticmethod
     def resolve_contact(obj, context) -> dict | None:
-        request = context["request"] if context else None
-        user = getattr(request, "user", None)
+        user = getattr(context["request"], "user", None) if context else None
         if user is None or not user.is_authenticated:
             return None
         return {"name": obj.contact.get_full_name(), "email": obj.contact.email}
@@ -170,20 +147,13 @@ class OpportunityOut(Schema):
         return obj.get_absolute_url()
 
 
-class FacetOption(Schema):
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
-class OpportunityPage(Page[OpportunityOut]):
+class OpportunityFacets(Schema):
     facets: dict[str, list[FacetOption]] | None = Field(
         None, description="Counts per facet value, with facets=true."
     )
 
 
-class OpportunityFilters(Schema):
+class OpportunityFilters(Filters):
     q: str = Field("", description="Words of the title, summary, description, keywords.")
     kind: list[str] = Field([], description="Kinds of opportunity; repeat or separate by commas.")
     partnership_kind: list[str] = []
@@ -200,8 +170,8 @@ class OpportunityFilters(Schema):
 
 class OpportunityIn(InputSchema):
     kind: Literal[tuple(OpportunityKind.values)]  # type: ignore[valid-type]
-    title: str = Field(max_length=300)
-    summary: str = Field(max_length=600)
+    title: Annotated[str, Field(max_length=300)]
+    summary: Annotated[str, Field(max_length=600)]
     description: str = ""
     partnership_kinds: list[Literal[tuple(PartnershipKind.values)]] = []  # type: ignore[valid-type]
     partner_kinds: list[Literal[tuple(OrganisationKind.values)]] = []  # type: ignore[valid-type]
@@ -220,19 +190,7 @@ class OpportunityCreate(OpportunityIn):
     publish: bool = Field(False, description="Publish at once (else a draft).")
 
 
-OPPORTUNITY_FIELDS = (
-    "kind",
-    "title",
-    "summary",
-    "description",
-    "partnership_kinds",
-    "partner_kinds",
-    "partner_size",
-    "call_topic",
-    "role_sought",
-    "keywords",
-    "deadline",
-)
+TOPICS = (("ecosystems", Ecosystem), ("technologies", Technology), ("target_countries", Country))
 
 
 def _opportunities():
@@ -258,17 +216,14 @@ def _owned_opportunity(request, pk: int) -> Opportunity:
 
 
 def _apply_opportunity(opp: Opportunity, data: dict) -> dict:
-    for name in OPPORTUNITY_FIELDS:
-        if name in data:
+    topic_fields = [field for field, _model in TOPICS]
+    for name in OpportunityIn.model_fields:
+        if name in data and name not in topic_fields:
             value = data[name]
             setattr(opp, name, value.strip() if isinstance(value, str) else value)
     errors: dict[str, list[str]] = {}
     topics: dict[str, Any] = {}
-    for field, model in (
-        ("ecosystems", Ecosystem),
-        ("technologies", Technology),
-        ("target_countries", Country),
-    ):
+    for field, model in TOPICS:
         try:
             topics[field] = _codes(field, model, data.get(field))
         except ValidationError as error:
@@ -278,10 +233,11 @@ def _apply_opportunity(opp: Opportunity, data: dict) -> dict:
     return topics
 
 
-@router.get("/opportunities", response={200: OpportunityPage, 400: ErrorBody}, auth=read_auth)
-def list_opportunities(request, filters: Query[OpportunityFilters], page: Query[PageParams]):
+@router.get("/opportunities", response={200: list[OpportunityOut], **READ_ERRORS}, auth=read_auth)
+@paginated(extra=OpportunityFacets)
+def list_opportunities(request, filters: Query[OpportunityFilters]):
     """Published opportunities, newest first, with the filters of the page."""
-    query = selectors.OpportunityQuery.from_params(request.GET)
+    query = selectors.OpportunityQuery.from_params(filters.dict())
     errors = query.errors()
     if errors:
         raise ValidationError({k: [v] for k, v in errors.items()})
@@ -290,13 +246,11 @@ def list_opportunities(request, filters: Query[OpportunityFilters], page: Query[
         .select_related("contact")
         .prefetch_related("technologies")
     )
-    result = paginate(request, qs, page)
-    if filters.facets:
-        result["facets"] = selectors.opportunity_facets(query)
-    return result
+    facets = selectors.opportunity_facets(query) if filters.facets else None
+    return Listing(qs, extra={"facets": facets})
 
 
-@router.get("/opportunities/{pk}", response={200: OpportunityOut, 404: ErrorBody}, auth=read_auth)
+@router.get("/opportunities/{pk}", response={200: OpportunityOut, **READ_ERRORS}, auth=read_auth)
 def get_opportunity(request, pk: int):
     """Published, expired and closed opportunities; drafts only for the owner's team."""
     return _visible_opportunity(request, pk)
@@ -306,7 +260,7 @@ def get_opportunity(request, pk: int):
 def create_opportunity(request, payload: OpportunityCreate):
     """A draft (or, with publish=true, a published opportunity) of one of your organisations."""
     data = payload.dict()
-    opp = Opportunity(owner=_organisation("owner", data["owner"]))
+    opp = Opportunity(owner=organisation_by_key(data["owner"], "owner"))
     topics = _apply_opportunity(opp, data)
     with transaction.atomic():
         services.save_opportunity(opp, user=request.user, **topics)
@@ -318,7 +272,7 @@ def create_opportunity(request, payload: OpportunityCreate):
 @router.patch(
     "/opportunities/{pk}", response={200: OpportunityOut, **WRITE_ERRORS}, auth=write_auth
 )
-def update_opportunity(request, pk: int, payload: PatchDict[OpportunityIn]):
+def update_opportunity(request, pk: int, payload: Patch[OpportunityIn]):
     """Change an opportunity; followers are told when it is published."""
     opp = _owned_opportunity(request, pk)
     topics = _apply_opportunity(opp, payload)
@@ -345,12 +299,14 @@ def close_opportunity(request, pk: int):
     return _opportunities().get(pk=opp.pk)
 
 
-class FollowOut(Schema):
+class OpportunityFollowOut(Schema):
     following: bool
 
 
 @router.post(
-    "/opportunities/{pk}/follow", response={200: FollowOut, **WRITE_ERRORS}, auth=write_auth
+    "/opportunities/{pk}/follow",
+    response={200: OpportunityFollowOut, **WRITE_ERRORS},
+    auth=write_auth,
 )
 def follow_opportunity(request, pk: int):
     """Changes to the opportunity reach you by e-mail."""
@@ -359,7 +315,9 @@ def follow_opportunity(request, pk: int):
 
 
 @router.delete(
-    "/opportunities/{pk}/follow", response={200: FollowOut, **WRITE_ERRORS}, auth=write_auth
+    "/opportunities/{pk}/follow",
+    response={200: OpportunityFollowOut, **WRITE_ERRORS},
+    auth=write_auth,
 )
 def unfollow_opportunity(request, pk: int):
     services.follow(_visible_opportunity(request, pk), request.user, on=False)
@@ -368,7 +326,7 @@ def unfollow_opportunity(request, pk: int):
 
 @router.get(
     "/opportunities/{pk}/recommendations",
-    response={200: list[RecommendationOut], 404: ErrorBody},
+    response={200: list[PartnerRecommendationOut], **READ_ERRORS},
     auth=read_auth,
 )
 def opportunity_recommendations(request, pk: int):
@@ -376,7 +334,7 @@ def opportunity_recommendations(request, pk: int):
     return selectors.recommended_for_opportunity(_visible_opportunity(request, pk))
 
 
-class InterestOut(Schema):
+class ExpressionOfInterestOut(Schema):
     id: int
     organisation: OrganisationRef
     message: str
@@ -390,43 +348,46 @@ class InterestOut(Schema):
         return obj.user.email
 
 
-class InterestIn(InputSchema):
+class ExpressionOfInterestIn(InputSchema):
     organisation: str = Field(description="Address (slug) or PIC of the interested organisation.")
     message: str
 
 
-class AnswerIn(InputSchema):
+class InterestAnswerIn(InputSchema):
     answer: str
 
 
 @router.post(
-    "/opportunities/{pk}/interests", response={201: InterestOut, **WRITE_ERRORS}, auth=write_auth
+    "/opportunities/{pk}/interests",
+    response={201: ExpressionOfInterestOut, **WRITE_ERRORS},
+    auth=write_auth,
 )
-def express_interest(request, pk: int, payload: InterestIn):
+def express_interest(request, pk: int, payload: ExpressionOfInterestIn):
     """Tell the owner one of your organisations is interested; they get its profile."""
     opp = _visible_opportunity(request, pk)
-    organisation = _organisation("organisation", payload.organisation)
+    organisation = organisation_by_key(payload.organisation, "organisation")
     interest = services.express_interest(opp, organisation, request.user, payload.message)
     return Status(201, selectors.interests_of(opp).get(pk=interest.pk))
 
 
 @router.get(
     "/opportunities/{pk}/interests",
-    response={200: Page[InterestOut], **WRITE_ERRORS},
+    response={200: list[ExpressionOfInterestOut], **WRITE_ERRORS},
     auth=write_auth,
 )
-def list_interests(request, pk: int, page: Query[PageParams]):
+@paginated()
+def list_interests(request, pk: int):
     """Expressions of interest, newest first. The owner's team only."""
     opp = _owned_opportunity(request, pk)
-    return paginate(request, selectors.interests_of(opp).order_by("-created", "-pk"), page)
+    return selectors.interests_of(opp).order_by("-created", "-pk")
 
 
 @router.post(
     "/opportunities/{pk}/interests/{interest_id}/answer",
-    response={200: InterestOut, **WRITE_ERRORS},
+    response={200: ExpressionOfInterestOut, **WRITE_ERRORS},
     auth=write_auth,
 )
-def answer_interest(request, pk: int, interest_id: int, payload: AnswerIn):
+def answer_interest(request, pk: int, interest_id: int, payload: InterestAnswerIn):
     """Answer an expression of interest; the answer goes to its sender by e-mail."""
     opp = _owned_opportunity(request, pk)
     interest = get_object_or_404(ExpressionOfInterest, pk=interest_id, opportunity=opp)
@@ -438,7 +399,7 @@ def answer_interest(request, pk: int, interest_id: int, payload: AnswerIn):
 # Funding calls ------------------------------------------------------------------------------
 
 
-class CallOut(Schema):
+class FundingCallOut(Schema):
     id: int
     programme: str
     identifier: str
@@ -457,7 +418,7 @@ class CallOut(Schema):
 
     @staticmethod
     def resolve_deadline_local(obj) -> str:
-        return timezone.localtime(obj.deadline, zoneinfo.ZoneInfo(obj.timezone)).isoformat()
+        return local(obj.deadline, zoneinfo.ZoneInfo(obj.timezone)).isoformat()
 
     @staticmethod
     def resolve_is_open(obj) -> bool:
@@ -472,17 +433,23 @@ class CallOut(Schema):
         return obj.get_absolute_url()
 
 
-class CallIn(InputSchema):
-    programme: str = Field(max_length=100)
-    identifier: str = Field(max_length=100)
-    title: str = Field(max_length=400)
+Budget = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+CallTime = Annotated[
+    datetime, Field(description="Without an offset, read in the call's time zone.")
+]
+
+
+class FundingCallIn(InputSchema):
+    programme: Annotated[str, Field(max_length=100)]
+    identifier: Annotated[str, Field(max_length=100)]
+    title: Annotated[str, Field(max_length=400)]
     description: str = ""
-    timezone: str = Field("Europe/Brussels", description="IANA name, e.g. Europe/Brussels.")
-    opens_at: datetime | None = Field(
-        None, description="Without an offset, read in the call's time zone."
+    timezone: Annotated[str, Field(description="IANA name, e.g. Europe/Brussels.")] = (
+        "Europe/Brussels"
     )
-    deadline: datetime = Field(description="Without an offset, read in the call's time zone.")
-    budget: Decimal | None = Field(None, ge=0, allow_inf_nan=False)
+    opens_at: CallTime | None = None
+    deadline: CallTime
+    budget: Budget | None = None
     url: str = ""
     rules: dict[str, Any] = Field(
         default_factory=lambda: eligibility.HORIZON_EUROPE_DEFAULT.to_dict(),
@@ -493,8 +460,12 @@ class CallIn(InputSchema):
     )
 
 
-class CallFilters(Schema):
+class FundingCallFilters(Filters):
     open: bool | None = Field(None, description="true: open calls only; false: closed only.")
+
+    def filter_open(self, value: bool) -> Q:
+        now = timezone.now()
+        return Q(deadline__gt=now) if value else Q(deadline__lte=now)
 
 
 def _apply_call(call: FundingCall, data: dict) -> None:
@@ -512,14 +483,11 @@ def _apply_call(call: FundingCall, data: dict) -> None:
         tz = zoneinfo.ZoneInfo(call.timezone)
         for name in ("opens_at", "deadline"):
             if name in data:
-                value = data[name]
-                if value is not None and timezone.is_naive(value):
-                    value = value.replace(tzinfo=tz)
-                setattr(call, name, value)
+                setattr(call, name, aware(data[name], tz))
     if "rules" in data:
         known = list(Country.objects.values_list("code", flat=True))
         try:
-            rules = eligibility.Rules.from_dict(data["rules"] or {}, known_countries=known)
+            rules = eligibility.Rules.from_dict(data["rules"], known_countries=known)
         except eligibility.RulesError as error:
             errors[f"rules.{error.field}"] = [str(error)]
         except (TypeError, ValueError) as error:
@@ -530,25 +498,20 @@ def _apply_call(call: FundingCall, data: dict) -> None:
         raise ValidationError(errors)
 
 
-@router.get("/calls", response=Page[CallOut], auth=read_auth)
-def list_calls(request, filters: Query[CallFilters], page: Query[PageParams]):
+@router.get("/calls", response={200: list[FundingCallOut], **READ_ERRORS}, auth=read_auth)
+@paginated()
+def list_calls(request, filters: Query[FundingCallFilters]):
     """Open calls first (soonest deadline first), then closed ones."""
-    qs = selectors.call_list()
-    now = timezone.now()
-    if filters.open is True:
-        qs = qs.filter(deadline__gt=now)
-    elif filters.open is False:
-        qs = qs.filter(deadline__lte=now)
-    return paginate(request, qs, page)
+    return filters.filter(selectors.call_list())
 
 
-@router.get("/calls/{pk}", response={200: CallOut, 404: ErrorBody}, auth=read_auth)
+@router.get("/calls/{pk}", response={200: FundingCallOut, **READ_ERRORS}, auth=read_auth)
 def get_call(request, pk: int):
     return get_object_or_404(FundingCall, pk=pk)
 
 
-@router.post("/calls", response={201: CallOut, **WRITE_ERRORS}, auth=write_auth)
-def create_call(request, payload: CallIn):
+@router.post("/calls", response={201: FundingCallOut, **WRITE_ERRORS}, auth=write_auth)
+def create_call(request, payload: FundingCallIn):
     """Platform staff only. The deadline must be in the future."""
     if not request.user.has_perm("partnering.add_fundingcall"):
         raise PermissionDenied("Only platform staff may publish funding calls.")
@@ -558,8 +521,8 @@ def create_call(request, payload: CallIn):
     return Status(201, call)
 
 
-@router.patch("/calls/{pk}", response={200: CallOut, **WRITE_ERRORS}, auth=write_auth)
-def update_call(request, pk: int, payload: PatchDict[CallIn]):
+@router.patch("/calls/{pk}", response={200: FundingCallOut, **WRITE_ERRORS}, auth=write_auth)
+def update_call(request, pk: int, payload: Patch[FundingCallIn]):
     """Platform staff only."""
     if not request.user.has_perm("partnering.change_fundingcall"):
         raise PermissionDenied("Only platform staff may change funding calls.")
@@ -572,7 +535,7 @@ def update_call(request, pk: int, payload: PatchDict[CallIn]):
 # Consortia ----------------------------------------------------------------------------------
 
 
-class CallRef(Schema):
+class FundingCallRef(Schema):
     id: int
     identifier: str
     title: str
@@ -584,16 +547,16 @@ class ConsortiumSummary(Schema):
     id: int
     acronym: str
     title: str
-    call: CallRef
+    call: FundingCallRef
     coordinator: OrganisationRef
     url: str
 
     @staticmethod
     def resolve_url(obj) -> str:
-        return obj["url"] if isinstance(obj, dict) else obj.get_absolute_url()
+        return obj.get_absolute_url()
 
 
-class MemberOut(Schema):
+class ConsortiumMemberOut(Schema):
     id: int
     organisation: OrganisationRef
     role: str
@@ -603,34 +566,64 @@ class MemberOut(Schema):
     contact_email: str
 
 
-class ProblemOut(Schema):
+class EligibilityProblemOut(Schema):
     rule: str
     message: str
     fix: str
 
 
-class GapOut(Schema):
+class ConsortiumGapOut(Schema):
     need: dict[str, Any]
     description: str
-    recommendations: list[RecommendationOut]
+    recommendations: list[PartnerRecommendationOut]
 
 
-class ChecklistItemOut(Schema):
+class ConsortiumChecklistItemOut(Schema):
     id: int
     text: str
     done: bool
 
 
+def _workspace_members(consortium: Consortium) -> list[ConsortiumMember]:
+    """The members, read once per consortium shown (for the list, the verdict and the gaps)."""
+    if not hasattr(consortium, "_workspace_members"):
+        consortium._workspace_members = selectors.workspace_members(consortium)
+    return consortium._workspace_members
+
+
+def _verdict(consortium: Consortium) -> dict | None:
+    try:
+        return services.verdict(consortium, _workspace_members(consortium)).to_dict()
+    except ValidationError:
+        return None
+
+
 class ConsortiumOut(ConsortiumSummary):
     description: str
     note: str
-    members: list[MemberOut]
+    members: list[ConsortiumMemberOut]
     verdict: dict[str, Any] | None = Field(
         description="eligible, problems (message and fix), counts, notes, and projected (the "
         "verdict if every invited and interested member confirmed). None: malformed rules."
     )
-    gaps: list[GapOut]
-    checklist: list[ChecklistItemOut]
+    gaps: list[ConsortiumGapOut]
+    checklist: list[ConsortiumChecklistItemOut]
+
+    @staticmethod
+    def resolve_members(obj) -> list:
+        return _workspace_members(obj)
+
+    @staticmethod
+    def resolve_verdict(obj) -> dict | None:
+        return _verdict(obj)
+
+    @staticmethod
+    def resolve_gaps(obj) -> list:
+        return selectors.gaps_of(obj, _workspace_members(obj))
+
+    @staticmethod
+    def resolve_checklist(obj) -> list:
+        return selectors.checklist_of(obj)
 
 
 class ConsortiumIn(InputSchema):
@@ -641,49 +634,55 @@ class ConsortiumIn(InputSchema):
     description: str = ""
 
 
-class InviteIn(InputSchema):
+class ConsortiumInviteIn(InputSchema):
     organisation: str = Field(description="Address (slug) or PIC.")
     role: Literal[tuple(MemberRole.values)] = MemberRole.BENEFICIARY.value  # type: ignore[valid-type]
     email: str = Field("", description="The address that receives the invitation.")
     affiliated_to: int | None = Field(None, description="Member id, for an affiliated entity.")
 
 
-class MemberChangeIn(InputSchema):
-    status: Literal[tuple(MemberStatus.values)] | None = None  # type: ignore[valid-type]
-    role: Literal[tuple(MemberRole.values)] | None = None  # type: ignore[valid-type]
-    work_packages: str | None = None
+class ConsortiumMemberChangeIn(InputSchema):
+    status: Literal[tuple(MemberStatus.values)]  # type: ignore[valid-type]
+    role: Literal[tuple(MemberRole.values)]  # type: ignore[valid-type]
+    work_packages: str
 
 
-class MemberChangeOut(Schema):
-    member: MemberOut
-    broken: list[ProblemOut] = Field(description="Rules this change broke (told by e-mail).")
+class ConsortiumMemberChangeOut(Schema):
+    member: ConsortiumMemberOut
+    broken: list[EligibilityProblemOut] = Field(
+        description="Rules this change broke (told by e-mail)."
+    )
     verdict: dict[str, Any] | None
 
 
-class NoteIn(InputSchema):
+class ConsortiumNoteIn(InputSchema):
     note: str
 
 
-class NoteOut(Schema):
+class ConsortiumNoteOut(Schema):
     note: str
 
 
-class ChecklistIn(InputSchema):
+class ConsortiumChecklistItemIn(InputSchema):
     text: str
 
 
-class ChecklistPatch(InputSchema):
+class ConsortiumChecklistTickIn(InputSchema):
     done: bool
 
 
-class AccessIn(InputSchema):
+class ConsortiumAccessIn(InputSchema):
     email: str
     member: int | None = Field(None, description="The member seat the colleague works for.")
 
 
-class AccessOut(Schema):
+class ConsortiumAccessOut(Schema):
     email: str
-    member: int | None
+    member: int | None = Field(alias="member_id")
+
+    @staticmethod
+    def resolve_email(obj) -> str:
+        return obj.user.email
 
 
 def _consortium(request, pk: int) -> Consortium:
@@ -693,34 +692,6 @@ def _consortium(request, pk: int) -> Consortium:
     if not request.user.has_perm("partnering.view_consortium", consortium):
         raise Http404("No consortium here.")
     return consortium
-
-
-def _verdict(consortium: Consortium, members) -> dict | None:
-    try:
-        return services.verdict(consortium, members).to_dict()
-    except ValidationError:
-        return None
-
-
-def consortium_out(consortium: Consortium) -> dict:
-    members = selectors.workspace_members(consortium)
-    return {
-        "id": consortium.pk,
-        "acronym": consortium.acronym,
-        "title": consortium.title,
-        "description": consortium.description,
-        "call": consortium.call,
-        "coordinator": consortium.coordinator,
-        "url": consortium.get_absolute_url(),
-        "note": consortium.note,
-        "members": members,
-        "verdict": _verdict(consortium, members),
-        "gaps": [
-            {"need": g.need, "description": g.description, "recommendations": g.recommendations}
-            for g in selectors.gaps_of(consortium, members)
-        ],
-        "checklist": selectors.checklist_of(consortium),
-    }
 
 
 def _member(consortium: Consortium, member_id: int) -> ConsortiumMember:
@@ -733,10 +704,21 @@ def _member(consortium: Consortium, member_id: int) -> ConsortiumMember:
     return member
 
 
-@router.get("/consortia", response=Page[ConsortiumSummary], auth=write_auth)
-def list_consortia(request, page: Query[PageParams]):
+def _seat(consortium: Consortium, field: str, member_id: int | None) -> ConsortiumMember | None:
+    """A member seat of ``consortium`` named by the client; 400 naming ``field`` if none."""
+    if member_id is None:
+        return None
+    member = ConsortiumMember.objects.filter(pk=member_id, consortium=consortium).first()
+    if member is None:
+        raise ValidationError({field: ["No such member in this consortium."]})
+    return member
+
+
+@router.get("/consortia", response={200: list[ConsortiumSummary], **READ_ERRORS}, auth=write_auth)
+@paginated()
+def list_consortia(request):
     """The consortia you work in."""
-    return paginate(request, selectors.consortia_of(request.user), page)
+    return selectors.consortia_of(request.user)
 
 
 @router.post("/consortia", response={201: ConsortiumOut, **WRITE_ERRORS}, auth=write_auth)
@@ -745,7 +727,7 @@ def create_consortium(request, payload: ConsortiumIn):
     call = FundingCall.objects.filter(pk=payload.call).first()
     if call is None:
         raise ValidationError({"call": [f"No funding call {payload.call}."]})
-    coordinator = _organisation("coordinator", payload.coordinator)
+    coordinator = organisation_by_key(payload.coordinator, "coordinator")
     consortium = services.create_consortium(
         call,
         coordinator,
@@ -754,31 +736,25 @@ def create_consortium(request, payload: ConsortiumIn):
         title=payload.title,
         description=payload.description,
     )
-    return Status(201, consortium_out(_consortium(request, consortium.pk)))
+    return Status(201, _consortium(request, consortium.pk))
 
 
-@router.get("/consortia/{pk}", response={200: ConsortiumOut, **WRITE_ERRORS}, auth=write_auth)
+@router.get("/consortia/{pk}", response={200: ConsortiumOut, **READ_ERRORS}, auth=write_auth)
 def get_consortium(request, pk: int):
     """Members, the eligibility verdict, the gaps with recommendations, note and checklist."""
-    return consortium_out(_consortium(request, pk))
+    return _consortium(request, pk)
 
 
-@router.post("/consortia/{pk}/members", response={201: MemberOut, **WRITE_ERRORS}, auth=write_auth)
-def invite_member(request, pk: int, payload: InviteIn):
+@router.post(
+    "/consortia/{pk}/members", response={201: ConsortiumMemberOut, **WRITE_ERRORS}, auth=write_auth
+)
+def invite_member(request, pk: int, payload: ConsortiumInviteIn):
     """Invite an organisation (by e-mail when an address is given). Twice: 400."""
     consortium = _consortium(request, pk)
-    organisation = _organisation("organisation", payload.organisation)
-    affiliated_to = None
-    if payload.affiliated_to is not None:
-        affiliated_to = ConsortiumMember.objects.filter(
-            pk=payload.affiliated_to, consortium=consortium
-        ).first()
-        if affiliated_to is None:
-            raise ValidationError({"affiliated_to": ["No such member in this consortium."]})
+    organisation = organisation_by_key(payload.organisation, "organisation")
+    affiliated_to = _seat(consortium, "affiliated_to", payload.affiliated_to)
     email = payload.email.strip()
     if email:
-        from django.core.validators import validate_email
-
         try:
             validate_email(email)
         except ValidationError as error:
@@ -796,67 +772,60 @@ def invite_member(request, pk: int, payload: InviteIn):
 
 @router.patch(
     "/consortia/{pk}/members/{member_id}",
-    response={200: MemberChangeOut, **WRITE_ERRORS},
+    response={200: ConsortiumMemberChangeOut, **WRITE_ERRORS},
     auth=write_auth,
 )
-def change_member(request, pk: int, member_id: int, payload: MemberChangeIn):
+def change_member(request, pk: int, member_id: int, payload: Patch[ConsortiumMemberChangeIn]):
     """Change a member's status, role or work packages; answers the rules the change broke
     (allowed: the coordinator's side is told by e-mail) and the new verdict."""
     consortium = _consortium(request, pk)
     member = _member(consortium, member_id)
-    broken = services.change_member(
-        member,
-        request.user,
-        status=payload.status,
-        role=payload.role,
-        work_packages=payload.work_packages,
-    )
-    members = selectors.workspace_members(consortium)
+    broken = services.change_member(member, request.user, **payload)
     return {
-        "member": next(m for m in members if m.pk == member.pk),
+        "member": next(m for m in _workspace_members(consortium) if m.pk == member.pk),
         "broken": broken,
-        "verdict": _verdict(consortium, members),
+        "verdict": _verdict(consortium),
     }
 
 
-@router.put("/consortia/{pk}/note", response={200: NoteOut, **WRITE_ERRORS}, auth=write_auth)
-def update_note(request, pk: int, payload: NoteIn):
-    consortium = services.update_note(_consortium(request, pk), payload.note, request.user)
-    return {"note": consortium.note}
+@router.put(
+    "/consortia/{pk}/note", response={200: ConsortiumNoteOut, **WRITE_ERRORS}, auth=write_auth
+)
+def update_note(request, pk: int, payload: ConsortiumNoteIn):
+    return services.update_note(_consortium(request, pk), payload.note, request.user)
 
 
 @router.post(
-    "/consortia/{pk}/checklist", response={201: ChecklistItemOut, **WRITE_ERRORS}, auth=write_auth
+    "/consortia/{pk}/checklist",
+    response={201: ConsortiumChecklistItemOut, **WRITE_ERRORS},
+    auth=write_auth,
 )
-def add_checklist_item(request, pk: int, payload: ChecklistIn):
+def add_checklist_item(request, pk: int, payload: ConsortiumChecklistItemIn):
     item = services.add_checklist_item(_consortium(request, pk), payload.text, request.user)
     return Status(201, item)
 
 
 @router.patch(
     "/consortia/{pk}/checklist/{item_id}",
-    response={200: ChecklistItemOut, **WRITE_ERRORS},
+    response={200: ConsortiumChecklistItemOut, **WRITE_ERRORS},
     auth=write_auth,
 )
-def tick_checklist_item(request, pk: int, item_id: int, payload: ChecklistPatch):
+def tick_checklist_item(request, pk: int, item_id: int, payload: ConsortiumChecklistTickIn):
     consortium = _consortium(request, pk)
     item = get_object_or_404(ChecklistItem, pk=item_id, consortium=consortium)
     item.consortium = consortium
     return services.set_checklist_item(item, payload.done, request.user)
 
 
-@router.post("/consortia/{pk}/access", response={201: AccessOut, **WRITE_ERRORS}, auth=write_auth)
-def grant_access(request, pk: int, payload: AccessIn):
+@router.post(
+    "/consortia/{pk}/access", response={201: ConsortiumAccessOut, **WRITE_ERRORS}, auth=write_auth
+)
+def grant_access(request, pk: int, payload: ConsortiumAccessIn):
     """Let a colleague (an existing account, by e-mail) work in the consortium."""
     consortium = _consortium(request, pk)
     users = get_user_model().objects.filter(is_active=True)
     user = users.filter(email__iexact=payload.email.strip()).first()
     if user is None:
         raise ValidationError({"email": ["No Clusterhub account uses this address."]})
-    member = None
-    if payload.member is not None:
-        member = ConsortiumMember.objects.filter(pk=payload.member, consortium=consortium).first()
-        if member is None:
-            raise ValidationError({"member": ["No such member in this consortium."]})
-    access = services.grant_access(consortium, user, request.user, member)
-    return Status(201, {"email": user.email, "member": access.member_id})
+    member = _seat(consortium, "member", payload.member)
+    return Status(201, services.grant_access(consortium, user, request.user, member))
