@@ -6,7 +6,13 @@ from django.test.utils import CaptureQueriesContext
 
 from clusterhub.core.models import ApiToken
 from clusterhub.matchmaking import services
-from clusterhub.matchmaking.models import Matchmaking, Meeting, ParticipantType, ScheduleState
+from clusterhub.matchmaking.models import (
+    Matchmaking,
+    MatchmakingSession,
+    Meeting,
+    ParticipantType,
+    ScheduleState,
+)
 from tests import factories
 from tests.matchmaking.test_manage import (
     PARIS,
@@ -132,6 +138,8 @@ def test_bad_set_up_input_names_the_field(client, event, matchmaking, as_organis
     response = send(client, "patch", f"{base}/setup", {"meeting_minutes": 3}, as_organiser)
     assert response.status_code in (400, 422)
     assert fields_of(response) == {"meeting_minutes"}
+    matchmaking.refresh_from_db()
+    assert matchmaking.meeting_minutes == 30
     body = response.json()
     assert set(body) == {"detail", "errors"} and set(body["errors"][0]) == {"field", "message"}
 
@@ -266,6 +274,7 @@ def test_the_meeting_list_does_not_grow_its_queries(
     people = [join(event, n) for n in range(12)]
     for i in range(2):
         meet(people[2 * i], people[2 * i + 1])
+    send(client, "get", f"{API}/{event.slug}/meetings", headers=as_organiser)  # token use noted
     with CaptureQueriesContext(connection) as few:
         send(client, "get", f"{API}/{event.slug}/meetings", headers=as_organiser)
     for i in range(2, 6):
@@ -375,3 +384,130 @@ def test_participant_endpoints_need_a_confirmed_registration(client, event, matc
         response = send(client, method, base + path, {} if method == "post" else None, stranger)
         assert response.status_code == 403, path
         assert "confirmed participants" in response.json()["detail"]
+
+
+# Partial updates -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "field", ["meeting_minutes", "tables", "remote_meetings", "pending_expiry_days"]
+)
+def test_setup_refuses_null_where_a_value_is_needed(
+    client, event, matchmaking, as_organiser, field
+):
+    before = Matchmaking.objects.filter(pk=matchmaking.pk).values().get()
+    response = send(client, "patch", f"{API}/{event.slug}/setup", {field: None}, as_organiser)
+    assert response.status_code == 422
+    assert fields_of(response) == {field}
+    assert Matchmaking.objects.filter(pk=matchmaking.pk).values().get() == before
+
+
+def test_setup_takes_null_where_it_means_no_limit(client, event, organiser, as_organiser):
+    set_up(event, organiser, request_cap=3, request_deadline=event.start)
+    response = send(
+        client,
+        "patch",
+        f"{API}/{event.slug}/setup",
+        {"request_cap": None, "request_deadline": None},
+        as_organiser,
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["request_cap"] is None and response.json()["request_deadline"] is None
+    matchmaking = Matchmaking.objects.get(event=event)
+    assert matchmaking.request_cap is None and matchmaking.request_deadline is None
+
+
+def test_a_partial_update_keeps_the_bounds_of_each_field(client, event, matchmaking, as_organiser):
+    base = f"{API}/{event.slug}"
+    response = send(client, "patch", f"{base}/setup", {"tables": 5000}, as_organiser)
+    assert response.status_code == 422 and fields_of(response) == {"tables"}
+    response = send(client, "patch", f"{base}/setup", {"tables": 7}, as_organiser)
+    assert response.status_code == 200 and response.json()["meeting_minutes"] == 30
+
+
+@pytest.mark.parametrize("field", ["title", "start", "end", "breaks"])
+def test_a_session_refuses_null_where_a_value_is_needed(
+    client, event, matchmaking, organiser, as_organiser, field
+):
+    session = add_session(matchmaking, organiser, breaks=[("15:00", "15:30")])
+    before = MatchmakingSession.objects.filter(pk=session.pk).values().get()
+    response = send(
+        client, "patch", f"{API}/{event.slug}/sessions/{session.pk}", {field: None}, as_organiser
+    )
+    assert response.status_code == 422
+    assert fields_of(response) == {field}
+    assert MatchmakingSession.objects.filter(pk=session.pk).values().get() == before
+
+
+# The OpenAPI document --------------------------------------------------------------------------
+
+
+def test_the_openapi_document_names_each_schema_once(client):
+    document = client.get("/api/v1/openapi.json").json()
+    components = document["components"]["schemas"]
+    for name in (
+        "MatchmakingSetupOut",
+        "MatchmakingSessionOut",
+        "MatchmakingSessionIn",
+        "MeetingSlotOut",
+        "ParticipantTypeOut",
+        "ParticipantTypeIn",
+        "ParticipantOut",
+        "MyParticipantOut",
+        "MeetingOut",
+        "MeetingRequestIn",
+        "MeetingRequestOut",
+        "MeetingAnswerIn",
+        "PersonalAgendaOut",
+        "ScheduleRunOut",
+        "PagedMeetingOut",
+        "PagedParticipantOut",
+        "PagedMeetingRequestOut",
+    ):
+        assert name in components, name
+    assert "fixed_table" in components["ParticipantOut"]["properties"]
+    assert "slots" in components["MatchmakingSessionOut"]["properties"]
+
+    def answer(path: str, method: str, status: str = "200") -> str:
+        operation = document["paths"][f"/api/v1/matchmaking/{{slug}}{path}"][method]
+        return operation["responses"][status]["content"]["application/json"]["schema"]
+
+    assert answer("/participants", "get")["$ref"].endswith("/PagedParticipantOut")
+    assert answer("/requests", "post", "201")["$ref"].endswith("/MeetingRequestOut")
+    assert answer("/opt-in", "post")["$ref"].endswith("/MyParticipantOut")
+    assert answer("/sessions", "post", "201")["$ref"].endswith("/MatchmakingSessionOut")
+    assert answer("/types", "put")["items"]["$ref"].endswith("/ParticipantTypeOut")
+    assert answer("/setup", "get", "403")["$ref"].endswith("/ErrorBody")
+
+
+# Lists do not grow their queries ---------------------------------------------------------------
+
+
+def test_the_participant_and_request_lists_do_not_grow_their_queries(client, event, matchmaking):
+    me_user = factories.UserFactory(email="me@example.org")
+    me = join(event, 0, user=me_user)
+    as_me = bearer(me_user)
+    people = [join(event, n) for n in range(1, 11)]
+
+    def counts() -> list[int]:
+        out = []
+        for path in ("/participants", "/requests"):
+            send(client, "get", f"{API}/{event.slug}{path}", headers=as_me)  # token use noted
+            with CaptureQueriesContext(connection) as queries:
+                response = send(client, "get", f"{API}/{event.slug}{path}", headers=as_me)
+            assert response.status_code == 200
+            out.append(len(queries))
+        return out
+
+    meet(me, people[0])
+    services.send_request(people[1], me, "Hello")
+    few = counts()
+    for other in people[2:8]:
+        meet(me, other)
+    for other in people[8:]:
+        services.send_request(other, me, "Hello")
+    many = counts()
+    listed = send(client, "get", f"{API}/{event.slug}/requests", headers=as_me).json()
+    assert listed["count"] == 10
+    assert {r["direction"] for r in listed["items"]} == {"sent", "received"}
+    assert many == few

@@ -17,16 +17,27 @@ zone; input times without an offset are read in it.
 """
 
 from datetime import datetime, time
+from typing import Annotated, Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db.models import Case, CharField, Prefetch, Q, Value, When, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
-from ninja import Field, PatchDict, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import AfterValidator, ValidationInfo
 
-from clusterhub.core.api import ErrorBody, InputSchema, Page, PageParams, TokenAuth, paginate
-from clusterhub.events.api import aware, error_response, get_event, local, require_manager
+from clusterhub.core.api import (
+    WRITE_ERRORS,
+    Filters,
+    InputSchema,
+    Patch,
+    paginated,
+    rename_fields,
+    write_auth,
+)
+from clusterhub.core.timezones import aware, local
 from clusterhub.events.models import Event
+from clusterhub.events.selectors import can_manage, visible_event
 
 from . import selectors, services
 from .models import (
@@ -36,17 +47,48 @@ from .models import (
     MeetingRequest,
     MeetingSlot,
     Participant,
+    ParticipantType,
     RequestStatus,
 )
 
 router = Router(tags=["matchmaking"])
-auth = TokenAuth()
 
-ERRORS = {400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 422: ErrorBody}
+
+def event_of(request, slug: str) -> Event:
+    """The event at ``slug`` as the requester may see it (404 otherwise); kept on the request,
+    whose answers show times on the event's clock (``EventTime``)."""
+    try:
+        event = visible_event(request.user, slug)
+    except Event.DoesNotExist:
+        raise Http404("No event at this address.") from None
+    request._matchmaking_event = event
+    return event
+
+
+def _on_event_clock(value: datetime, info: ValidationInfo) -> datetime:
+    event = getattr((info.context or {}).get("request"), "_matchmaking_event", None)
+    return local(value, event.tz) if event else value
+
+
+# A time shown on the clock of the event the request is about (see ``event_of``).
+EventTime = Annotated[datetime, AfterValidator(_on_event_clock)]
+
+
+def is_organiser(request, event: Event) -> bool:
+    """Whether the requester organises ``event`` (or is staff); asked once per request."""
+    seen = request.__dict__.setdefault("_matchmaking_organiser", {})
+    if event.pk not in seen:
+        seen[event.pk] = can_manage(request.user, event)
+    return seen[event.pk]
+
+
+def require_organiser(request, event: Event) -> None:
+    if not is_organiser(request, event):
+        raise PermissionDenied("Only the event's organisers may do this.")
 
 
 def get_matchmaking(request, slug: str) -> Matchmaking:
-    event = get_event(request, slug)
+    event = event_of(request, slug)
     matchmaking = Matchmaking.objects.filter(event=event).first()
     if matchmaking is None:
         raise Http404("This event has no B2B meetings.")
@@ -56,53 +98,57 @@ def get_matchmaking(request, slug: str) -> Matchmaking:
 
 def managed_matchmaking(request, slug: str) -> Matchmaking:
     matchmaking = get_matchmaking(request, slug)
-    require_manager(request, matchmaking.event)
+    require_organiser(request, matchmaking.event)
     return matchmaking
 
 
-def _wrong(field: str, message: str) -> ValidationError:
-    return ValidationError({field: [message]})
+# Schemas: the set-up -------------------------------------------------------------------------
 
 
-# Schemas -------------------------------------------------------------------------------------
-
-
-class SlotOut(Schema):
+class MeetingSlotOut(Schema):
     id: int
-    start: datetime
-    end: datetime
+    start: EventTime
+    end: EventTime
 
 
-class SessionOut(Schema):
+class MatchmakingSessionOut(Schema):
     id: int
     title: str
-    start: datetime
-    end: datetime
-    breaks: list[list[datetime]]
-    slots: list[SlotOut]
+    start: EventTime
+    end: EventTime
+    breaks: list[list[EventTime]]
+    slots: list[MeetingSlotOut]
+
+    @staticmethod
+    def resolve_breaks(obj) -> list[list[datetime]]:
+        return [list(pair) for pair in services._breaks(obj)]
 
 
-class TypeOut(Schema):
+class ParticipantTypeOut(Schema):
     id: int
     name: str
     may_request: list[str] = Field(description="Names of the types it may request.")
 
+    @staticmethod
+    def resolve_may_request(obj) -> list[str]:
+        return sorted(other.name for other in obj.may_request.all())
 
-class SetupOut(Schema):
-    event: str
+
+class MatchmakingSetupOut(Schema):
+    event: str = Field(alias="event.slug")
     meeting_minutes: int
     tables: int
     remote_meetings: bool
     request_cap: int | None
-    request_deadline: datetime | None
+    request_deadline: EventTime | None
     pending_expiry_days: int
     schedule_state: str
     schedule_version: int
-    sessions: list[SessionOut]
-    types: list[TypeOut]
+    sessions: list[MatchmakingSessionOut]
+    types: list[ParticipantTypeOut]
 
 
-class SetupIn(InputSchema):
+class MatchmakingSetupIn(InputSchema):
     meeting_minutes: int = Field(20, ge=5, le=240, description="E.g. 15, 20 or 30.")
     tables: int = Field(20, ge=0, le=1000, description="Shared tables in the meeting area.")
     remote_meetings: bool = True
@@ -111,7 +157,7 @@ class SetupIn(InputSchema):
     pending_expiry_days: int = Field(5, ge=0, le=365, description="0: never.")
 
 
-class SessionIn(InputSchema):
+class MatchmakingSessionIn(InputSchema):
     title: str = Field(max_length=200)
     start: datetime = Field(description="Without an offset: in the event's time zone.")
     end: datetime
@@ -121,62 +167,104 @@ class SessionIn(InputSchema):
     )
 
 
-class TypeIn(InputSchema):
+class ParticipantTypeIn(InputSchema):
     name: str = Field(max_length=100)
     may_request: list[str] = Field([], description="Names of the types it may request.")
 
 
-class TypesIn(InputSchema):
-    types: list[TypeIn] = Field(description="Replaces the types and the networking rules.")
+class ParticipantTypesIn(InputSchema):
+    types: list[ParticipantTypeIn] = Field(
+        description="Replaces the types and the networking rules."
+    )
 
 
-class PersonOut(Schema):
+def setup_of(matchmaking: Matchmaking) -> Matchmaking:
+    """The set-up with its sessions (and their slots) and its types (and their rules) loaded
+    in four queries, whatever their number."""
+    prefetch_related_objects(
+        [matchmaking],
+        Prefetch("sessions", queryset=sessions_with_slots()),
+        Prefetch("types", queryset=types_with_rules()),
+    )
+    return matchmaking
+
+
+def sessions_with_slots():
+    return MatchmakingSession.objects.order_by("start").prefetch_related("slots")
+
+
+def types_with_rules():
+    return ParticipantType.objects.order_by("name").prefetch_related("may_request")
+
+
+# Schemas: participants, meetings, requests ---------------------------------------------------
+
+
+class ParticipantOut(Schema):
     id: int = Field(description="The participant's number.")
-    name: str
-    organisation: str
-    country: str | None
+    name: str = Field(alias="registration.name")
+    organisation: str = Field(alias="registration.organisation_name")
+    country: str | None = Field(alias="registration.country_id")
     type: str | None
     pitch: str
     remote: bool
     fixed_table: str
 
+    @staticmethod
+    def resolve_type(obj) -> str | None:
+        return obj.type.name if obj.type_id else None
+
+
+class MyParticipantOut(ParticipantOut):
+    opted_in: bool
+    sessions: list[int]
+
+    @staticmethod
+    def resolve_sessions(obj) -> list[int]:
+        return sorted(obj.availability.values_list("pk", flat=True))
+
 
 class MeetingOut(Schema):
     id: int
-    sender: PersonOut
-    recipient: PersonOut
-    status: str = Field(description="The request's status: accepted, or cancelled.")
+    sender: ParticipantOut = Field(alias="request.sender")
+    recipient: ParticipantOut = Field(alias="request.recipient")
+    status: str = Field(
+        alias="request.status", description="The request's status: accepted, or cancelled."
+    )
     weight: float
-    slot: SlotOut | None
+    slot: MeetingSlotOut | None
     table: str
     remote: bool
     video_url: str
     locked: bool
     unscheduled_reason: str
-    published_slot: int | None
+    published_slot: int | None = Field(alias="published_slot_id")
     published_table: str
 
 
-class MeetingFilters(Schema):
+class MeetingFilters(Filters):
     scheduled: bool | None = Field(None, description="true: with a slot; false: without.")
 
+    def filter_scheduled(self, value: bool | None) -> Q:
+        return Q() if value is None else Q(slot__isnull=not value)
 
-class MoveIn(InputSchema):
+
+class MeetingMoveIn(InputSchema):
     slot: int | None = Field(description="Slot number; null takes the meeting out.")
     table: str = Field("", max_length=40, description="Empty for a remote meeting.")
     lock: bool | None = Field(None, description="Lock it there; omitted: unchanged.")
 
 
-class LockIn(InputSchema):
+class MeetingLockIn(InputSchema):
     locked: bool
 
 
-class UnscheduledOut(Schema):
+class UnscheduledMeetingOut(Schema):
     meeting: int
     reason: str = Field(description="E.g. no common free slot, no table.")
 
 
-class RunOut(Schema):
+class ScheduleRunOut(Schema):
     scheduled: int
     total: int = Field(description="Accepted meetings.")
     weight: float
@@ -184,142 +272,85 @@ class RunOut(Schema):
     ratio: float | None
     at_least_percent: str | None = Field(description="ratio × 100 floored to one decimal.")
     sentence: str
-    unscheduled: list[UnscheduledOut]
+    unscheduled: list[UnscheduledMeetingOut]
 
 
-class PublishIn(InputSchema):
+class AgendaPublishIn(InputSchema):
     final: bool = Field(False, description="false: preliminary agendas.")
 
 
-class PublishOut(Schema):
+class AgendaPublishOut(Schema):
     schedule_state: str
     schedule_version: int
     changed: int = Field(description="Published meetings that changed; their people are told.")
 
 
-class OptInIn(InputSchema):
+class MatchmakingOptInIn(InputSchema):
     type: int | None = Field(None, description="Participant type number (see /setup).")
     pitch: str = Field("", max_length=4000)
     sessions: list[int] | None = Field(None, description="Sessions available in; null: all.")
     remote: bool = False
 
 
-class MeOut(PersonOut):
-    opted_in: bool
-    sessions: list[int]
-
-
-class RequestIn(InputSchema):
-    recipient: int = Field(description="The participant's number.")
-    message: str = Field("", max_length=2000)
-
-
-class RequestOut(Schema):
-    id: int
-    direction: str = Field(description="sent or received.")
-    sender: PersonOut
-    recipient: PersonOut
-    message: str
-    status: str
-    proposed_slot: SlotOut | None
-    expires_at: datetime | None
-    created: datetime
-
-
-class RequestFilters(Schema):
-    direction: str | None = Field(None, pattern="^(sent|received)$")
-    status: str | None = Field(None, pattern="^(pending|accepted|declined|expired|cancelled)$")
-
-
-class AnswerIn(InputSchema):
-    accept: bool
-    proposed_slot: int | None = Field(None, description="Accept, but at this slot instead.")
-
-
-class AgendaItem(Schema):
-    meeting: int
-    start: datetime | None
-    end: datetime | None
-    table: str
-    remote: bool
-    video_url: str
-    other: PersonOut
-    changed: bool = False
-
-
-class AgendaOut(Schema):
-    published: bool
-    state: str
-    scheduled: list[AgendaItem]
-    unscheduled: list[AgendaItem]
-
-
-class ParticipantFilters(Schema):
+class ParticipantFilters(Filters):
     q: str = Field("", description="Words of the name, organisation, type or pitch.")
     type: int | None = None
 
 
-# Builders ------------------------------------------------------------------------------------
+class MeetingRequestIn(InputSchema):
+    recipient: int = Field(description="The participant's number.")
+    message: str = Field("", max_length=2000)
 
 
-def slot_out(slot: MeetingSlot | None, event: Event) -> dict | None:
-    if slot is None:
-        return None
-    return {"id": slot.pk, "start": local(slot.start, event), "end": local(slot.end, event)}
+class MeetingRequestOut(Schema):
+    id: int
+    direction: Literal["sent", "received"]
+    sender: ParticipantOut
+    recipient: ParticipantOut
+    message: str
+    status: str
+    proposed_slot: MeetingSlotOut | None
+    expires_at: EventTime | None
+    created: datetime
 
 
-def person_out(participant: Participant) -> dict:
-    registration = participant.registration
-    return {
-        "id": participant.pk,
-        "name": registration.name,
-        "organisation": registration.organisation_name,
-        "country": registration.country_id,
-        "type": participant.type.name if participant.type_id else None,
-        "pitch": participant.pitch,
-        "remote": participant.remote,
-        "fixed_table": participant.fixed_table,
-    }
+class MeetingRequestFilters(Filters):
+    direction: Literal["sent", "received"] | None = None
+    status: Literal[tuple(RequestStatus.values)] | None = None  # type: ignore[valid-type]
 
 
-def setup_out(matchmaking: Matchmaking) -> dict:
-    event = matchmaking.event
-    sessions = []
-    for session in matchmaking.sessions.prefetch_related("slots").order_by("start"):
-        session.matchmaking = matchmaking
-        sessions.append(
-            {
-                "id": session.pk,
-                "title": session.title,
-                "start": local(session.start, event),
-                "end": local(session.end, event),
-                "breaks": [
-                    [local(start, event), local(end, event)]
-                    for start, end in services._breaks(session)
-                ],
-                "slots": [slot_out(slot, event) for slot in session.slots.all()],
-            }
-        )
-    types = [
-        {"id": t.pk, "name": t.name, "may_request": sorted(o.name for o in t.may_request.all())}
-        for t in matchmaking.types.prefetch_related("may_request").order_by("name")
-    ]
-    return {
-        "event": event.slug,
-        "meeting_minutes": matchmaking.meeting_minutes,
-        "tables": matchmaking.tables,
-        "remote_meetings": matchmaking.remote_meetings,
-        "request_cap": matchmaking.request_cap,
-        "request_deadline": local(matchmaking.request_deadline, event),
-        "pending_expiry_days": matchmaking.pending_expiry_days,
-        "schedule_state": matchmaking.schedule_state,
-        "schedule_version": matchmaking.schedule_version,
-        "sessions": sessions,
-        "types": types,
-    }
+class MeetingAnswerIn(InputSchema):
+    accept: bool
+    proposed_slot: int | None = Field(None, description="Accept, but at this slot instead.")
 
 
-PERSON_RELATED = ("registration", "type")
+class PersonalAgendaItem(Schema):
+    """One meeting of one's published agenda (a :class:`selectors.AgendaEntry`)."""
+
+    meeting: int = Field(alias="meeting.pk")
+    start: EventTime | None = Field(None, alias="slot.start")
+    end: EventTime | None = Field(None, alias="slot.end")
+    table: str
+    remote: bool = Field(alias="meeting.remote")
+    video_url: str
+    other: ParticipantOut
+    changed: bool = False
+
+    @staticmethod
+    def resolve_video_url(obj) -> str:
+        return obj.meeting.video_url if obj.meeting.remote else ""
+
+
+class PersonalAgendaOut(Schema):
+    published: bool
+    state: str
+    scheduled: list[PersonalAgendaItem]
+    unscheduled: list[PersonalAgendaItem]
+
+
+# Rows ----------------------------------------------------------------------------------------
+
+PARTICIPANT_RELATED = ("registration", "type")
 
 
 def meeting_rows(matchmaking: Matchmaking):
@@ -328,43 +359,11 @@ def meeting_rows(matchmaking: Matchmaking):
         .select_related(
             "request",
             "slot",
-            *(f"request__sender__{name}" for name in PERSON_RELATED),
-            *(f"request__recipient__{name}" for name in PERSON_RELATED),
+            *(f"request__sender__{name}" for name in PARTICIPANT_RELATED),
+            *(f"request__recipient__{name}" for name in PARTICIPANT_RELATED),
         )
         .order_by("slot__start", "table", "pk")
     )
-
-
-def meeting_out(meeting: Meeting, event: Event) -> dict:
-    return {
-        "id": meeting.pk,
-        "sender": person_out(meeting.request.sender),
-        "recipient": person_out(meeting.request.recipient),
-        "status": meeting.request.status,
-        "weight": meeting.weight,
-        "slot": slot_out(meeting.slot, event),
-        "table": meeting.table,
-        "remote": meeting.remote,
-        "video_url": meeting.video_url,
-        "locked": meeting.locked,
-        "unscheduled_reason": meeting.unscheduled_reason,
-        "published_slot": meeting.published_slot_id,
-        "published_table": meeting.published_table,
-    }
-
-
-def request_out(request_: MeetingRequest, me: Participant, event: Event) -> dict:
-    return {
-        "id": request_.pk,
-        "direction": "sent" if request_.sender_id == me.pk else "received",
-        "sender": person_out(request_.sender),
-        "recipient": person_out(request_.recipient),
-        "message": request_.message,
-        "status": request_.status,
-        "proposed_slot": slot_out(request_.proposed_slot, event),
-        "expires_at": local(request_.expires_at, event),
-        "created": request_.created,
-    }
 
 
 def _get_meeting(matchmaking: Matchmaking, meeting_id: int) -> Meeting:
@@ -379,54 +378,76 @@ def _slot(matchmaking: Matchmaking, slot_id: int | None, field: str) -> MeetingS
         return None
     slot = MeetingSlot.objects.filter(pk=slot_id, session__matchmaking=matchmaking).first()
     if slot is None:
-        raise _wrong(field, f"No slot {slot_id} in this event's B2B meetings.")
+        raise ValidationError({field: [f"No slot {slot_id} in this event's B2B meetings."]})
     return slot
+
+
+def _requests_of(me: Participant):
+    """The participant's requests, sent and received (``direction``), latest first."""
+    return (
+        MeetingRequest.objects.filter(Q(sender=me) | Q(recipient=me))
+        .annotate(
+            direction=Case(
+                When(sender=me, then=Value("sent")),
+                default=Value("received"),
+                output_field=CharField(),
+            )
+        )
+        .select_related(
+            "proposed_slot",
+            *(f"sender__{name}" for name in PARTICIPANT_RELATED),
+            *(f"recipient__{name}" for name in PARTICIPANT_RELATED),
+        )
+        .order_by("-created", "-pk")
+    )
+
+
+def _get_request(me: Participant, request_id: int) -> MeetingRequest:
+    found = _requests_of(me).filter(pk=request_id).first()
+    if found is None:
+        raise Http404("No request of yours with this number.")
+    return found
 
 
 # Organisers: set-up --------------------------------------------------------------------------
 
 
-@router.get("/{slug}/setup", response={200: SetupOut, **ERRORS}, auth=auth)
+@router.get("/{slug}/setup", response={200: MatchmakingSetupOut, **WRITE_ERRORS}, auth=write_auth)
 def get_setup(request, slug: str):
     """The B2B set-up with its sessions, slots and participant types. Any confirmed
     participant may read it (they need the sessions and types to opt in)."""
     matchmaking = get_matchmaking(request, slug)
     event = matchmaking.event
-    manager = request.user.has_perm("events.manage_event", event)
-    if not manager and selectors.confirmed_registration(request.user, event) is None:
+    if (
+        not is_organiser(request, event)
+        and selectors.confirmed_registration(request.user, event) is None
+    ):
         raise PermissionDenied("The B2B meetings are open to confirmed participants only.")
-    return setup_out(matchmaking)
+    return setup_of(matchmaking)
 
 
-@router.patch("/{slug}/setup", response={200: SetupOut, **ERRORS}, auth=auth)
-def update_setup(request, slug: str, payload: PatchDict[SetupIn]):
+@router.patch("/{slug}/setup", response={200: MatchmakingSetupOut, **WRITE_ERRORS}, auth=write_auth)
+def update_setup(request, slug: str, payload: Patch[MatchmakingSetupIn]):
     """Change the set-up; the first call sets the B2B meetings up. A new meeting length cuts
     the sessions into new slots (slots holding meetings are kept)."""
-    event = get_event(request, slug)
-    require_manager(request, event)
+    event = event_of(request, slug)
+    require_organiser(request, event)
     matchmaking = Matchmaking.objects.filter(event=event).first() or Matchmaking(event=event)
-    for name in ("meeting_minutes", "tables", "remote_meetings", "request_cap"):
-        if name in payload:
-            if name != "request_cap" and payload[name] is None:
-                raise _wrong(name, "This field cannot be empty.")
-            setattr(matchmaking, name, payload[name])
-    if "pending_expiry_days" in payload:
-        matchmaking.pending_expiry_days = payload["pending_expiry_days"] or 0
-    if "request_deadline" in payload:
-        matchmaking.request_deadline = aware(payload["request_deadline"], event.tz)
-    if matchmaking.meeting_minutes < 5:
-        raise _wrong("meeting_minutes", "Meetings last 5 minutes or more.")
     matchmaking.event = event
+    for name, value in payload.items():
+        setattr(matchmaking, name, aware(value, event.tz) if name == "request_deadline" else value)
     services.save_matchmaking(matchmaking, by=request.user)
-    return setup_out(matchmaking)
+    return setup_of(matchmaking)
 
 
-def _breaks(items: list[list[str]], start: datetime, event: Event) -> list[list[str]]:
+def _read_breaks(items: list[list[str]], start: datetime, event: Event) -> list[list[str]]:
+    """Breaks as sent (times on the session's day, or date-times) → naive ISO times in the
+    event's zone, as the session stores them."""
     day = start.astimezone(event.tz).date()
     out = []
     for i, pair in enumerate(items):
         if len(pair) != 2:
-            raise _wrong(f"breaks.{i}", "A break is a pair [start, end].")
+            raise ValidationError({f"breaks.{i}": ["A break is a pair [start, end]."]})
         values = []
         for text in pair:
             text = str(text).strip()
@@ -438,7 +459,8 @@ def _breaks(items: list[list[str]], start: datetime, event: Event) -> list[list[
                     if timezone.is_aware(value):
                         value = value.astimezone(event.tz).replace(tzinfo=None)
             except ValueError:
-                raise _wrong(f"breaks.{i}", f"“{text}” is not a time (e.g. 17:10).") from None
+                message = f"“{text}” is not a time (e.g. 17:10)."
+                raise ValidationError({f"breaks.{i}": [message]}) from None
             values.append(value.isoformat(timespec="minutes"))
         out.append(values)
     return out
@@ -447,43 +469,47 @@ def _breaks(items: list[list[str]], start: datetime, event: Event) -> list[list[
 def _save_session(request, session: MatchmakingSession, data: dict) -> MatchmakingSession:
     event = session.matchmaking.event
     if "title" in data:
-        session.title = (data["title"] or "").strip()
+        session.title = data["title"].strip()
     for name in ("start", "end"):
         if name in data:
             setattr(session, name, aware(data[name], event.tz))
     if "breaks" in data:
-        session.breaks = _breaks(data["breaks"] or [], session.start, event)
-    return services.save_session(session, by=request.user)
-
-
-@router.post("/{slug}/sessions", response={201: SessionOut, **ERRORS}, auth=auth)
-def create_session(request, slug: str, payload: SessionIn):
-    """Add a meeting session: it is cut into slots of the meeting length around its breaks."""
-    matchmaking = managed_matchmaking(request, slug)
-    session = _save_session(request, MatchmakingSession(matchmaking=matchmaking), payload.dict())
-    return Status(201, _session_out(matchmaking, session.pk))
-
-
-def _session_out(matchmaking: Matchmaking, pk: int) -> dict:
-    return next(s for s in setup_out(matchmaking)["sessions"] if s["id"] == pk)
+        session.breaks = _read_breaks(data["breaks"], session.start, event)
+    services.save_session(session, by=request.user)
+    return _get_session(session.matchmaking, session.pk)
 
 
 def _get_session(matchmaking: Matchmaking, session_id: int) -> MatchmakingSession:
-    session = MatchmakingSession.objects.filter(matchmaking=matchmaking, pk=session_id).first()
+    session = sessions_with_slots().filter(matchmaking=matchmaking, pk=session_id).first()
     if session is None:
         raise Http404("No session with this number in this event's B2B meetings.")
     session.matchmaking = matchmaking
     return session
 
 
-@router.patch("/{slug}/sessions/{session_id}", response={200: SessionOut, **ERRORS}, auth=auth)
-def update_session(request, slug: str, session_id: int, payload: PatchDict[SessionIn]):
+@router.post(
+    "/{slug}/sessions", response={201: MatchmakingSessionOut, **WRITE_ERRORS}, auth=write_auth
+)
+def create_session(request, slug: str, payload: MatchmakingSessionIn):
+    """Add a meeting session: it is cut into slots of the meeting length around its breaks."""
     matchmaking = managed_matchmaking(request, slug)
-    session = _save_session(request, _get_session(matchmaking, session_id), payload)
-    return _session_out(matchmaking, session.pk)
+    session = MatchmakingSession(matchmaking=matchmaking)
+    return Status(201, _save_session(request, session, payload.dict()))
 
 
-@router.delete("/{slug}/sessions/{session_id}", response={204: None, **ERRORS}, auth=auth)
+@router.patch(
+    "/{slug}/sessions/{session_id}",
+    response={200: MatchmakingSessionOut, **WRITE_ERRORS},
+    auth=write_auth,
+)
+def update_session(request, slug: str, session_id: int, payload: Patch[MatchmakingSessionIn]):
+    matchmaking = managed_matchmaking(request, slug)
+    return _save_session(request, _get_session(matchmaking, session_id), payload)
+
+
+@router.delete(
+    "/{slug}/sessions/{session_id}", response={204: None, **WRITE_ERRORS}, auth=write_auth
+)
 def delete_session(request, slug: str, session_id: int):
     """Remove a session; its scheduled meetings become unscheduled."""
     matchmaking = managed_matchmaking(request, slug)
@@ -491,24 +517,29 @@ def delete_session(request, slug: str, session_id: int):
     return Status(204, None)
 
 
-@router.put("/{slug}/types", response={200: list[TypeOut], **ERRORS}, auth=auth)
-def replace_types(request, slug: str, payload: TypesIn):
+@router.put(
+    "/{slug}/types", response={200: list[ParticipantTypeOut], **WRITE_ERRORS}, auth=write_auth
+)
+def replace_types(request, slug: str, payload: ParticipantTypesIn):
     """The participant types and who may request whom, all at once. Types are kept by name;
     a type left out is removed (its participants have no type, hence no rule)."""
     matchmaking = managed_matchmaking(request, slug)
     rules: dict[str, list[str]] = {}
     for i, item in enumerate(payload.types):
         if item.name in rules:
-            raise _wrong(f"types.{i}.name", f"The type “{item.name}” is given twice.")
+            message = f"The type “{item.name}” is given twice."
+            raise ValidationError({f"types.{i}.name": [message]})
         rules[item.name] = item.may_request
     services.set_participant_types(matchmaking, rules, by=request.user)
-    return setup_out(matchmaking)["types"]
+    return types_with_rules().filter(matchmaking=matchmaking)
 
 
 # Organisers: the schedule --------------------------------------------------------------------
 
 
-@router.post("/{slug}/schedule/run", response={200: RunOut, **ERRORS}, auth=auth)
+@router.post(
+    "/{slug}/schedule/run", response={200: ScheduleRunOut, **WRITE_ERRORS}, auth=write_auth
+)
 def run_scheduler(request, slug: str):
     """Schedule the accepted meetings; reports how close to the best possible it is."""
     from .views_manage import run_sentence, run_summary
@@ -531,49 +562,45 @@ def run_scheduler(request, slug: str):
     }
 
 
-@router.get("/{slug}/meetings", response={200: Page[MeetingOut], **ERRORS}, auth=auth)
-def list_meetings(request, slug: str, filters: Query[MeetingFilters], page: Query[PageParams]):
+@router.get("/{slug}/meetings", response={200: list[MeetingOut], **WRITE_ERRORS}, auth=write_auth)
+@paginated()
+def list_meetings(request, slug: str, filters: Query[MeetingFilters]):
     """Accepted meetings with their slot and table, in time and table order."""
     matchmaking = managed_matchmaking(request, slug)
-    qs = meeting_rows(matchmaking).filter(request__status=RequestStatus.ACCEPTED)
-    if filters.scheduled is not None:
-        qs = qs.filter(slot__isnull=not filters.scheduled)
-    result = paginate(request, qs, page)
-    result["items"] = [meeting_out(m, matchmaking.event) for m in result["items"]]
-    return result
+    return filters.filter(meeting_rows(matchmaking).filter(request__status=RequestStatus.ACCEPTED))
 
 
-@router.post("/{slug}/meetings/{meeting_id}/move", response={200: MeetingOut, **ERRORS}, auth=auth)
-def move_meeting(request, slug: str, meeting_id: int, payload: MoveIn):
+@router.post(
+    "/{slug}/meetings/{meeting_id}/move",
+    response={200: MeetingOut, **WRITE_ERRORS},
+    auth=write_auth,
+)
+def move_meeting(request, slug: str, meeting_id: int, payload: MeetingMoveIn):
     """Place a meeting by hand (or take it out with ``slot: null``). A person already busy
     in that slot or a table taken is refused with the reason."""
     matchmaking = managed_matchmaking(request, slug)
     meeting = _get_meeting(matchmaking, meeting_id)
     if meeting.request.status != RequestStatus.ACCEPTED:
-        raise _wrong("slot", "This meeting was cancelled: it cannot be placed.")
+        raise ValidationError({"slot": ["This meeting was cancelled: it cannot be placed."]})
     slot = _slot(matchmaking, payload.slot, "slot")
-    try:
-        services.move_meeting(
-            meeting, slot, payload.table.strip(), by=request.user, lock=payload.lock
-        )
-    except ValidationError as error:
-        return error_response(error)
-    return meeting_out(_get_meeting(matchmaking, meeting_id), matchmaking.event)
+    services.move_meeting(meeting, slot, payload.table.strip(), by=request.user, lock=payload.lock)
+    return _get_meeting(matchmaking, meeting_id)
 
 
-@router.post("/{slug}/meetings/{meeting_id}/lock", response={200: MeetingOut, **ERRORS}, auth=auth)
-def lock_meeting(request, slug: str, meeting_id: int, payload: LockIn):
+@router.post(
+    "/{slug}/meetings/{meeting_id}/lock",
+    response={200: MeetingOut, **WRITE_ERRORS},
+    auth=write_auth,
+)
+def lock_meeting(request, slug: str, meeting_id: int, payload: MeetingLockIn):
     """Lock a placed meeting where it is (the scheduler leaves it alone), or unlock it."""
     matchmaking = managed_matchmaking(request, slug)
-    try:
-        services.set_locked(_get_meeting(matchmaking, meeting_id), payload.locked, by=request.user)
-    except ValidationError as error:
-        return error_response(error)
-    return meeting_out(_get_meeting(matchmaking, meeting_id), matchmaking.event)
+    services.set_locked(_get_meeting(matchmaking, meeting_id), payload.locked, by=request.user)
+    return _get_meeting(matchmaking, meeting_id)
 
 
-@router.post("/{slug}/publish", response={200: PublishOut, **ERRORS}, auth=auth)
-def publish(request, slug: str, payload: PublishIn):
+@router.post("/{slug}/publish", response={200: AgendaPublishOut, **WRITE_ERRORS}, auth=write_auth)
+def publish(request, slug: str, payload: AgendaPublishIn):
     """Publish the preliminary or final agendas; people whose meetings changed are told."""
     matchmaking = managed_matchmaking(request, slug)
     changed = services.publish_agendas(matchmaking, by=request.user, final=payload.final)
@@ -607,16 +634,8 @@ def _me(request, matchmaking: Matchmaking, *, opted_in: bool = True) -> Particip
     return participant
 
 
-def me_out(participant: Participant) -> dict:
-    return {
-        **person_out(participant),
-        "opted_in": participant.opted_in,
-        "sessions": sorted(participant.availability.values_list("pk", flat=True)),
-    }
-
-
-@router.post("/{slug}/opt-in", response={200: MeOut, **ERRORS}, auth=auth)
-def opt_in(request, slug: str, payload: OptInIn):
+@router.post("/{slug}/opt-in", response={200: MyParticipantOut, **WRITE_ERRORS}, auth=write_auth)
+def opt_in(request, slug: str, payload: MatchmakingOptInIn):
     """Take part in the B2B meetings (or change one's B2B profile): one's type, pitch, the
     sessions one is available in (all when omitted) and whether one meets remotely. Opting in
     is the consent to be shown to the event's other B2B participants."""
@@ -626,15 +645,16 @@ def opt_in(request, slug: str, payload: OptInIn):
     if payload.type is not None:
         type_ = matchmaking.types.filter(pk=payload.type).first()
         if type_ is None:
-            raise _wrong("type", f"No participant type {payload.type} in this event.")
+            raise ValidationError({"type": [f"No participant type {payload.type} in this event."]})
     sessions = None
     if payload.sessions is not None:
         sessions = list(matchmaking.sessions.filter(pk__in=payload.sessions))
         unknown = set(payload.sessions) - {s.pk for s in sessions}
         if unknown:
-            raise _wrong("sessions", f"No session {', '.join(map(str, sorted(unknown)))}.")
+            numbers = ", ".join(map(str, sorted(unknown)))
+            raise ValidationError({"sessions": [f"No session {numbers}."]})
     current = selectors.participant_of(registration)
-    participant = services.opt_in(
+    return services.opt_in(
         registration,
         type=type_,
         pitch=payload.pitch.strip(),
@@ -642,38 +662,33 @@ def opt_in(request, slug: str, payload: OptInIn):
         remote=payload.remote,
         fixed_table=current.fixed_table if current else "",
     )
-    return me_out(participant)
 
 
-@router.post("/{slug}/opt-out", response={200: MeOut, **ERRORS}, auth=auth)
+@router.post("/{slug}/opt-out", response={200: MyParticipantOut, **WRITE_ERRORS}, auth=write_auth)
 def opt_out(request, slug: str):
     """Stop taking part: others no longer find you; accepted meetings stay until cancelled."""
     matchmaking = get_matchmaking(request, slug)
-    participant = _me(request, matchmaking, opted_in=False)
-    return me_out(services.opt_out(participant))
+    return services.opt_out(_me(request, matchmaking, opted_in=False))
 
 
-@router.get("/{slug}/participants", response={200: Page[PersonOut], **ERRORS}, auth=auth)
-def list_participants(
-    request, slug: str, filters: Query[ParticipantFilters], page: Query[PageParams]
-):
+@router.get(
+    "/{slug}/participants", response={200: list[ParticipantOut], **WRITE_ERRORS}, auth=write_auth
+)
+@paginated()
+def list_participants(request, slug: str, filters: Query[ParticipantFilters]):
     """The opted-in participants (consent to be shown), for confirmed participants and the
     organisers."""
     matchmaking = get_matchmaking(request, slug)
     exclude = None
-    if not request.user.has_perm("events.manage_event", matchmaking.event):
-        registration = _registration(request, matchmaking)
-        exclude = selectors.participant_of(registration)
-    qs = selectors.search_participants(
+    if not is_organiser(request, matchmaking.event):
+        exclude = selectors.participant_of(_registration(request, matchmaking))
+    return selectors.search_participants(
         matchmaking, text=filters.q, type_id=filters.type, exclude=exclude
     )
-    result = paginate(request, qs, page)
-    result["items"] = [person_out(p) for p in result["items"]]
-    return result
 
 
-@router.post("/{slug}/requests", response={201: RequestOut, **ERRORS}, auth=auth)
-def send_request(request, slug: str, payload: RequestIn):
+@router.post("/{slug}/requests", response={201: MeetingRequestOut, **WRITE_ERRORS}, auth=write_auth)
+def send_request(request, slug: str, payload: MeetingRequestIn):
     """Ask a participant for a meeting. Refused with the reason: not opted in, a type that may
     not request theirs, the cap reached, the deadline passed, a request already open."""
     matchmaking = get_matchmaking(request, slug)
@@ -684,61 +699,30 @@ def send_request(request, slug: str, payload: RequestIn):
         .first()
     )
     if recipient is None:
-        raise _wrong("recipient", f"No participant {payload.recipient} in this event.")
+        raise ValidationError({"recipient": [f"No participant {payload.recipient} in this event."]})
     try:
         sent = services.send_request(me, recipient, payload.message)
     except ValidationError as error:
-        return error_response(_named(error, "recipient"))
-    return Status(201, request_out(_get_request(me, sent.pk), me, matchmaking.event))
+        raise rename_fields(error, {NON_FIELD_ERRORS: "recipient"}) from error
+    return Status(201, _get_request(me, sent.pk))
 
 
-def _named(error: ValidationError, field: str) -> ValidationError:
-    """A message without a field names ``field``."""
-    if hasattr(error, "error_dict"):
-        return error
-    return ValidationError({field: error.messages})
-
-
-def _requests_of(me: Participant):
-    return (
-        MeetingRequest.objects.filter(Q(sender=me) | Q(recipient=me))
-        .select_related(
-            "proposed_slot",
-            *(f"sender__{name}" for name in PERSON_RELATED),
-            *(f"recipient__{name}" for name in PERSON_RELATED),
-        )
-        .order_by("-created", "-pk")
-    )
-
-
-def _get_request(me: Participant, request_id: int) -> MeetingRequest:
-    found = _requests_of(me).filter(pk=request_id).first()
-    if found is None:
-        raise Http404("No request of yours with this number.")
-    return found
-
-
-@router.get("/{slug}/requests", response={200: Page[RequestOut], **ERRORS}, auth=auth)
-def list_requests(request, slug: str, filters: Query[RequestFilters], page: Query[PageParams]):
+@router.get(
+    "/{slug}/requests", response={200: list[MeetingRequestOut], **WRITE_ERRORS}, auth=write_auth
+)
+@paginated()
+def list_requests(request, slug: str, filters: Query[MeetingRequestFilters]):
     """My requests, sent and received, latest first."""
     matchmaking = get_matchmaking(request, slug)
-    me = _me(request, matchmaking, opted_in=False)
-    qs = _requests_of(me)
-    if filters.direction == "sent":
-        qs = qs.filter(sender=me)
-    elif filters.direction == "received":
-        qs = qs.filter(recipient=me)
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    result = paginate(request, qs, page)
-    result["items"] = [request_out(r, me, matchmaking.event) for r in result["items"]]
-    return result
+    return filters.filter(_requests_of(_me(request, matchmaking, opted_in=False)))
 
 
 @router.post(
-    "/{slug}/requests/{request_id}/answer", response={200: RequestOut, **ERRORS}, auth=auth
+    "/{slug}/requests/{request_id}/answer",
+    response={200: MeetingRequestOut, **WRITE_ERRORS},
+    auth=write_auth,
 )
-def answer_request(request, slug: str, request_id: int, payload: AnswerIn):
+def answer_request(request, slug: str, request_id: int, payload: MeetingAnswerIn):
     """Accept or decline a request made to you, or accept it at another slot (the sender then
     answers the proposal)."""
     matchmaking = get_matchmaking(request, slug)
@@ -748,45 +732,31 @@ def answer_request(request, slug: str, request_id: int, payload: AnswerIn):
     try:
         services.answer_request(found, me, accept=payload.accept, proposed_slot=slot)
     except ValidationError as error:
-        return error_response(_named(error, "accept"))
-    return request_out(_get_request(me, request_id), me, matchmaking.event)
+        raise rename_fields(error, {NON_FIELD_ERRORS: "accept"}) from error
+    return _get_request(me, request_id)
 
 
 @router.post(
-    "/{slug}/requests/{request_id}/cancel", response={200: RequestOut, **ERRORS}, auth=auth
+    "/{slug}/requests/{request_id}/cancel",
+    response={200: MeetingRequestOut, **WRITE_ERRORS},
+    auth=write_auth,
 )
 def cancel_request(request, slug: str, request_id: int):
     """Withdraw a request or cancel an accepted meeting; its slot and table are freed."""
     matchmaking = get_matchmaking(request, slug)
     me = _me(request, matchmaking, opted_in=False)
     services.cancel_request(_get_request(me, request_id), me)
-    return request_out(_get_request(me, request_id), me, matchmaking.event)
+    return _get_request(me, request_id)
 
 
-@router.get("/{slug}/agenda", response={200: AgendaOut, **ERRORS}, auth=auth)
+@router.get("/{slug}/agenda", response={200: PersonalAgendaOut, **WRITE_ERRORS}, auth=write_auth)
 def my_agenda(request, slug: str):
     """My meetings as the organisers published them (nothing before publication)."""
     matchmaking = get_matchmaking(request, slug)
-    me = _me(request, matchmaking, opted_in=False)
-    scheduled, unscheduled = selectors.personal_agenda(me)
-    event = matchmaking.event
-
-    def item(entry) -> dict:
-        meeting = entry.meeting
-        return {
-            "meeting": meeting.pk,
-            "start": local(entry.slot.start, event) if entry.slot else None,
-            "end": local(entry.slot.end, event) if entry.slot else None,
-            "table": entry.table,
-            "remote": meeting.remote,
-            "video_url": meeting.video_url if meeting.remote else "",
-            "other": person_out(entry.other),
-            "changed": entry.changed,
-        }
-
+    scheduled, unscheduled = selectors.personal_agenda(_me(request, matchmaking, opted_in=False))
     return {
         "published": selectors.agenda_published(matchmaking),
         "state": matchmaking.schedule_state,
-        "scheduled": [item(e) for e in scheduled],
-        "unscheduled": [item(e) for e in unscheduled],
+        "scheduled": scheduled,
+        "unscheduled": unscheduled,
     }

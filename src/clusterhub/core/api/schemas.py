@@ -3,12 +3,14 @@ partial updates that refuse ``null`` where a field cannot be empty, list filters
 
 from __future__ import annotations
 
+from copy import copy
 from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Body, Field, FilterSchema, Schema
 from ninja.patch_dict import ModelToDict, get_schema_annotations
 from pydantic import field_validator
+from pydantic.fields import FieldInfo
 
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 FiniteDecimal = Annotated[Decimal, Field(allow_inf_nan=False)]
@@ -31,7 +33,8 @@ class _PatchOf:
 
     Unlike django-ninja's ``PatchDict``, a field keeps its type: ``null`` is accepted only
     where the full schema accepts it, so ``{"title": null}`` is a 422 naming ``title``
-    instead of reaching the model (and the database) as ``None``.
+    instead of reaching the model (and the database) as ``None``; and a field keeps its
+    bounds (``{"minutes": 3}`` where the schema says ``ge=5`` is a 422 naming it too).
     """
 
     def __getitem__(self, schema_cls: type[Schema]) -> Any:
@@ -41,7 +44,7 @@ class _PatchOf:
             (schema_cls,),
             {
                 "__annotations__": {name: annotations[name] for name in schema_cls.model_fields},
-                **{name: None for name in schema_cls.model_fields},
+                **{name: _optional(info) for name, info in schema_cls.model_fields.items()},
             },
         )
 
@@ -50,6 +53,14 @@ class _PatchOf:
             _wrapped_model_dump_params = {"exclude_unset": True}
 
         return Body[PatchBody]
+
+
+def _optional(info: FieldInfo) -> FieldInfo:
+    """The field as it was declared (bounds, lengths, description), but not required."""
+    optional = copy(info)
+    optional.default = None
+    optional.default_factory = None
+    return optional
 
 
 Patch = _PatchOf()
