@@ -1,8 +1,19 @@
+from pathlib import Path
+
 import pytest
 
 from clusterhub.reference import services as reference_services
 from clusterhub.reference.selectors import forget_region_index
 from clusterhub.registry import facets
+from tests import msgfmt
+
+LOCALE = Path(__file__).resolve().parent.parent / "src" / "clusterhub" / "locale"
+
+
+def pytest_configure(config):
+    """Compile the translations (.po → .mo) that are missing or older than their .po, so a fresh
+    checkout's tests see the French pages without ``make`` or GNU gettext."""
+    msgfmt.compile_stale(LOCALE)
 
 
 @pytest.fixture(scope="session")

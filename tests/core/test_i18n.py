@@ -3,13 +3,11 @@ and a complete French catalogue (no untranslated or fuzzy entry, placeholders ke
 
 import ast
 import re
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
@@ -21,21 +19,6 @@ from clusterhub.registry.models import ClusterOrganisation, Organisation
 SOURCE_DIR = Path(settings.BASE_DIR)
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0]) / "fr" / "LC_MESSAGES"
 PO_FILE = LOCALE_DIR / "django.po"
-MO_FILE = LOCALE_DIR / "django.mo"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def compiled_catalogue():
-    """`make test-*` compiles the catalogue first; a bare `pytest` run compiles it here."""
-    if MO_FILE.exists() and MO_FILE.stat().st_mtime >= PO_FILE.stat().st_mtime:
-        return
-    if not shutil.which("msgfmt"):
-        pytest.fail("django.mo is missing or stale and msgfmt is missing: run `make test-sqlite`")
-    call_command("compilemessages", locale=["fr"], ignore_patterns=[".venv/*"], verbosity=0)
-    # Translations already loaded in this process were read without the new .mo file.
-    from django.utils.translation import reloader
-
-    reloader.translation_file_changed(sender=None, file_path=MO_FILE)
 
 
 def make_cluster(name, *, ecosystems=(), technologies=()):
