@@ -4,6 +4,7 @@ statistics."""
 
 from collections import Counter
 from datetime import datetime, timedelta
+from functools import partial
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
@@ -15,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clusterhub.events import services as event_services
-from clusterhub.events.models import Event, EventStatus, Registration
+from clusterhub.events.models import Event, Registration
 from clusterhub.matchmaking import services
 from clusterhub.matchmaking.models import (
     Booking,
@@ -46,20 +47,13 @@ def paris(day: int, hm: str) -> datetime:
 # Builders (used by the API and concurrency tests too) -----------------------------------------
 
 
-def make_event(organiser, **fields) -> Event:
-    return event_services.save_event(
-        Event(
-            title=fields.pop("title", "Clusters meet Regions"),
-            kind="matchmaking",
-            start=paris(12, "09:00"),
-            end=paris(13, "18:00"),
-            timezone="Europe/Paris",
-            city="Lyon",
-            status=EventStatus.REGISTRATION_OPEN,
-            **fields,
-        ),
-        created_by=organiser,
-    )
+# The matchmaking event of these tests: 12-13 October next year, in Lyon.
+make_event = partial(
+    factories.EventFactory,
+    kind="matchmaking",
+    start=paris(12, "09:00"),
+    end=paris(13, "18:00"),
+)
 
 
 def register(event: Event, n: int, user=None) -> Registration:
@@ -142,7 +136,7 @@ def organiser():
 
 @pytest.fixture
 def event(organiser):
-    return make_event(organiser)
+    return make_event(organiser=organiser)
 
 
 @pytest.fixture
@@ -682,7 +676,7 @@ def test_at_least_percent_is_floored_to_one_decimal():
 
 
 def test_a_meeting_page_of_another_event_is_not_found(signed_in, event, matchmaking, organiser):
-    other_event = make_event(organiser, title="Another event")
+    other_event = make_event(organiser=organiser, title="Another event")
     other = set_up(other_event, organiser)
     meeting = meet(join(other_event, 1), join(other_event, 2))
     assert other.pk != matchmaking.pk
