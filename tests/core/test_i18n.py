@@ -3,7 +3,6 @@ and a complete French catalogue (no untranslated or fuzzy entry, placeholders ke
 
 import ast
 import re
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -12,37 +11,19 @@ from django.urls import reverse
 from django.utils import translation
 
 from clusterhub.reference import data
-from clusterhub.reference.models import Ecosystem, Technology
-from clusterhub.registry import services
-from clusterhub.registry.models import ClusterOrganisation, Organisation
+from tests.factories import ClusterOrganisationFactory
 
 SOURCE_DIR = Path(settings.BASE_DIR)
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0]) / "fr" / "LC_MESSAGES"
 PO_FILE = LOCALE_DIR / "django.po"
 
 
-def make_cluster(name, *, ecosystems=(), technologies=()):
-    org = services.save_organisation(
-        Organisation(
-            legal_name=name,
-            kind="cluster",
-            country_id="FR",
-            city="Lyon",
-            website="https://example.org",
-        ),
-        ecosystems=Ecosystem.objects.filter(slug__in=ecosystems),
-        technologies=Technology.objects.filter(slug__in=technologies),
+def make_cluster(name, **organisation):
+    return ClusterOrganisationFactory(
+        organisation__legal_name=name,
+        organisation__city="Lyon",
+        **{f"organisation__{k}": v for k, v in organisation.items()},
     )
-    services.save_cluster_profile(
-        ClusterOrganisation(
-            organisation=org,
-            members_companies=40,
-            members_research=3,
-            management_fte=Decimal("2"),
-        ),
-        labels=[],
-    )
-    return org
 
 
 def switch_to_french(client):
