@@ -23,13 +23,13 @@ from clusterhub.events.models import (
     Session,
 )
 from clusterhub.reference.models import Ecosystem
-from tests import factories
+from tests import clock, factories
 from tests.factories import OrganisationFactory, PersonFactory, UserFactory, country
 
 pytestmark = pytest.mark.django_db
 
 PARIS = ZoneInfo("Europe/Paris")
-YEAR = timezone.now().year + 2
+YEAR = clock.NOW.year + 2  # the tests run at clock.NOW
 
 
 def paris(*args) -> datetime.datetime:
