@@ -21,7 +21,7 @@ from clusterhub.events.models import (
     RegistrationStatus,
     Session,
 )
-from tests import factories
+from tests import clock, factories
 
 pytestmark = pytest.mark.django_db
 
@@ -262,9 +262,9 @@ def test_a_registration_is_decided_once_and_by_an_organiser(organiser):
         ({"status": EventStatus.CANCELLED}, "cancelled"),
         ({"status": EventStatus.REGISTRATION_CLOSED}, "closed"),
         ({"status": EventStatus.FINISHED}, "closed"),
-        ({"registration_opens": timezone.now() + timedelta(days=2)}, "Registration opens on"),
-        ({"registration_closes": timezone.now() - timedelta(hours=1)}, "closed"),
-        ({"start": timezone.now() - timedelta(days=3)}, "closed"),  # over
+        ({"registration_opens": clock.NOW + timedelta(days=2)}, "Registration opens on"),
+        ({"registration_closes": clock.NOW - timedelta(hours=1)}, "closed"),
+        ({"start": clock.NOW - timedelta(days=3)}, "closed"),  # over
     ],
     ids=["draft", "cancelled", "closed", "finished", "before-opening", "after-closing", "over"],
 )
