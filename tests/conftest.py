@@ -1,8 +1,34 @@
+from pathlib import Path
+
 import pytest
+import time_machine
 
 from clusterhub.reference import services as reference_services
 from clusterhub.reference.selectors import forget_region_index
 from clusterhub.registry import facets
+from tests import clock, msgfmt
+
+LOCALE = Path(__file__).resolve().parent.parent / "src" / "clusterhub" / "locale"
+
+
+def pytest_configure(config):
+    """Compile the translations (.po → .mo) that are missing or older than their .po, so a fresh
+    checkout's tests see the French pages without ``make`` or GNU gettext."""
+    msgfmt.compile_stale(LOCALE)
+    config.addinivalue_line(
+        "markers", "real_clock: runs on the real clock instead of tests/clock.py's NOW"
+    )
+
+
+@pytest.fixture(autouse=True)
+def _clock(request):
+    """Every test runs at ``tests.clock.NOW`` (ticking), except browser tests (the browser keeps
+    the real time: cookies would expire) and tests marked ``real_clock``."""
+    if "live_server" in request.fixturenames or request.node.get_closest_marker("real_clock"):
+        yield
+        return
+    with time_machine.travel(clock.NOW, tick=True):
+        yield
 
 
 @pytest.fixture(scope="session")

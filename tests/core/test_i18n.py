@@ -3,63 +3,27 @@ and a complete French catalogue (no untranslated or fuzzy entry, placeholders ke
 
 import ast
 import re
-import shutil
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
 from clusterhub.reference import data
-from clusterhub.reference.models import Ecosystem, Technology
-from clusterhub.registry import services
-from clusterhub.registry.models import ClusterOrganisation, Organisation
+from tests.factories import ClusterOrganisationFactory
 
 SOURCE_DIR = Path(settings.BASE_DIR)
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0]) / "fr" / "LC_MESSAGES"
 PO_FILE = LOCALE_DIR / "django.po"
-MO_FILE = LOCALE_DIR / "django.mo"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def compiled_catalogue():
-    """`make test-*` compiles the catalogue first; a bare `pytest` run compiles it here."""
-    if MO_FILE.exists() and MO_FILE.stat().st_mtime >= PO_FILE.stat().st_mtime:
-        return
-    if not shutil.which("msgfmt"):
-        pytest.fail("django.mo is missing or stale and msgfmt is missing: run `make test-sqlite`")
-    call_command("compilemessages", locale=["fr"], ignore_patterns=[".venv/*"], verbosity=0)
-    # Translations already loaded in this process were read without the new .mo file.
-    from django.utils.translation import reloader
-
-    reloader.translation_file_changed(sender=None, file_path=MO_FILE)
-
-
-def make_cluster(name, *, ecosystems=(), technologies=()):
-    org = services.save_organisation(
-        Organisation(
-            legal_name=name,
-            kind="cluster",
-            country_id="FR",
-            city="Lyon",
-            website="https://example.org",
-        ),
-        ecosystems=Ecosystem.objects.filter(slug__in=ecosystems),
-        technologies=Technology.objects.filter(slug__in=technologies),
+def make_cluster(name, **organisation):
+    return ClusterOrganisationFactory(
+        organisation__legal_name=name,
+        organisation__city="Lyon",
+        **{f"organisation__{k}": v for k, v in organisation.items()},
     )
-    services.save_cluster_profile(
-        ClusterOrganisation(
-            organisation=org,
-            members_companies=40,
-            members_research=3,
-            management_fte=Decimal("2"),
-        ),
-        labels=[],
-    )
-    return org
 
 
 def switch_to_french(client):

@@ -18,7 +18,7 @@ from clusterhub.events.models import (
     Session,
 )
 from tests import factories
-from tests.events.test_services import make_event, register
+from tests.events.test_services import register
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +55,7 @@ def participant():
 
 @pytest.fixture
 def event(organiser):
-    return make_event(organiser, capacity=2)
+    return factories.EventFactory(organiser=organiser, capacity=2)
 
 
 def add_session(event, title, hours_in, length=1, room="", **fields):
@@ -86,10 +86,10 @@ def registration_body(**fields) -> dict:
 
 def test_the_calendar_lists_published_upcoming_events_soonest_first(client):
     now = timezone.now()
-    later = make_event(title="Later", start=now + timedelta(days=30))
-    sooner = make_event(title="Sooner", start=now + timedelta(days=3))
-    make_event(title="Draft", status=EventStatus.DRAFT)
-    make_event(title="Past", start=now - timedelta(days=30))
+    later = factories.EventFactory(title="Later", start=now + timedelta(days=30))
+    sooner = factories.EventFactory(title="Sooner", start=now + timedelta(days=3))
+    factories.EventFactory(title="Draft", status=EventStatus.DRAFT)
+    factories.EventFactory(title="Past", start=now - timedelta(days=30))
 
     body = client.get(API + "/").json()
 
@@ -102,7 +102,9 @@ def test_the_calendar_lists_published_upcoming_events_soonest_first(client):
 
 
 def test_calendar_item_gives_times_in_the_event_time_zone_and_seats_left(client, organiser):
-    event = make_event(organiser, capacity=2, start=datetime(2099, 7, 1, 7, tzinfo=ZoneInfo("UTC")))
+    event = factories.EventFactory(
+        organiser=organiser, capacity=2, start=datetime(2099, 7, 1, 7, tzinfo=ZoneInfo("UTC"))
+    )
     register(event, 1)
 
     item = client.get(API + "/").json()["items"][0]
@@ -117,20 +119,20 @@ def test_calendar_item_gives_times_in_the_event_time_zone_and_seats_left(client,
 
 def test_calendar_filters(client):
     now = timezone.now()
-    lyon = make_event(
+    lyon = factories.EventFactory(
         title="Lyon",
         kind="workshop",
         nuts_region_id="FRK26",
         start=now + timedelta(days=10),
     )
     lyon.ecosystems.set(["digital"])
-    athens = make_event(
+    athens = factories.EventFactory(
         title="Athens",
         kind="conference",
         country=factories.country("GR"),
         start=now + timedelta(days=40),
     )
-    webinar = make_event(
+    webinar = factories.EventFactory(
         title="Webinar",
         kind="webinar",
         venue="",
@@ -168,7 +170,7 @@ def test_calendar_refuses_an_unknown_country(client):
 
 def test_calendar_is_paginated(client):
     for i in range(5):
-        make_event(title=f"Event {i}", start=timezone.now() + timedelta(days=i + 1))
+        factories.EventFactory(title=f"Event {i}", start=timezone.now() + timedelta(days=i + 1))
 
     body = client.get(API + "/", {"limit": 2}).json()
 
@@ -180,7 +182,7 @@ def test_calendar_is_paginated(client):
 def test_calendar_does_not_query_per_row(client, django_assert_max_num_queries):
     host = factories.OrganisationFactory(legal_name="Host")
     for i in range(30):
-        event = make_event(
+        event = factories.EventFactory(
             title=f"Event {i}",
             host=host,
             nuts_region_id="FRK26",
@@ -238,7 +240,7 @@ def test_event_detail_with_agenda_names_only_consenting_speakers(client, event, 
 
 
 def test_a_draft_is_hidden_except_from_its_organisers(client, organiser):
-    draft = make_event(organiser, status=EventStatus.DRAFT)
+    draft = factories.EventFactory(organiser=organiser, status=EventStatus.DRAFT)
 
     assert client.get(f"{API}/{draft.slug}").status_code == 404
     assert client.get(f"{API}/nothing-here").status_code == 404
@@ -507,7 +509,7 @@ def test_a_second_registration_is_refused_with_a_clear_message(client, event, pa
 
 
 def test_registration_when_closed_says_why(client, participant):
-    closed = make_event(status=EventStatus.REGISTRATION_CLOSED)
+    closed = factories.EventFactory(status=EventStatus.REGISTRATION_CLOSED)
 
     response = send(
         client,
@@ -562,7 +564,7 @@ def test_missing_answers_and_details_are_named(client, event, participant):
 
 def test_own_registrations_and_cancellation(client, event, participant):
     headers = bearer(participant)
-    other_event = make_event(title="Another workshop")
+    other_event = factories.EventFactory(title="Another workshop")
     send(client, "post", f"{API}/{event.slug}/registrations", registration_body(), headers)
     send(client, "post", f"{API}/{other_event.slug}/registrations", registration_body(), headers)
     register(event, "someone-else")
@@ -601,7 +603,7 @@ def test_someone_elses_registration_cannot_be_cancelled(client, event, participa
 def test_own_registrations_do_not_query_per_row(client, participant, django_assert_max_num_queries):
     for i in range(10):
         register(
-            make_event(title=f"Event {i}"),
+            factories.EventFactory(title=f"Event {i}"),
             1,
             user=participant,
             email=participant.email,
@@ -691,7 +693,7 @@ def test_registration_list_does_not_query_per_row(
 
 
 def test_approve_and_decline(client, organiser):
-    event = make_event(organiser, requires_approval=True, capacity=1)
+    event = factories.EventFactory(organiser=organiser, requires_approval=True, capacity=1)
     first, second, third = (register(event, i) for i in range(3))
     headers = bearer(organiser)
     url = f"{API}/{event.slug}/registrations"

@@ -10,15 +10,14 @@ for the previous one (busy timeout). Either way the capacity holds exactly.
 import sqlite3
 import threading
 from collections import Counter
-from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
-from django.utils import timezone
 
 from clusterhub.events import services
-from clusterhub.events.models import Event, EventStatus, Registration, RegistrationStatus
+from clusterhub.events.models import Event, Registration, RegistrationStatus
+from tests import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -55,20 +54,6 @@ def _sqlite_file_database(transactional_db, _reference_data, tmp_path):
         connection.close()
         settings_dict["NAME"] = memory_name
         connection.connection = memory
-
-
-def make_event(capacity: int) -> Event:
-    start = timezone.now() + timedelta(days=10)
-    return services.save_event(
-        Event(
-            title="Race for seats",
-            kind="workshop",
-            start=start,
-            end=start + timedelta(hours=8),
-            capacity=capacity,
-            status=EventStatus.REGISTRATION_OPEN,
-        )
-    )
 
 
 def details(email: str) -> dict:
@@ -113,7 +98,7 @@ def run_at_once(event: Event, emails: list[str]) -> tuple[list, list]:
 
 
 def test_forty_people_racing_for_twenty_seats():
-    event = make_event(capacity=CAPACITY)
+    event = factories.EventFactory(title="Race for seats", capacity=CAPACITY)
     emails = [f"racer{i}@example.org" for i in range(THREADS)]
 
     statuses, errors = run_at_once(event, emails)
@@ -131,7 +116,7 @@ def test_forty_people_racing_for_twenty_seats():
 
 
 def test_the_same_person_registering_twice_at_once_gets_one_registration():
-    event = make_event(capacity=CAPACITY)
+    event = factories.EventFactory(title="Race for seats", capacity=CAPACITY)
 
     statuses, errors = run_at_once(event, ["twice@example.org", "TWICE@example.org"] * 3)
 
@@ -144,7 +129,7 @@ def test_the_same_person_registering_twice_at_once_gets_one_registration():
 def test_cancellations_and_registrations_at_once_keep_the_capacity():
     """Confirmed people cancel while newcomers register: the waiting list moves up, and the
     event never holds more confirmed people than seats."""
-    event = make_event(capacity=10)
+    event = factories.EventFactory(title="Race for seats", capacity=10)
     seated = [
         services.register_participant(event, **details(f"s{i}@example.org")) for i in range(10)
     ]

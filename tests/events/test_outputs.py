@@ -5,6 +5,7 @@ import csv
 import io
 import time
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -17,7 +18,6 @@ from pypdf import PdfReader
 from clusterhub.core.svg import bar_chart, grouped_bar_chart
 from clusterhub.events import outputs, selectors
 from clusterhub.events.models import (
-    Event,
     EventOrganiser,
     QuestionKind,
     Registration,
@@ -25,6 +25,7 @@ from clusterhub.events.models import (
     Session,
     SessionSpeaker,
 )
+from tests import factories
 from tests.factories import OrganisationFactory, PersonFactory, UserFactory, country
 
 pytestmark = pytest.mark.django_db
@@ -36,23 +37,17 @@ def local(*args) -> datetime:
     return datetime(*args, tzinfo=PARIS)
 
 
-def make_event(**fields) -> Event:
-    defaults = {
-        "title": "Clusters meet Regions",
-        "slug": "clusters-meet-regions-2023",
-        "kind": "workshop",
-        "status": "published",
-        "venue": "Eurexpo",
-        "city": "Lyon",
-        "country": country("FR"),
-        "context": "Global Industrie 2023",
-        "start": local(2023, 10, 12, 9, 0),
-        "end": local(2023, 10, 13, 17, 0),
-        "timezone": "Europe/Paris",
-        "description": "A two-day regional workshop.",
-    }
-    defaults.update(fields)
-    return Event.objects.create(**defaults)
+# The workshop of these tests: 12-13 October 2023 at Global Industrie, now over.
+make_event = partial(
+    factories.EventFactory,
+    title="Clusters meet Regions",
+    slug="clusters-meet-regions-2023",
+    status="published",
+    context="Global Industrie 2023",
+    start=local(2023, 10, 12, 9, 0),
+    end=local(2023, 10, 13, 17, 0),
+    description="A two-day regional workshop.",
+)
 
 
 def register(event, first, last, org, kind="company", code="FR", consent=False, **fields):

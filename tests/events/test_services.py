@@ -21,7 +21,7 @@ from clusterhub.events.models import (
     RegistrationStatus,
     Session,
 )
-from tests import factories
+from tests import clock, factories
 
 pytestmark = pytest.mark.django_db
 
@@ -31,26 +31,6 @@ PENDING = RegistrationStatus.PENDING
 
 
 # Data ---------------------------------------------------------------------------------------
-
-
-def make_event(organiser=None, **fields) -> Event:
-    """A published event, open for registration, in ten days unless told otherwise."""
-    start = fields.pop(
-        "start", timezone.now().replace(second=0, microsecond=0) + timedelta(days=10)
-    )
-    values = {
-        "title": "Clusters meet Regions",
-        "kind": "workshop",
-        "start": start,
-        "end": start + timedelta(days=1, hours=8),
-        "timezone": "Europe/Paris",
-        "venue": "Eurexpo",
-        "city": "Lyon",
-        "country": factories.country("FR"),
-        "status": EventStatus.REGISTRATION_OPEN,
-        **fields,
-    }
-    return services.save_event(Event(**values), created_by=organiser)
 
 
 def details(n: int | str, **fields) -> dict:
@@ -94,7 +74,7 @@ def organiser():
 
 
 def test_confirmed_until_capacity_then_waitlisted():
-    event = make_event(capacity=2)
+    event = factories.EventFactory(capacity=2)
 
     people = [register(event, i) for i in range(4)]
 
@@ -103,13 +83,13 @@ def test_confirmed_until_capacity_then_waitlisted():
 
 
 def test_no_capacity_means_no_limit():
-    event = make_event(capacity=None)
+    event = factories.EventFactory(capacity=None)
 
     assert {register(event, i).status for i in range(30)} == {CONFIRMED}
 
 
 def test_cancellation_promotes_the_oldest_waitlisted(organiser):
-    event = make_event(organiser, capacity=1)
+    event = factories.EventFactory(organiser=organiser, capacity=1)
     first = register(event, 1)
     older, newer = register(event, 2), register(event, 3)
 
@@ -123,7 +103,7 @@ def test_cancellation_promotes_the_oldest_waitlisted(organiser):
 
 
 def test_cancelling_a_waitlisted_registration_promotes_nobody():
-    event = make_event(capacity=1)
+    event = factories.EventFactory(capacity=1)
     register(event, 1)
     waiting = register(event, 2)
     last = register(event, 3)
@@ -136,7 +116,7 @@ def test_cancelling_a_waitlisted_registration_promotes_nobody():
 
 
 def test_cancelling_twice_changes_nothing_and_a_declined_registration_stays_declined(organiser):
-    event = make_event(organiser, requires_approval=True)
+    event = factories.EventFactory(organiser=organiser, requires_approval=True)
     registration = register(event, 1)
     services.decide_registration(registration, approve=False, by=organiser)
 
@@ -147,7 +127,7 @@ def test_cancelling_twice_changes_nothing_and_a_declined_registration_stays_decl
 
 
 def test_only_the_participant_or_an_organiser_cancels(organiser):
-    event = make_event(organiser)
+    event = factories.EventFactory(organiser=organiser)
     owner = factories.UserFactory()
     registration = register(event, 1, user=owner, email=owner.email)
 
@@ -160,7 +140,7 @@ def test_only_the_participant_or_an_organiser_cancels(organiser):
 
 
 def test_nobody_moves_up_once_the_event_is_cancelled(organiser):
-    event = make_event(organiser, capacity=1)
+    event = factories.EventFactory(organiser=organiser, capacity=1)
     first = register(event, 1)
     waiting = register(event, 2)
     event.status = EventStatus.CANCELLED
@@ -176,7 +156,7 @@ def test_nobody_moves_up_once_the_event_is_cancelled(organiser):
 
 
 def test_raising_the_capacity_promotes_the_waiting_list_in_order(organiser):
-    event = make_event(organiser, capacity=1)
+    event = factories.EventFactory(organiser=organiser, capacity=1)
     for i in range(4):
         register(event, i)
 
@@ -186,7 +166,7 @@ def test_raising_the_capacity_promotes_the_waiting_list_in_order(organiser):
 
 
 def test_removing_the_limit_promotes_everyone(organiser):
-    event = make_event(organiser, capacity=1)
+    event = factories.EventFactory(organiser=organiser, capacity=1)
     for i in range(3):
         register(event, i)
 
@@ -196,7 +176,7 @@ def test_removing_the_limit_promotes_everyone(organiser):
 
 
 def test_a_capacity_below_the_confirmed_count_is_refused_and_changes_nothing(organiser):
-    event = make_event(organiser, capacity=3)
+    event = factories.EventFactory(organiser=organiser, capacity=3)
     for i in range(3):
         register(event, i)
 
@@ -209,7 +189,7 @@ def test_a_capacity_below_the_confirmed_count_is_refused_and_changes_nothing(org
 
 
 def test_a_negative_capacity_is_refused(organiser):
-    event = make_event(organiser, capacity=3)
+    event = factories.EventFactory(organiser=organiser, capacity=3)
 
     error = refused(lambda: services.set_capacity(event, -1, by=organiser))
 
@@ -217,7 +197,7 @@ def test_a_negative_capacity_is_refused(organiser):
 
 
 def test_saving_the_event_checks_the_capacity_too_and_raising_it_promotes(organiser):
-    event = make_event(organiser, capacity=2)
+    event = factories.EventFactory(organiser=organiser, capacity=2)
     for i in range(3):
         register(event, i)
 
@@ -232,7 +212,7 @@ def test_saving_the_event_checks_the_capacity_too_and_raising_it_promotes(organi
 
 
 def test_only_organisers_change_the_capacity():
-    event = make_event(capacity=2)
+    event = factories.EventFactory(capacity=2)
 
     with pytest.raises(PermissionDenied):
         services.set_capacity(event, 10, by=factories.UserFactory())
@@ -242,7 +222,7 @@ def test_only_organisers_change_the_capacity():
 
 
 def test_approval_flow(organiser):
-    event = make_event(organiser, capacity=1, requires_approval=True)
+    event = factories.EventFactory(organiser=organiser, capacity=1, requires_approval=True)
     first, second, third = (register(event, i) for i in range(3))
     assert statuses(event) == [PENDING] * 3
 
@@ -259,7 +239,7 @@ def test_approval_flow(organiser):
 
 
 def test_a_registration_is_decided_once_and_by_an_organiser(organiser):
-    event = make_event(organiser, requires_approval=True)
+    event = factories.EventFactory(organiser=organiser, requires_approval=True)
     registration = register(event, 1)
 
     with pytest.raises(PermissionDenied):
@@ -282,16 +262,16 @@ def test_a_registration_is_decided_once_and_by_an_organiser(organiser):
         ({"status": EventStatus.CANCELLED}, "cancelled"),
         ({"status": EventStatus.REGISTRATION_CLOSED}, "closed"),
         ({"status": EventStatus.FINISHED}, "closed"),
-        ({"registration_opens": timezone.now() + timedelta(days=2)}, "Registration opens on"),
-        ({"registration_closes": timezone.now() - timedelta(hours=1)}, "closed"),
-        ({"start": timezone.now() - timedelta(days=3)}, "closed"),  # over
+        ({"registration_opens": clock.NOW + timedelta(days=2)}, "Registration opens on"),
+        ({"registration_closes": clock.NOW - timedelta(hours=1)}, "closed"),
+        ({"start": clock.NOW - timedelta(days=3)}, "closed"),  # over
     ],
     ids=["draft", "cancelled", "closed", "finished", "before-opening", "after-closing", "over"],
 )
 def test_registration_is_refused_with_the_reason(fields, reason):
     if "registration_closes" in fields:
         fields["registration_opens"] = timezone.now() - timedelta(days=5)
-    event = make_event(**fields)
+    event = factories.EventFactory(**fields)
 
     error = refused(lambda: register(event, 1))
 
@@ -301,7 +281,7 @@ def test_registration_is_refused_with_the_reason(fields, reason):
 
 def test_the_opening_date_is_given_in_the_event_time_zone():
     opens = datetime(2099, 3, 1, 9, 30, tzinfo=ZoneInfo("Europe/Helsinki"))
-    event = make_event(
+    event = factories.EventFactory(
         timezone="Europe/Helsinki",
         registration_opens=opens,
         start=datetime(2099, 4, 1, 9, tzinfo=ZoneInfo("Europe/Helsinki")),
@@ -314,7 +294,7 @@ def test_the_opening_date_is_given_in_the_event_time_zone():
 
 def test_registration_opens_and_closes_with_its_dates():
     now = timezone.now()
-    event = make_event(
+    event = factories.EventFactory(
         registration_opens=now - timedelta(hours=1), registration_closes=now + timedelta(hours=1)
     )
 
@@ -325,7 +305,7 @@ def test_registration_opens_and_closes_with_its_dates():
 
 
 def test_the_same_email_in_another_case_is_refused():
-    event = make_event()
+    event = factories.EventFactory()
     register(event, 1, email="Ada.Lovelace@Example.org")
 
     error = refused(lambda: register(event, 2, email="ada.lovelace@EXAMPLE.ORG"))
@@ -337,7 +317,7 @@ def test_the_same_email_in_another_case_is_refused():
 
 
 def test_a_cancelled_participant_may_register_again():
-    event = make_event()
+    event = factories.EventFactory()
     registration = register(event, 1)
     services.cancel_registration(registration)
 
@@ -348,7 +328,7 @@ def test_a_cancelled_participant_may_register_again():
 
 
 def test_the_same_account_cannot_register_twice_under_two_addresses():
-    event = make_event()
+    event = factories.EventFactory()
     user = factories.UserFactory()
     register(event, 1, user=user)
 
@@ -359,7 +339,7 @@ def test_the_same_account_cannot_register_twice_under_two_addresses():
 
 
 def test_the_account_address_is_used_when_none_is_given():
-    event = make_event()
+    event = factories.EventFactory()
     user = factories.UserFactory(email="Someone@Example.org")
 
     registration = register(event, 1, user=user, email="")
@@ -368,7 +348,7 @@ def test_the_account_address_is_used_when_none_is_given():
 
 
 def test_missing_details_are_named():
-    event = make_event()
+    event = factories.EventFactory()
 
     error = refused(lambda: register(event, 1, organisation_name="", email="not-an-address"))
 
@@ -380,7 +360,7 @@ def test_missing_details_are_named():
 
 
 def test_required_answers_and_choices_are_checked():
-    event = make_event()
+    event = factories.EventFactory()
     diet = RegistrationQuestion.objects.create(event=event, label="Lunch?", required=True)
     visit = RegistrationQuestion.objects.create(
         event=event, label="Site visit", kind="choice", choices="Plant A\nPlant B", required=True
@@ -407,7 +387,7 @@ def test_required_answers_and_choices_are_checked():
 
 
 def test_listing_consent_is_off_by_default_and_stored_with_its_date():
-    event = make_event()
+    event = factories.EventFactory()
 
     silent = register(event, 1)
     listed = register(event, 2, listing_consent=True)
@@ -424,7 +404,7 @@ def test_listing_consent_is_off_by_default_and_stored_with_its_date():
 
 
 def test_check_in_by_code_only_for_confirmed_participants(organiser):
-    event = make_event(organiser, capacity=1)
+    event = factories.EventFactory(organiser=organiser, capacity=1)
     seated = register(event, 1)
     waiting = register(event, 2)
 
@@ -441,8 +421,8 @@ def test_check_in_by_code_only_for_confirmed_participants(organiser):
 
 
 def test_check_in_refuses_a_ticket_of_another_event_and_strangers(organiser):
-    event = make_event(organiser)
-    other = register(make_event(title="Other"), 1)
+    event = factories.EventFactory(organiser=organiser)
+    other = register(factories.EventFactory(title="Other"), 1)
 
     error = refused(lambda: services.check_in(event, code=other.ticket_code, by=organiser))
     assert "No registration for this event" in messages_of(error)
@@ -455,7 +435,7 @@ def test_check_in_refuses_a_ticket_of_another_event_and_strangers(organiser):
 
 
 def test_the_creator_joins_the_team_and_dates_are_checked(organiser):
-    event = make_event(organiser)
+    event = factories.EventFactory(organiser=organiser)
     assert EventOrganiser.objects.filter(event=event, user=organiser).exists()
     assert event.slug.startswith("clusters-meet-regions-")
 
@@ -465,7 +445,7 @@ def test_the_creator_joins_the_team_and_dates_are_checked(organiser):
 
 
 def test_sessions_stay_within_the_event_and_rooms_do_not_clash():
-    event = make_event()
+    event = factories.EventFactory()
     start = event.start
     services.save_session(
         Session(event=event, title="Keynote", start=start, end=start + timedelta(hours=1), room="A")
@@ -512,7 +492,7 @@ def test_confirmation_email_gives_the_event_in_its_time_zone_and_the_links(
     django_capture_on_commit_callbacks,
 ):
     helsinki = ZoneInfo("Europe/Helsinki")
-    event = make_event(
+    event = factories.EventFactory(
         title="Clusters meet Regions",
         timezone="Europe/Helsinki",
         start=datetime(2030, 10, 12, 9, 0, tzinfo=helsinki),
@@ -546,7 +526,7 @@ def test_confirmation_email_gives_the_event_in_its_time_zone_and_the_links(
 
 
 def test_each_change_sends_its_email(organiser, django_capture_on_commit_callbacks):
-    event = make_event(organiser, capacity=1, title="Workshop")
+    event = factories.EventFactory(organiser=organiser, capacity=1, title="Workshop")
     with django_capture_on_commit_callbacks(execute=True):
         seated = register(event, 1)
         waiting = register(event, 2)
@@ -564,7 +544,7 @@ def test_each_change_sends_its_email(organiser, django_capture_on_commit_callbac
 
 
 def test_approval_emails(organiser, django_capture_on_commit_callbacks):
-    event = make_event(organiser, requires_approval=True)
+    event = factories.EventFactory(organiser=organiser, requires_approval=True)
     with django_capture_on_commit_callbacks(execute=True):
         accepted, declined = register(event, 1), register(event, 2)
     with django_capture_on_commit_callbacks(execute=True):
@@ -582,7 +562,7 @@ def test_approval_emails(organiser, django_capture_on_commit_callbacks):
 
 def test_an_email_that_no_longer_holds_is_not_sent(organiser, django_capture_on_commit_callbacks):
     """Confirmed, then cancelled before the e-mails went out: only the cancellation goes."""
-    event = make_event(organiser)
+    event = factories.EventFactory(organiser=organiser)
     with django_capture_on_commit_callbacks(execute=True):
         registration = register(event, 1)
         services.cancel_registration(registration, by=organiser)
@@ -591,7 +571,7 @@ def test_an_email_that_no_longer_holds_is_not_sent(organiser, django_capture_on_
 
 
 def test_no_email_when_the_registration_is_refused(django_capture_on_commit_callbacks):
-    event = make_event()
+    event = factories.EventFactory()
     register(event, 1)
     mail.outbox.clear()
 
@@ -604,12 +584,16 @@ def test_no_email_when_the_registration_is_refused(django_capture_on_commit_call
 def test_reminders_go_once_to_confirmed_participants_of_events_starting_soon(
     django_capture_on_commit_callbacks,
 ):
-    soon = make_event(title="Soon", capacity=1, start=timezone.now() + timedelta(hours=20))
-    later = make_event(title="Later", start=timezone.now() + timedelta(days=5))
+    soon = factories.EventFactory(
+        title="Soon", capacity=1, start=timezone.now() + timedelta(hours=20)
+    )
+    later = factories.EventFactory(title="Later", start=timezone.now() + timedelta(days=5))
     seated = register(soon, 1)
     register(soon, 2)  # waiting list: no reminder
     register(later, 3)  # starts after the window
-    cancelled = make_event(title="Called off", start=timezone.now() + timedelta(hours=5))
+    cancelled = factories.EventFactory(
+        title="Called off", start=timezone.now() + timedelta(hours=5)
+    )
     register(cancelled, 4)
     cancelled.status = EventStatus.CANCELLED
     services.save_event(cancelled)
@@ -629,7 +613,7 @@ def test_reminders_go_once_to_confirmed_participants_of_events_starting_soon(
 
 
 def test_registration_reads_the_event_afresh_not_the_callers_stale_copy():
-    event = make_event(status="draft")
+    event = factories.EventFactory(status="draft")
     stale = Event.objects.get(pk=event.pk)
     Event.objects.filter(pk=event.pk).update(status="registration_open")
     registration = services.register_participant(stale, **details("late"))

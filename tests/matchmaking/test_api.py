@@ -58,7 +58,7 @@ def as_organiser(organiser):
 
 @pytest.fixture
 def event(organiser):
-    return make_event(organiser)
+    return make_event(organiser=organiser)
 
 
 @pytest.fixture

@@ -91,7 +91,7 @@ def crowded():
     choose, so two runs could disagree about who sits where."""
     organiser = factories.UserFactory(email="organiser@example.org")
     other_organiser = factories.UserFactory(email="second@example.org")
-    event = make_event(organiser)
+    event = make_event(organiser=organiser)
     add_organiser(event, other_organiser, organiser)
     matchmaking = set_up(event, organiser, minutes=30, tables=3)
     add_session(matchmaking, organiser, start="14:00", end="16:00")

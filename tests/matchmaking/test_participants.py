@@ -27,12 +27,13 @@ from clusterhub.matchmaking.models import (
     ParticipantType,
     RequestStatus,
 )
+from tests import clock
 from tests.factories import OrganisationFactory, UserFactory, country
 
 pytestmark = pytest.mark.django_db
 
 PARIS = ZoneInfo("Europe/Paris")
-YEAR = timezone.now().year + 2
+YEAR = clock.NOW.year + 2  # the tests run at clock.NOW
 
 
 def paris(*args) -> datetime.datetime:

@@ -4,6 +4,7 @@ answered 400/422 naming the field."""
 import datetime as dt
 import json
 import re
+from functools import partial
 
 import pytest
 from django.core import mail
@@ -21,7 +22,14 @@ from clusterhub.partnering.models import (
     Opportunity,
     OpportunityStatus,
 )
-from tests.factories import OrganisationFactory, ProfileTeamMemberFactory, UserFactory, country
+from tests.factories import (
+    OpportunityFactory,
+    OrganisationFactory,
+    ProfileTeamMemberFactory,
+    UserFactory,
+    country,
+    team_member,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,11 +41,8 @@ def auth(user) -> dict:
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
-def team_member(org=None, **user_fields):
-    org = org or OrganisationFactory()
-    user = UserFactory(**user_fields)
-    ProfileTeamMemberFactory(organisation=org, user=user)
-    return user, org
+# A published offer with the least a form asks for.
+make_published = partial(OpportunityFactory, title="An offer", summary="Summary.", keywords="")
 
 
 def opportunity_body(**overrides) -> dict:
@@ -202,25 +207,13 @@ def test_bad_opportunity_input_names_the_field(client, owner):
     assert not Opportunity.objects.exists()
 
 
-def make_published(user, org, **fields) -> Opportunity:
-    opp = Opportunity(
-        owner=org,
-        kind=fields.pop("kind", "technology_offer"),
-        title=fields.pop("title", "An offer"),
-        summary="Summary.",
-        **fields,
-    )
-    services.save_opportunity(opp, user=user)
-    return services.publish_opportunity(opp, user)
-
-
 def test_list_with_search_filters_and_facets(client, owner):
     user, org = owner
     de = OrganisationFactory(country=country("DE"))
     ProfileTeamMemberFactory(organisation=de, user=user)
-    make_published(user, org, title="Polymer foams", partnership_kinds=["licence"])
-    make_published(user, de, title="Textile sensors", kind="technology_request")
-    make_published(user, de, title="Cheese distributor", kind="business_request")
+    make_published(owner=org, user=user, title="Polymer foams", partnership_kinds=["licence"])
+    make_published(owner=de, user=user, title="Textile sensors", kind="technology_request")
+    make_published(owner=de, user=user, title="Cheese distributor", kind="business_request")
 
     body = client.get(f"{API}/opportunities").json()
     assert body["count"] == 3 and body["facets"] is None
@@ -251,7 +244,7 @@ def test_unknown_filter_values_answer_400_naming_the_filter(client):
 def test_list_queries_do_not_grow(client, owner, django_assert_max_num_queries):
     user, org = owner
     for i in range(30):
-        make_published(user, org, title=f"Offer {i}")
+        make_published(owner=org, user=user, title=f"Offer {i}")
     for opp in Opportunity.objects.all()[:10]:
         opp.ecosystems.set(["digital", "health"])
         opp.technologies.set(["iot"])
@@ -265,7 +258,7 @@ def test_list_queries_do_not_grow(client, owner, django_assert_max_num_queries):
 
 def test_interest_twice_and_answer(client, owner, django_capture_on_commit_callbacks):
     user, org = owner
-    opp = make_published(user, org, title="Pilot line partners")
+    opp = make_published(owner=org, user=user, title="Pilot line partners")
     partner_user, partner = team_member(
         OrganisationFactory(legal_name="Textile Lab"), email="lab@x.eu"
     )
@@ -324,7 +317,7 @@ def test_interest_twice_and_answer(client, owner, django_capture_on_commit_callb
 
 def test_recommendations_with_reasons(client, owner):
     user, org = owner
-    opp = make_published(user, org, title="Hydrogen storage tanks", keywords="hydrogen")
+    opp = make_published(owner=org, user=user, title="Hydrogen storage tanks", keywords="hydrogen")
     url = f"{API}/opportunities/{opp.pk}/recommendations"
     assert client.get(url).json() == []  # nobody else in the registry yet
     match = OrganisationFactory(legal_name="H2 Tanks GmbH", description="Hydrogen storage")

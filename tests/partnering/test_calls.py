@@ -13,32 +13,25 @@ from django.utils import timezone
 
 from clusterhub.partnering import eligibility, services
 from clusterhub.partnering.models import Consortium, FundingCall
-from tests.factories import OrganisationFactory, ProfileTeamMemberFactory, UserFactory
+from tests.factories import (
+    FundingCallFactory,
+    OrganisationFactory,
+    ProfileTeamMemberFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 CREATE = reverse("partnering:call-create")
 
 
+def in_days(days: int) -> dt.datetime:
+    return timezone.now() + dt.timedelta(days=days)
+
+
 def text(response) -> str:
     body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", response.content.decode(), flags=re.S)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
-
-
-def make_call(rules=None, days=60, **fields) -> FundingCall:
-    values = {
-        "programme": "Horizon Europe",
-        "identifier": f"HORIZON-CL4-{FundingCall.objects.count() + 1:02d}",
-        "title": "Circular plastics",
-        "deadline": timezone.now() + dt.timedelta(days=days),
-        "rules": eligibility.HORIZON_EUROPE_DEFAULT.to_dict() if rules is None else rules,
-    }
-    values.update(fields)
-    call = FundingCall(**values)
-    if days <= 0:  # a closed call: stored as it was when it was open
-        call.save()
-        return call
-    return services.save_call(call, UserFactory(staff=True))
 
 
 def call_data(**overrides) -> dict:
@@ -106,7 +99,9 @@ def test_staff_add_a_call_with_its_rules_and_the_page_explains_them(client, staf
 
 def test_the_deadline_is_shown_in_the_call_time_zone(client):
     deadline = dt.datetime(timezone.now().year + 1, 3, 5, 17, 0, tzinfo=ZoneInfo("Europe/Lisbon"))
-    call = make_call(deadline=deadline, timezone="Europe/Lisbon", title="Atlantic blue economy")
+    call = FundingCallFactory(
+        deadline=deadline, timezone="Europe/Lisbon", title="Atlantic blue economy"
+    )
     page = text(client.get(call.get_absolute_url()))
     assert "17:00" in page and "Europe/Lisbon" in page
     listing = text(client.get(reverse("partnering:call-list")))
@@ -114,7 +109,7 @@ def test_the_deadline_is_shown_in_the_call_time_zone(client):
 
 
 def test_editing_keeps_the_rules_and_shows_them_in_the_form(client, staff):
-    call = make_call(rules=eligibility.ESCP_LIKE_EXAMPLE.to_dict())
+    call = FundingCallFactory(rules=eligibility.ESCP_LIKE_EXAMPLE.to_dict())
     response = client.get(reverse("partnering:call-edit", args=[call.pk]))
     rules_form = response.context["rules_form"]
     assert rules_form["kind_cluster"].value() == 3
@@ -185,7 +180,7 @@ def test_a_new_call_with_a_deadline_in_the_past_is_refused(client, staff):
 
 
 def test_only_staff_add_or_edit_calls(client):
-    call = make_call()
+    call = FundingCallFactory()
     client.force_login(UserFactory())
     assert client.get(CREATE).status_code == 403
     assert client.post(CREATE, call_data()).status_code == 403
@@ -195,10 +190,10 @@ def test_only_staff_add_or_edit_calls(client):
 
 
 def test_open_calls_first_then_closed(client):
-    closed = make_call(days=-3, title="Closed call", identifier="OLD-1")
-    late = make_call(days=90, title="Later call")
-    soon = make_call(days=10, title="Sooner call")
-    older = make_call(days=-30, title="Older closed call", identifier="OLD-2")
+    closed = FundingCallFactory(deadline=in_days(-3), title="Closed call", identifier="OLD-1")
+    late = FundingCallFactory(deadline=in_days(90), title="Later call")
+    soon = FundingCallFactory(deadline=in_days(10), title="Sooner call")
+    older = FundingCallFactory(deadline=in_days(-30), title="Older closed call", identifier="OLD-2")
     response = client.get(reverse("partnering:call-list"))
     assert list(response.context["page"].object_list) == [soon, late, closed, older]
     page = text(response)
@@ -207,18 +202,18 @@ def test_open_calls_first_then_closed(client):
 
 def test_call_list_queries_do_not_grow(client):
     for _ in range(3):
-        make_call()
+        FundingCallFactory()
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("partnering:call-list"))
     for _ in range(15):
-        make_call()
+        FundingCallFactory()
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("partnering:call-list"))
     assert len(many) == len(few) <= 6
 
 
 def test_a_profile_team_member_starts_a_consortium(client):
-    call = make_call()
+    call = FundingCallFactory()
     org = OrganisationFactory(legal_name="Pôle Plasturgie")
     user = UserFactory()
     ProfileTeamMemberFactory(organisation=org, user=user)
@@ -238,7 +233,7 @@ def test_a_profile_team_member_starts_a_consortium(client):
 
 
 def test_no_consortium_without_a_team_or_after_the_deadline(client):
-    call = make_call()
+    call = FundingCallFactory()
     stranger = UserFactory()
     client.force_login(stranger)
     assert "join the profile team of your organisation" in text(client.get(call.get_absolute_url()))
@@ -248,7 +243,7 @@ def test_no_consortium_without_a_team_or_after_the_deadline(client):
         {"coordinator": other.pk, "acronym": "NOPE"},
     )
     assert "Select a valid choice" in text(response)
-    closed = make_call(days=-1, identifier="CLOSED-1")
+    closed = FundingCallFactory(deadline=in_days(-1), identifier="CLOSED-1")
     user = UserFactory()
     org = OrganisationFactory()
     ProfileTeamMemberFactory(organisation=org, user=user)
@@ -271,7 +266,7 @@ def test_admin_lists_every_partnering_model(client):
     from clusterhub.partnering import models
 
     client.force_login(UserFactory(superuser=True))
-    call = make_call()
+    call = FundingCallFactory()
     org = OrganisationFactory()
     user = UserFactory()
     ProfileTeamMemberFactory(organisation=org, user=user)

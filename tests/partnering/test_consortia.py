@@ -2,7 +2,6 @@
 eligibility, who may see a workspace, the note, the checklist, access and the exports."""
 
 import csv
-import datetime as dt
 import io
 import itertools
 import re
@@ -12,18 +11,22 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from clusterhub.partnering import eligibility, services
 from clusterhub.partnering.models import (
     ChecklistItem,
     ConsortiumAccess,
     ConsortiumMember,
-    FundingCall,
     MemberRole,
     MemberStatus,
 )
-from tests.factories import OrganisationFactory, ProfileTeamMemberFactory, UserFactory, country
+from tests.factories import (
+    FundingCallFactory,
+    OrganisationFactory,
+    ProfileTeamMemberFactory,
+    UserFactory,
+    country,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,17 +34,6 @@ pytestmark = pytest.mark.django_db
 def text(response) -> str:
     body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", response.content.decode(), flags=re.S)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
-
-
-def make_call(rules: eligibility.Rules = eligibility.HORIZON_EUROPE_DEFAULT) -> FundingCall:
-    call = FundingCall(
-        programme="Horizon Europe",
-        identifier=f"HORIZON-CL6-{FundingCall.objects.count() + 1:02d}",
-        title="Blue economy partnerships",
-        deadline=timezone.now() + dt.timedelta(days=60),
-        rules=rules.to_dict(),
-    )
-    return services.save_call(call, UserFactory(staff=True))
 
 
 PICS = itertools.count(1)
@@ -52,7 +44,7 @@ class Workspace:
     partners in Germany and Italy ready to be invited."""
 
     def __init__(self, rules=eligibility.HORIZON_EUROPE_DEFAULT):
-        self.call = make_call(rules)
+        self.call = FundingCallFactory(title="Blue economy partnerships", rules=rules)
         self.coordinator = OrganisationFactory(
             legal_name="Pôle Mer Bretagne", country=country("FR")
         )

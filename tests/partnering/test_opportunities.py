@@ -18,43 +18,18 @@ from clusterhub.partnering.models import (
     OpportunityFollower,
     OpportunityStatus,
 )
-from clusterhub.reference.models import Country, Ecosystem, Technology
-from tests.factories import OrganisationFactory, ProfileTeamMemberFactory, UserFactory, country
+from tests.factories import (
+    OpportunityFactory,
+    OrganisationFactory,
+    ProfileTeamMemberFactory,
+    UserFactory,
+    country,
+    team_member,
+)
 
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("partnering:opportunity-list")
-
-
-def team_member(org=None, **user_fields):
-    """A user on the profile team of ``org`` (a new organisation if none)."""
-    org = org or OrganisationFactory()
-    user = UserFactory(**user_fields)
-    ProfileTeamMemberFactory(organisation=org, user=user)
-    return user, org
-
-
-def make_opportunity(owner, user, *, publish=True, **fields) -> Opportunity:
-    values = {
-        "kind": "technology_offer",
-        "title": "Recyclable polymer foams for car seats",
-        "summary": "A foam that is recycled at the end of the seat's life.",
-        "keywords": "foam, recycling",
-    }
-    values.update(fields)
-    ecosystems = [Ecosystem.objects.get(pk=s) for s in values.pop("ecosystems", [])]
-    technologies = [Technology.objects.get(pk=s) for s in values.pop("technologies", [])]
-    targets = [Country.objects.get(pk=c) for c in values.pop("target_countries", [])]
-    opp = services.save_opportunity(
-        Opportunity(owner=owner, **values),
-        user=user,
-        ecosystems=ecosystems,
-        technologies=technologies,
-        target_countries=targets,
-    )
-    if publish:
-        services.publish_opportunity(opp, user)
-    return opp
 
 
 def form_data(**overrides) -> dict:
@@ -152,7 +127,7 @@ def test_draft_then_published_then_expired_at_its_deadline_then_renewed(
 
 def test_without_deadline_it_expires_after_twelve_months(client):
     user, owner = team_member()
-    opp = make_opportunity(owner, user)
+    opp = OpportunityFactory(owner=owner, user=user)
     today = timezone.localdate()
     assert opp.expires_on == today + dt.timedelta(days=365)
     assert services.expire_due_opportunities(today + dt.timedelta(days=365)) == 0
@@ -163,14 +138,14 @@ def test_without_deadline_it_expires_after_twelve_months(client):
 
 def test_past_expiry_date_leaves_the_list_even_before_the_command_runs(client):
     user, owner = team_member()
-    opp = make_opportunity(owner, user, title="Old offer")
+    opp = OpportunityFactory(owner=owner, user=user, title="Old offer")
     Opportunity.objects.filter(pk=opp.pk).update(expires_on=timezone.localdate() - dt.timedelta(1))
     assert "Old offer" not in text(client.get(LIST))
 
 
 def test_owner_closes_and_followers_are_told(client, django_capture_on_commit_callbacks):
     user, owner = team_member()
-    opp = make_opportunity(owner, user, title="Joint venture in Porto")
+    opp = OpportunityFactory(owner=owner, user=user, title="Joint venture in Porto")
     follower = UserFactory()
     services.follow(opp, follower)
     client.force_login(user)
@@ -232,7 +207,7 @@ def test_express_interest_sends_the_profile_and_the_answer_comes_back(
     client, django_capture_on_commit_callbacks, settings
 ):
     owner_user, owner = team_member(email="owner@example.org")
-    opp = make_opportunity(owner, owner_user, title="Partners for a pilot line")
+    opp = OpportunityFactory(owner=owner, user=owner_user, title="Partners for a pilot line")
     de = OrganisationFactory(legal_name="Fraunhofer Textil", country=country("DE"), kind="research")
     other = OrganisationFactory(legal_name="Second Org")
     user, _ = team_member(de, email="researcher@example.org")
@@ -293,7 +268,7 @@ def test_express_interest_sends_the_profile_and_the_answer_comes_back(
 
 def test_interest_twice_through_the_service_names_the_organisation():
     owner_user, owner = team_member()
-    opp = make_opportunity(owner, owner_user)
+    opp = OpportunityFactory(owner=owner, user=owner_user)
     user, org = team_member(OrganisationFactory(legal_name="Twice GmbH"))
     services.express_interest(opp, org, user, "First.")
     with pytest.raises(services.ValidationError) as error:
@@ -303,7 +278,7 @@ def test_interest_twice_through_the_service_names_the_organisation():
 
 def test_only_team_members_of_an_organisation_may_express_interest(client):
     owner_user, owner = team_member()
-    opp = make_opportunity(owner, owner_user)
+    opp = OpportunityFactory(owner=owner, user=owner_user)
     loner = UserFactory()
     client.force_login(loner)
     page = text(client.get(opp.get_absolute_url()))
@@ -323,7 +298,7 @@ def test_only_team_members_of_an_organisation_may_express_interest(client):
 
 def test_only_the_owner_team_edits_publishes_and_closes(client):
     owner_user, owner = team_member()
-    opp = make_opportunity(owner, owner_user, publish=False)
+    opp = OpportunityFactory(owner=owner, user=owner_user, publish=False)
     stranger = UserFactory()
     client.force_login(stranger)
     assert client.get(reverse("partnering:opportunity-edit", args=[opp.pk])).status_code == 404
@@ -343,7 +318,7 @@ def test_only_the_owner_team_edits_publishes_and_closes(client):
 
 def test_contact_only_for_signed_in_users(client):
     owner_user, owner = team_member(email="contact@pole.example")
-    opp = make_opportunity(owner, owner_user)
+    opp = OpportunityFactory(owner=owner, user=owner_user)
     page = text(client.get(opp.get_absolute_url()))
     assert "contact@pole.example" not in page
     assert "Shown to signed-in users." in page
@@ -383,9 +358,9 @@ def catalogue():
     user, fr = team_member(OrganisationFactory(country=country("FR")))
     de = OrganisationFactory(country=country("DE"))
     ProfileTeamMemberFactory(organisation=de, user=user)
-    foams = make_opportunity(
-        fr,
-        user,
+    foams = OpportunityFactory(
+        owner=fr,
+        user=user,
         title="Recyclable polymer foams",
         kind="technology_offer",
         ecosystems=["mobility-transport-automotive"],
@@ -394,9 +369,9 @@ def catalogue():
         partner_kinds=["company"],
         target_countries=["DE", "IT"],
     )
-    sensors = make_opportunity(
-        de,
-        user,
+    sensors = OpportunityFactory(
+        owner=de,
+        user=user,
         title="Washable textile sensors",
         kind="technology_request",
         ecosystems=["textiles"],
@@ -405,9 +380,9 @@ def catalogue():
         partner_kinds=["research"],
         keywords="sensors, foam",
     )
-    distributor = make_opportunity(
-        fr,
-        user,
+    distributor = OpportunityFactory(
+        owner=fr,
+        user=user,
         title="Distributor sought for cheese",
         kind="business_request",
         ecosystems=["agri-food"],
@@ -509,11 +484,15 @@ def _count_queries(client, url) -> int:
 def test_list_queries_do_not_grow_with_the_opportunities(client):
     user, owner = team_member()
     for i in range(3):
-        make_opportunity(owner, user, title=f"Offer {i}", ecosystems=["digital"])
+        OpportunityFactory(owner=owner, user=user, title=f"Offer {i}", ecosystems=["digital"])
     few = _count_queries(client, LIST + "?ecosystem=digital&q=offer")
     for i in range(3, 25):
-        make_opportunity(
-            owner, user, title=f"Offer {i}", ecosystems=["digital", "health"], technologies=["iot"]
+        OpportunityFactory(
+            owner=owner,
+            user=user,
+            title=f"Offer {i}",
+            ecosystems=["digital", "health"],
+            technologies=["iot"],
         )
     many = _count_queries(client, LIST + "?ecosystem=digital&q=offer")
     assert many == few

@@ -1,56 +1,26 @@
 """The public cluster and organisation directories: search, facets, sorting, pagination."""
 
-from decimal import Decimal
-
 import pytest
 from django.urls import reverse
 
-from clusterhub.reference.models import Ecosystem, Technology
 from clusterhub.registry import services
-from clusterhub.registry.models import ClusterLabel, ClusterOrganisation, Organisation
+from clusterhub.registry.models import ClusterLabel, Organisation
+from tests import factories
+from tests.factories import ClusterOrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def make_cluster(
-    name,
-    country="FR",
-    *,
-    lat=None,
-    lon=None,
-    ecosystems=(),
-    technologies=(),
-    members=20,
-    labels=(),
-    city="",
-    description="",
-    short_name="",
-):
-    org = services.save_organisation(
-        Organisation(
-            legal_name=name,
-            short_name=short_name,
-            kind="cluster",
-            country_id=country,
-            city=city,
-            latitude=lat,
-            longitude=lon,
-            website="https://example.org",
-            description=description,
-        ),
-        ecosystems=Ecosystem.objects.filter(slug__in=ecosystems),
-        technologies=Technology.objects.filter(slug__in=technologies),
-    )
-    services.save_cluster_profile(
-        ClusterOrganisation(
-            organisation=org,
-            members_companies=members,
-            members_research=3,
-            management_fte=Decimal("2"),
-        ),
+def make_cluster(name, country="FR", *, labels=(), members=20, **organisation):
+    """A cluster organisation with ``members`` member companies (``organisation``: its fields,
+    ``ecosystems`` and ``technologies`` as slugs)."""
+    return ClusterOrganisationFactory(
+        organisation__legal_name=name,
+        organisation__country=factories.country(country),
+        **{f"organisation__{k}": v for k, v in organisation.items()},
         labels=[ClusterLabel(scheme=s, level=lv) for s, lv in labels],
-    )
-    return org
+        members_companies=members,
+    ).organisation
 
 
 @pytest.fixture
@@ -59,8 +29,8 @@ def clusters():
         "polymeris": make_cluster(
             "Polymeris",
             short_name="Polyméris",
-            lat=46.26,
-            lon=5.65,
+            latitude=46.26,
+            longitude=5.65,
             city="Oyonnax",
             ecosystems=["energy-intensive", "mobility-transport-automotive"],
             technologies=["advanced-materials"],
@@ -70,8 +40,8 @@ def clusters():
         ),
         "techtera": make_cluster(
             "Techtera",
-            lat=45.76,
-            lon=4.83,
+            latitude=45.76,
+            longitude=4.83,
             city="Lyon",
             ecosystems=["textiles"],
             members=150,
@@ -81,8 +51,8 @@ def clusters():
         "silicon": make_cluster(
             "Silicon Saxony",
             country="DE",
-            lat=51.05,
-            lon=13.74,
+            latitude=51.05,
+            longitude=13.74,
             city="Dresden",
             ecosystems=["electronics", "digital"],
             technologies=["micro-nanoelectronics"],

@@ -1,9 +1,10 @@
+"""The reference data that ``services.load_all`` loads: countries, NUTS regions, vocabularies."""
+
 import pytest
 
-from clusterhub.core.svg import colour_steps, project
 from clusterhub.reference import services
 from clusterhub.reference.models import Country, Ecosystem, NaceActivity, NutsRegion, Technology
-from clusterhub.reference.selectors import region_for_point, resolve_country_code
+from clusterhub.reference.selectors import resolve_country_code
 
 pytestmark = pytest.mark.django_db
 
@@ -30,12 +31,6 @@ def test_nuts_regions_at_four_levels_with_parents():
     assert NutsRegion.objects.get(code="EL30").country_id == "GR"
 
 
-def test_region_for_point():
-    assert region_for_point(4.83, 45.76) == "FRK26"  # Lyon, Rhône
-    assert region_for_point(13.74, 51.05) == "DED21"  # Dresden
-    assert region_for_point(-30.0, 45.0) is None  # the Atlantic
-
-
 def test_vocabularies():
     assert Ecosystem.objects.count() == 14
     assert Ecosystem.objects.filter(name="Proximity, social economy and civil security").exists()
@@ -52,13 +47,3 @@ def test_loading_twice_changes_nothing():
         NutsRegion.objects.count(),
         NaceActivity.objects.count(),
     ) == before
-
-
-def test_projection_and_colour_scale():
-    x, y = project(10.0, 52.0)
-    assert abs(x) < 1e-6 and abs(y) < 1e-6
-    paris, berlin = project(2.35, 48.86), project(13.4, 52.52)
-    assert paris[0] < berlin[0] and paris[1] > berlin[1]  # west and south of Berlin
-    assert colour_steps(0) == []
-    steps = colour_steps(100)
-    assert steps[-1] == 100 and steps == sorted(set(steps))

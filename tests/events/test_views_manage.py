@@ -25,12 +25,12 @@ from clusterhub.events.models import (
     SessionSpeaker,
 )
 from clusterhub.registry.models import Person
-from tests import factories
+from tests import clock, factories
 
 pytestmark = pytest.mark.django_db
 
 # 12–13 October next year in Lyon; Paris is UTC+2 in October (summer time).
-YEAR = timezone.now().year + 1
+YEAR = clock.NOW.year + 1  # the tests run at clock.NOW
 PARIS_START = f"{YEAR}-10-12T09:00"
 PARIS_END = f"{YEAR}-10-13T17:30"
 

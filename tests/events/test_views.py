@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,7 +15,6 @@ from django.utils import timezone
 
 from clusterhub.events import services
 from clusterhub.events.models import (
-    Event,
     EventStatus,
     Material,
     Registration,
@@ -23,39 +23,25 @@ from clusterhub.events.models import (
     Session,
 )
 from clusterhub.reference.models import Ecosystem
+from tests import clock, factories
 from tests.factories import OrganisationFactory, PersonFactory, UserFactory, country
 
 pytestmark = pytest.mark.django_db
 
 PARIS = ZoneInfo("Europe/Paris")
+YEAR = clock.NOW.year + 2  # the tests run at clock.NOW
 
 
 def paris(*args) -> datetime.datetime:
     return datetime.datetime(*args, tzinfo=PARIS)
 
 
-def make_event(organiser=None, **fields) -> Event:
-    year = timezone.now().year + 2
-    values = {
-        "title": "Clusters meet Regions",
-        "kind": "workshop",
-        "start": paris(year, 10, 12, 9, 0),
-        "end": paris(year, 10, 13, 17, 30),
-        "timezone": "Europe/Paris",
-        "status": EventStatus.REGISTRATION_OPEN,
-        "venue": "Eurexpo",
-        "city": "Lyon",
-        "country_id": "FR",
-    }
-    values.update(fields)
-    ecosystems = values.pop("ecosystems", None)
-    co_organisers = values.pop("co_organisers", None)
-    return services.save_event(
-        Event(**values),
-        ecosystems=ecosystems,
-        co_organisers=co_organisers,
-        created_by=organiser or UserFactory(),
-    )
+# The workshop of these tests: 12-13 October, two years ahead, in Lyon.
+make_event = partial(
+    factories.EventFactory,
+    start=paris(YEAR, 10, 12, 9, 0),
+    end=paris(YEAR, 10, 13, 17, 30),
+)
 
 
 def add_session(event, start, minutes=60, **fields) -> Session:
@@ -281,7 +267,7 @@ def test_event_page_closed_registration_in_words(client):
 
 def test_draft_event_page_only_for_organisers(client):
     organiser = UserFactory()
-    event = make_event(organiser, status=EventStatus.DRAFT)
+    event = make_event(organiser=organiser, status=EventStatus.DRAFT)
     assert client.get(event.get_absolute_url()).status_code == 404
     client.force_login(UserFactory())
     assert client.get(event.get_absolute_url()).status_code == 404
@@ -554,7 +540,7 @@ def test_bad_registration_input(client, field, value, message):
 
 def test_ticket_only_for_its_owner_and_the_organisers(client):
     organiser = UserFactory()
-    event = make_event(organiser)
+    event = make_event(organiser=organiser)
     owner = UserFactory()
     register(client, event, owner)
     url = reverse("events:ticket", args=[Registration.objects.get().ticket_code])
@@ -612,7 +598,7 @@ def test_my_events(client):
 def test_material_download_only_when_published(client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     organiser = UserFactory()
-    event = make_event(organiser)
+    event = make_event(organiser=organiser)
     upload = SimpleUploadedFile("slides.pdf", b"%PDF-1.4\n% test\n", "application/pdf")
     material = services.save_material(Material(event=event, title="Opening slides"), upload)
     link = services.save_material(
@@ -639,7 +625,7 @@ def test_material_download_only_when_published(client, settings, tmp_path):
 
 def test_summary_page(client):
     organiser = UserFactory()
-    event = make_event(organiser, capacity=10)
+    event = make_event(organiser=organiser, capacity=10)
     people = [
         ("cluster", "FR"),
         ("cluster", "PT"),
