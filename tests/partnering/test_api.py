@@ -590,7 +590,7 @@ def test_consortium_bad_input(client, call):
 
 def test_workspace_and_interest_lists_queries_do_not_grow(client, call):
     user, coordinator = team_member()
-    opp = make_published(user, coordinator, title="Partners wanted")
+    opp = make_published(user=user, owner=coordinator, title="Partners wanted")
 
     def counts() -> tuple[int, int]:
         with CaptureQueriesContext(connection) as consortia:
@@ -647,7 +647,7 @@ CALL_REQUIRED = (
 @pytest.mark.parametrize("field", OPPORTUNITY_REQUIRED)
 def test_opportunity_patch_refuses_null_naming_the_field(client, owner, field):
     user, org = owner
-    opp = make_published(user, org, title="Stays")
+    opp = make_published(user=user, owner=org, title="Stays")
     response = client.patch(
         f"{API}/opportunities/{opp.pk}",
         {field: None},
@@ -662,7 +662,7 @@ def test_opportunity_patch_refuses_null_naming_the_field(client, owner, field):
 
 def test_opportunity_patch_clears_the_deadline_with_null(client, owner):
     user, org = owner
-    opp = make_published(user, org, deadline=timezone.localdate() + dt.timedelta(days=60))
+    opp = make_published(user=user, owner=org, deadline=timezone.localdate() + dt.timedelta(days=60))
     response = client.patch(
         f"{API}/opportunities/{opp.pk}",
         {"deadline": None},
