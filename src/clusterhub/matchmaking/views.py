@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from clusterhub.core import ical
 from clusterhub.events import outputs as event_outputs
 from clusterhub.events.models import Event, EventStatus, Registration, RegistrationStatus
 
@@ -600,7 +601,7 @@ def agenda_ics_view(request, b2b: B2B):
     base_url = request.build_absolute_uri("/").rstrip("/")
     response = HttpResponse(
         agenda_ics(b2b.matchmaking, b2b.participant, entries, base_url),
-        content_type=event_outputs.ICS_CONTENT_TYPE,
+        content_type=ical.CONTENT_TYPE,
     )
     response["Content-Disposition"] = f'attachment; filename="{b2b.event.slug}-b2b-agenda.ics"'
     return response
@@ -693,7 +694,7 @@ def agenda_html(
 
 
 def meeting_uid(meeting: Meeting) -> str:
-    return f"b2b-meeting-{meeting.pk}@{event_outputs._uid_domain()}"
+    return ical.uid("b2b-meeting", meeting.pk)
 
 
 def agenda_ics(
@@ -704,39 +705,39 @@ def agenda_ics(
 ) -> bytes:
     """One VEVENT per scheduled meeting (UTC times; SEQUENCE follows the schedule version so
     that calendars take moved meetings)."""
-    from icalendar import Event as VEvent
-
     event = matchmaking.event
     tz = event.tz
-    calendar = event_outputs._calendar(_("B2B meetings – %(event)s") % {"event": event.title})
     url = base_url + reverse("matchmaking:agenda", args=[event.slug])
     venue = event_outputs.event_place(event)
+    preliminary = matchmaking.schedule_state == ScheduleState.PRELIMINARY
+    meetings = []
     for entry in entries:
         if entry.slot is None:
             continue
         details = selectors.agenda_line(entry, tz)
-        component = VEvent()
-        component.add("uid", meeting_uid(entry.meeting))
-        component.add("dtstamp", event_outputs._utc(entry.meeting.updated or timezone.now()))
-        component.add("dtstart", event_outputs._utc(entry.slot.start))
-        component.add("dtend", event_outputs._utc(entry.slot.end))
-        component.add("sequence", matchmaking.schedule_version)
         who = ", ".join(p for p in (details["name"], details["organisation"]) if p)
-        component.add("summary", _("B2B meeting: %(who)s") % {"who": who})
         if details["remote"]:
-            component.add("location", details["video_url"] or _("Video call"))
-            if details["video_url"]:
-                component.add("url", details["video_url"])
+            location = details["video_url"] or _("Video call")
+            link = details["video_url"]
         else:
-            component.add("location", ", ".join(p for p in (details["place"], venue) if p))
-            component.add("url", url)
-        lines = [
-            ", ".join(p for p in (who, details["country"], details["type"]) if p),
-            details["pitch"],
-            _("Your B2B agenda: %(url)s") % {"url": url},
-        ]
-        component.add("description", "\n\n".join(line for line in lines if line))
-        status = "TENTATIVE" if matchmaking.schedule_state == ScheduleState.PRELIMINARY else ""
-        component.add("status", status or "CONFIRMED")
-        calendar.add_component(component)
-    return calendar.to_ical()
+            location = ", ".join(p for p in (details["place"], venue) if p)
+            link = url
+        meetings.append(
+            ical.Entry(
+                uid=meeting_uid(entry.meeting),
+                stamp=entry.meeting.updated,
+                start=entry.slot.start,
+                end=entry.slot.end,
+                sequence=matchmaking.schedule_version,
+                summary=_("B2B meeting: %(who)s") % {"who": who},
+                location=location,
+                url=link,
+                description=[
+                    ", ".join(p for p in (who, details["country"], details["type"]) if p),
+                    details["pitch"],
+                    _("Your B2B agenda: %(url)s") % {"url": url},
+                ],
+                status="TENTATIVE" if preliminary else "CONFIRMED",
+            )
+        )
+    return ical.calendar(_("B2B meetings – %(event)s") % {"event": event.title}, meetings)
