@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from clusterhub.core import ical
+from clusterhub.core.forms import apply_errors
 from clusterhub.events import outputs as event_outputs
 from clusterhub.events.models import Event, EventStatus, Registration, RegistrationStatus
 
@@ -169,16 +170,6 @@ def _errors(error: ValidationError) -> list[str]:
     return list(error.messages)
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for name, field_messages in error.message_dict.items():
-        for message in field_messages:
-            form.add_error(name if name in form.fields else None, message)
-
-
 def _deadline_passed(matchmaking: Matchmaking, now=None) -> bool:
     now = now or timezone.now()
     return matchmaking.request_deadline is not None and now > matchmaking.request_deadline
@@ -251,7 +242,7 @@ def profile(request, b2b: B2B):
                 **form.opt_in_arguments(),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             if joining:
                 messages.success(
@@ -339,7 +330,7 @@ def person(request, b2b: B2B, pk: int):
             try:
                 services.send_request(me, other, form.cleaned_data["message"])
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -411,7 +402,7 @@ def item_edit(request, b2b: B2B, pk: int | None = None):
         try:
             services.save_marketplace_item(b2b.participant, item=item, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Your item is on the marketplace."))
             return redirect("matchmaking:marketplace", b2b.event.slug)

@@ -28,7 +28,7 @@ from decimal import ROUND_FLOOR, Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from clusterhub.core.forms import apply_errors, error_text
 from clusterhub.core.svg import bar_chart
 from clusterhub.events.models import Event
 
@@ -101,23 +102,6 @@ def _row(model, pk, **scope):
     except (TypeError, ValueError):
         raise Http404 from None
     return get_object_or_404(model, pk=pk, **scope)
-
-
-def _apply_errors(form, error: ValidationError, rename: dict | None = None) -> None:
-    rename = rename or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, field_messages in error.message_dict.items():
-        field = rename.get(field, field)
-        for message in field_messages:
-            form.add_error(
-                field if field in form.fields and field != NON_FIELD_ERRORS else None, message
-            )
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _natural(label: str) -> tuple:
@@ -263,7 +247,7 @@ def setup(request, slug):
         try:
             services.save_matchmaking(form.save(commit=False), by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             if matchmaking is None:
                 messages.success(request, _("B2B meetings set up: add their sessions next."))
@@ -276,7 +260,7 @@ def setup(request, slug):
         try:
             session = services.save_session(session_form.save(commit=False), by=request.user)
         except ValidationError as error:
-            _apply_errors(session_form, error, {"breaks": "breaks_text"})
+            apply_errors(session_form, error, {"breaks": "breaks_text"})
         else:
             messages.success(
                 request,
@@ -297,7 +281,7 @@ def setup(request, slug):
                 overwrite=video_form.cleaned_data["overwrite"],
             )
         except ValidationError as error:
-            _apply_errors(video_form, error)
+            apply_errors(video_form, error)
         else:
             messages.success(
                 request,
@@ -353,7 +337,7 @@ def session_edit(request, slug, pk):
         try:
             services.save_session(form.save(commit=False), by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error, {"breaks": "breaks_text"})
+            apply_errors(form, error, {"breaks": "breaks_text"})
         else:
             messages.success(request, _("Session saved; its slots follow."))
             return redirect("matchmaking:manage", slug=event.slug)
@@ -423,7 +407,7 @@ def types(request, slug):
                     for message in error.messages:
                         type_form.add_error("name", message)
                 else:
-                    messages.error(request, _error_text(error))
+                    messages.error(request, error_text(error))
                     return redirect("matchmaking:manage-types", slug=event.slug)
             else:
                 messages.success(
@@ -479,7 +463,7 @@ def participants(request, slug):
                     fixed_table=form.cleaned_data["fixed_table"],
                 )
             except ValidationError as error:
-                messages.error(request, _error_text(error))
+                messages.error(request, error_text(error))
             else:
                 messages.success(request, _("%(name)s saved.") % {"name": participant})
         else:
@@ -608,7 +592,7 @@ def schedule(request, slug):
             else:
                 raise ValidationError(_("Unknown action."))
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         return redirect(request.get_full_path())
 
     meetings = list(_accepted(_meetings(matchmaking)))
@@ -670,7 +654,7 @@ def meeting(request, slug, pk):
                 meeting, data["slot"], data["table"].strip(), by=request.user, lock=data["locked"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,
@@ -687,7 +671,7 @@ def meeting(request, slug, pk):
         try:
             services.set_video_url(meeting, video_form.cleaned_data["video_url"], by=request.user)
         except ValidationError as error:
-            _apply_errors(video_form, error)
+            apply_errors(video_form, error)
         else:
             messages.success(request, _("Video link saved."))
             return redirect("matchmaking:manage-meeting", slug=event.slug, pk=meeting.pk)

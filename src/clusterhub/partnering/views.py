@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clusterhub.core.exports import export_csv, export_xlsx
+from clusterhub.core.forms import apply_errors, error_text
 
 from . import selectors, services
 from .forms import (
@@ -62,21 +63,6 @@ FACET_TITLES = [
     ("target_country", gettext_lazy("Target country")),
     ("owner_country", gettext_lazy("Country of the owner")),
 ]
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    """A service's ``ValidationError`` onto the form: on the field it names, else on top."""
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for field, messages_ in error.message_dict.items():
-        for message in messages_:
-            form.add_error(field if field in form.fields else None, message)
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 # Opportunities ------------------------------------------------------------------------------
@@ -172,7 +158,7 @@ def opportunity_interest(request, pk: int):
                 opp, form.cleaned_data["organisation"], request.user, form.cleaned_data["message"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,
@@ -201,7 +187,7 @@ def interest_answer(request, pk: int, interest_pk: int):
         try:
             services.answer_interest(interest, form.cleaned_data["answer"], request.user)
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(
                 request,
@@ -239,7 +225,7 @@ def opportunity_action(request, pk: int, action: str):
         else:
             raise Http404
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     return redirect(opp)
 
 
@@ -258,7 +244,7 @@ def _save_opportunity_form(request, form, opp: Opportunity) -> bool:
             if "publish" in request.POST:
                 services.publish_opportunity(opp, request.user)
     except ValidationError as error:
-        _apply_errors(form, error)
+        apply_errors(form, error)
         return False
     return True
 
@@ -356,7 +342,7 @@ def call_edit(request, pk: int | None = None):
         try:
             services.save_call(call, request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Call saved."))
             return redirect(call)
@@ -383,7 +369,7 @@ def consortium_create(request, pk: int):
                 description=form.cleaned_data["description"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,
@@ -521,7 +507,7 @@ def consortium_member(request, pk: int, member_pk: int):
                 work_packages=form.cleaned_data["work_packages"],
             )
         except ValidationError as exc:
-            error = _error_text(exc)
+            error = error_text(exc)
     else:
         error = " ".join(str(e) for errors in form.errors.values() for e in errors)
     if not request.htmx:
@@ -551,7 +537,7 @@ def consortium_invite(request, pk: int):
                 affiliated_to=form.cleaned_data["affiliated_to"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             text = _("%(org)s is invited.") % {"org": member.organisation.name}
             if member.contact_email:
@@ -604,7 +590,7 @@ def checklist_add(request, pk: int):
         try:
             services.add_checklist_item(consortium, form.cleaned_data["text"], request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             form = None
     if form is not None and not request.htmx:
