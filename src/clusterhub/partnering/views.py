@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -233,16 +232,14 @@ def _save_opportunity_form(request, form, opp: Opportunity) -> bool:
     """Save (and publish, with the "publish" button) through the services; False with the
     errors on the form."""
     try:
-        with transaction.atomic():
-            services.save_opportunity(
-                opp,
-                user=request.user,
-                ecosystems=form.cleaned_data["ecosystems"],
-                technologies=form.cleaned_data["technologies"],
-                target_countries=form.cleaned_data["target_countries"],
-            )
-            if "publish" in request.POST:
-                services.publish_opportunity(opp, request.user)
+        services.save_opportunity(
+            opp,
+            user=request.user,
+            ecosystems=form.cleaned_data["ecosystems"],
+            technologies=form.cleaned_data["technologies"],
+            target_countries=form.cleaned_data["target_countries"],
+            publish="publish" in request.POST,
+        )
     except ValidationError as error:
         apply_errors(form, error)
         return False
