@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import wraps
 from itertools import groupby
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from clusterhub.core import ical
-from clusterhub.core.forms import apply_errors
+from clusterhub.core.forms import apply_errors, error_text
 from clusterhub.events import outputs as event_outputs
 from clusterhub.events.models import Event, EventStatus, Registration, RegistrationStatus
 
@@ -55,6 +56,7 @@ from .models import (
 )
 
 PAGE_SIZE = 20
+INBOX_PAGE_SIZE = 20
 RECOMMENDED_SHOWN = 6
 
 
@@ -170,11 +172,6 @@ def _errors(error: ValidationError) -> list[str]:
     return list(error.messages)
 
 
-def _deadline_passed(matchmaking: Matchmaking, now=None) -> bool:
-    now = now or timezone.now()
-    return matchmaking.request_deadline is not None and now > matchmaking.request_deadline
-
-
 # Home and opt-in ----------------------------------------------------------------------------
 
 
@@ -197,7 +194,7 @@ def home(request, b2b: B2B):
     participant = b2b.participant
     matchmaking = b2b.matchmaking
     context = b2b.context(
-        deadline_passed=_deadline_passed(matchmaking),
+        deadline_passed=services.request_deadline_passed(matchmaking),
         published=selectors.agenda_published(matchmaking),
         final=matchmaking.schedule_state == ScheduleState.FINAL,
         people_count=selectors.visible_participants(matchmaking).count(),
@@ -426,24 +423,36 @@ def item_delete(request, b2b: B2B, pk: int):
 @participant_page
 @require_GET
 def requests_inbox(request, b2b: B2B):
+    """The requests received and those sent, newest first, each list a page at a time."""
     me = b2b.participant
     if me is None:
         return _require_opted_in(request, b2b)
-    received = list(selectors.received_requests(me)[:200])
-    sent = list(selectors.sent_requests(me)[:200])
+    received = Paginator(selectors.received_requests(me), INBOX_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    sent = Paginator(selectors.sent_requests(me), INBOX_PAGE_SIZE).get_page(
+        request.GET.get("sent_page")
+    )
     tz = b2b.event.tz
-    for r in received:
-        if r.status == RequestStatus.PENDING and r.proposed_slot_id is None:
-            slots = selectors.free_common_slots(me, r.sender)
-            r.can_propose = bool(slots)
-            r.propose_form = ProposeSlotForm(slots=slots, tz=tz, prefix=f"r{r.pk}")
+    to_answer = [
+        r
+        for r in received.object_list
+        if r.status == RequestStatus.PENDING and r.proposed_slot_id is None
+    ]
+    free = selectors.free_common_slots_with(me, [r.sender for r in to_answer])
+    for r in to_answer:
+        slots = free[r.sender_id]
+        r.can_propose = bool(slots)
+        r.propose_form = ProposeSlotForm(slots=slots, tz=tz, prefix=f"r{r.pk}")
     return render(
         request,
         "matchmaking/requests.html",
         b2b.context(
             received=received,
             sent=sent,
-            pending_received=sum(1 for r in received if r.status == RequestStatus.PENDING),
+            received_query=urlencode({"sent_page": sent.number}),
+            sent_query=urlencode({"page": received.number}),
+            pending_received=me.received_requests.filter(status=RequestStatus.PENDING).count(),
             sent_count=selectors.requests_sent_count(me),
         ),
     )
@@ -601,10 +610,6 @@ def agenda_ics_view(request, b2b: B2B):
 # After the event ----------------------------------------------------------------------------
 
 
-def _can_rate(entry: selectors.AgendaEntry, now) -> bool:
-    return entry.slot is not None and entry.slot.start <= now
-
-
 @participant_page
 @require_GET
 def follow_up(request, b2b: B2B):
@@ -615,7 +620,7 @@ def follow_up(request, b2b: B2B):
     now = timezone.now()
     entries = selectors.held_meetings(me)
     for entry in entries:
-        entry.can_rate = _can_rate(entry, now)
+        entry.can_rate = services.meeting_held(entry.meeting, now)
         entry.form = RatingForm(initial={"outcome": entry.outcome}, prefix=f"m{entry.meeting.pk}")
     return render(
         request,
@@ -640,16 +645,15 @@ def rate(request, b2b: B2B, pk: int):
         matchmaking=b2b.matchmaking,
         request__status=RequestStatus.ACCEPTED,
     )
-    if me is None or me.pk not in (meeting.request.sender_id, meeting.request.recipient_id):
+    if me is None:
         raise PermissionDenied(_("Only the two people who met may rate the meeting."))
-    if meeting.published_slot is None or meeting.published_slot.start > timezone.now():
-        messages.error(request, _("You can rate a meeting once it has taken place."))
-        return redirect("matchmaking:follow-up", b2b.event.slug)
     outcome = request.POST.get(f"m{pk}-outcome") or request.POST.get("outcome", "")
     try:
         services.rate_meeting(meeting, me, outcome)
-    except ValidationError:
-        messages.error(request, _("Choose one of the outcomes."))
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        if getattr(error, "code", None) == "early":
+            return redirect("matchmaking:follow-up", b2b.event.slug)
     else:
         messages.success(request, _("Thank you: your rating is saved."))
     return redirect(reverse("matchmaking:follow-up", args=[b2b.event.slug]) + f"#meeting-{pk}")

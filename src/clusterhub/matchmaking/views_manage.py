@@ -25,6 +25,7 @@ import copy
 import re
 from collections import Counter
 from decimal import ROUND_FLOOR, Decimal
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -362,11 +363,6 @@ def session_edit(request, slug, pk):
 # Participant types and rules -------------------------------------------------------------------
 
 
-def _current_rules(matchmaking: Matchmaking) -> dict[str, list[str]]:
-    types = list(matchmaking.types.prefetch_related("may_request").order_by("name"))
-    return {t.name: [o.name for o in t.may_request.all()] for t in types}
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def types(request, slug):
@@ -378,20 +374,15 @@ def types(request, slug):
     action = request.POST.get("action", "")
     type_form = TypeForm(request.POST if post and action == "add" else None)
     types_ = list(matchmaking.types.prefetch_related("may_request").order_by("name"))
-    rules = _current_rules(matchmaking)
     if post and action in ("add", "delete", "rules"):
-        wanted = None
+        change = None
         if action == "add" and type_form.is_valid():
-            name = type_form.cleaned_data["name"]
-            # Newcomers may request every type and every type may request them, until the
-            # matrix says otherwise.
-            wanted = {t: [*r, name] for t, r in rules.items()}
-            wanted[name] = [*rules.keys(), name]
+            change = partial(
+                services.add_participant_type, matchmaking, type_form.cleaned_data["name"]
+            )
         elif action == "delete":
             gone = _row(ParticipantType, request.POST.get("type"), matchmaking=matchmaking)
-            wanted = {
-                t: [o for o in r if o != gone.name] for t, r in rules.items() if t != gone.name
-            }
+            change = partial(services.remove_participant_type, matchmaking, gone)
         elif action == "rules":
             by_id = {str(t.pk): t.name for t in types_}
             wanted = {t.name: [] for t in types_}
@@ -399,9 +390,10 @@ def types(request, slug):
                 match = re.fullmatch(r"rule-(\d+)-(\d+)", key)
                 if match and match[1] in by_id and match[2] in by_id:
                     wanted[by_id[match[1]]].append(by_id[match[2]])
-        if wanted is not None:
+            change = partial(services.set_participant_types, matchmaking, wanted)
+        if change is not None:
             try:
-                services.set_participant_types(matchmaking, wanted, by=request.user)
+                change(by=request.user)
             except ValidationError as error:
                 if action == "add":
                     for message in error.messages:
