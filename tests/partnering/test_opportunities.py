@@ -45,16 +45,14 @@ def make_opportunity(owner, user, *, publish=True, **fields) -> Opportunity:
     ecosystems = [Ecosystem.objects.get(pk=s) for s in values.pop("ecosystems", [])]
     technologies = [Technology.objects.get(pk=s) for s in values.pop("technologies", [])]
     targets = [Country.objects.get(pk=c) for c in values.pop("target_countries", [])]
-    opp = services.save_opportunity(
+    return services.save_opportunity(
         Opportunity(owner=owner, **values),
         user=user,
         ecosystems=ecosystems,
         technologies=technologies,
         target_countries=targets,
+        publish=publish,
     )
-    if publish:
-        services.publish_opportunity(opp, user)
-    return opp
 
 
 def form_data(**overrides) -> dict:
