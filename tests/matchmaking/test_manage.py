@@ -9,7 +9,9 @@ from io import BytesIO
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -369,6 +371,19 @@ def test_types_and_networking_rules(signed_in, event, matchmaking):
     assert lab.type is None
 
 
+def test_a_new_type_is_open_both_ways_whoever_adds_it(matchmaking, organiser):
+    services.set_participant_types(matchmaking, {"Company": [], "Investor": []}, by=organiser)
+    services.add_participant_type(matchmaking, "Research", by=organiser)
+
+    assert services.participant_type_rules(matchmaking) == {
+        "Company": ["Research"],
+        "Investor": ["Research"],
+        "Research": ["Company", "Investor", "Research"],
+    }
+    with pytest.raises(PermissionDenied):
+        services.add_participant_type(matchmaking, "Public", by=factories.UserFactory())
+
+
 def test_the_participants_page_sets_types_and_own_tables(signed_in, event, matchmaking, organiser):
     services.set_participant_types(
         matchmaking, {"Exhibitor": [], "Visitor": ["Exhibitor"]}, organiser
@@ -627,8 +642,10 @@ def test_no_shows_and_statistics(signed_in, event, matchmaking, organiser):
     assert response.status_code == 302
     missed.refresh_from_db()
     assert missed.recipient_no_show and not missed.sender_no_show
-    services.rate_meeting(held, people[0], Outcome.AGREEMENT)
-    services.rate_meeting(held, people[1], Outcome.PLANNED)
+    services.publish_agendas(matchmaking, by=organiser, final=True)
+    with time_machine.travel(slots[0].end):  # a meeting is rated after it
+        services.rate_meeting(held, people[0], Outcome.AGREEMENT)
+        services.rate_meeting(held, people[1], Outcome.PLANNED)
 
     stats = signed_in.get(url("manage-statistics", event)).context["stats"]
 

@@ -5,6 +5,7 @@ import io
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -517,6 +518,52 @@ def test_propose_another_slot_then_the_sender_accepts(
     assert Meeting.objects.filter(request=request).exists()
 
 
+def _inbox_with(b2b, me, first: int, last: int, *, accepted_every: int = 3) -> None:
+    """Requests received by ``me`` from people ``first``..``last - 1`` (every third one
+    accepted), and one sent by ``me`` to each of them."""
+    for i in range(first, last):
+        _u, other = b2b.join(f"P{i}", f"Person{i:02}", code="DE" if i % 2 else "FR")
+        received = services.send_request(other, me, f"Hello from {i}")
+        if i % accepted_every == 0:
+            services.answer_request(received, me, accept=True)
+        if i % 2:
+            services.send_request(b2b.join(f"Q{i}", f"Other{i:02}")[1], other)
+        services.send_request(me, b2b.join(f"R{i}", f"Recipient{i:02}")[1])
+
+
+def test_requests_inbox_query_count_does_not_grow(client, b2b):
+    user, me = b2b.join("Ana", "Pereira")
+    _inbox_with(b2b, me, 0, 2)
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as few:
+        response = client.get(b2b.url("requests"))
+    assert "Person01" in body(response)
+    _inbox_with(b2b, me, 2, 10)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(b2b.url("requests"))
+    assert "Person09" in body(response) and "Recipient09" in body(response)
+    assert len(many) == len(few)
+
+
+def test_requests_inbox_page_two_shows_the_rest(client, b2b):
+    from clusterhub.matchmaking.views import INBOX_PAGE_SIZE
+
+    user, me = b2b.join("Ana", "Pereira")
+    _inbox_with(b2b, me, 0, INBOX_PAGE_SIZE + 3)
+    client.force_login(user)
+    first = body(client.get(b2b.url("requests")))
+    names = [f"Person{i:02}" for i in range(INBOX_PAGE_SIZE + 3)]  # newest first
+    assert all(name in first for name in names[3:])
+    assert not any(name in first for name in names[:3])
+    assert "page=2" in first and "sent_page=2" in first
+    second = body(client.get(b2b.url("requests"), {"page": 2}))
+    assert all(name in second for name in names[:3])
+    assert not any(name in second for name in names[3:])
+    sent = body(client.get(b2b.url("requests"), {"sent_page": 2}))
+    assert all(f"Recipient{i:02}" in sent for i in range(3))
+    assert "Recipient03" not in sent
+
+
 def test_withdraw_a_sent_request(client, b2b):
     user, me = b2b.join("Ana", "Pereira")
     _u, bob = b2b.join("Bob", "Martin")
@@ -671,6 +718,35 @@ def test_agenda_pdf_one_page_per_participant(b2b):
 # After the event ----------------------------------------------------------------------------
 
 
+def test_the_service_refuses_a_rating_before_the_meeting(b2b):
+    _u, me = b2b.join("Ana", "Pereira")
+    _u, bob = b2b.join("Bob", "Martin")
+    meeting = accepted_meeting(b2b, me, bob)
+    slot = MeetingSlot.objects.filter(session=b2b.day1).first()
+    with pytest.raises(ValidationError, match="once it has taken place"):
+        services.rate_meeting(meeting, me, "planned")  # not even scheduled
+    services.move_meeting(meeting, slot, "T1", by=b2b.organiser)
+    services.publish_agendas(b2b.matchmaking, by=b2b.organiser, final=True)
+    early = time_machine.travel(slot.start - datetime.timedelta(minutes=1))
+    with early, pytest.raises(ValidationError, match="once it has taken place"):
+        services.rate_meeting(meeting, me, "planned")
+    with time_machine.travel(slot.start):
+        services.rate_meeting(meeting, me, "planned")
+    meeting.refresh_from_db()
+    assert meeting.sender_outcome == "planned"
+
+
+def test_open_requests_are_the_cancellable_ones(b2b):
+    _u, me = b2b.join("Ana", "Pereira")
+    _u, bob = b2b.join("Bob", "Martin")
+    request = services.send_request(me, bob)
+    assert request.cancellable
+    services.answer_request(request, bob, accept=False)
+    request.refresh_from_db()
+    assert not request.cancellable
+    assert services.cancel_request(request, me).status == RequestStatus.DECLINED
+
+
 def test_rating_after_the_meeting_and_no_shows(client, b2b):
     user, me = b2b.join("Ana", "Pereira")
     bob_user, bob = b2b.join("Bob", "Martin")
@@ -721,7 +797,8 @@ def test_followup_emails_months_later(b2b):
     services.move_meeting(meeting, MeetingSlot.objects.first(), "T1", by=b2b.organiser)
     services.publish_agendas(b2b.matchmaking, by=b2b.organiser, final=True)
     mail.outbox.clear()
-    services.rate_meeting(meeting, me, "planned")
+    with time_machine.travel(MeetingSlot.objects.first().end):  # a meeting is rated after it
+        services.rate_meeting(meeting, me, "planned")
 
     ended = datetime.datetime(timezone.now().year - 1, 3, 15, 18, 0, tzinfo=datetime.UTC)
     Event.objects.filter(pk=b2b.event.pk).update(

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusterhub.reference.models import Country, Ecosystem
 from clusterhub.registry.models import Organisation, OrganisationKind
+from clusterhub.registry.selectors import organisations_named
 
 from .models import Event, EventKind, QuestionKind, RegistrationQuestion
 
@@ -105,15 +105,9 @@ class CalendarFilterForm(forms.Form):
 
 
 def find_organisation(name: str) -> Organisation | None:
-    """The registry organisation with this legal or short name, when exactly one matches."""
-    name = name.strip()
-    if not name:
-        return None
-    found = list(
-        Organisation.objects.filter(Q(legal_name__iexact=name) | Q(short_name__iexact=name))
-        .only("pk", "legal_name", "short_name", "kind", "country_id")
-        .order_by("pk")[:2]
-    )
+    """The registry organisation with this legal name, else this short name, when exactly
+    one matches."""
+    found = organisations_named(name, keys=("legal_name__iexact", "short_name__iexact"))
     return found[0] if len(found) == 1 else None
 
 

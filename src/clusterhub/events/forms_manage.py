@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusterhub.reference.models import NutsRegion
+from clusterhub.registry.forms import organisation_field_value
 from clusterhub.registry.models import Organisation, Person
 
 from .models import Event, Material, RegistrationQuestion, RegistrationStatus, Session
@@ -128,23 +129,7 @@ def _localise_fields(form, tz, names) -> None:
 
 def find_organisation(text: str) -> Organisation:
     """An organisation named as in the registry (name, short name, address or PIC)."""
-    text = text.strip()
-    found = list(
-        Organisation.objects.filter(pic=text)[:2]
-        or Organisation.objects.filter(slug=text)[:2]
-        or Organisation.objects.filter(legal_name__iexact=text)[:2]
-        or Organisation.objects.filter(short_name__iexact=text)[:2]
-    )
-    if not found:
-        raise forms.ValidationError(
-            _("No organisation “%(text)s” in the registry. Add it first."), params={"text": text}
-        )
-    if len(found) > 1:
-        raise forms.ValidationError(
-            _("Several organisations are called “%(text)s”: give the PIC or the address."),
-            params={"text": text},
-        )
-    return found[0]
+    return organisation_field_value(text)
 
 
 def _name_query(text: str) -> Q:

@@ -12,8 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from urllib.parse import urlsplit
+from datetime import date, datetime
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -22,6 +21,7 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from clusterhub.core import ical
 from clusterhub.core.exports import ExportRows
 from clusterhub.registry.models import OrganisationKind
 
@@ -228,86 +228,51 @@ def badges_pdf(event: Event, registrations: Iterable[Registration]) -> bytes:
 
 # iCalendar --------------------------------------------------------------------------------------
 
-ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
-
-
-def _uid_domain() -> str:
-    return urlsplit(getattr(settings, "SITE_URL", "")).hostname or "clusterhub"
+ICS_CONTENT_TYPE = ical.CONTENT_TYPE
 
 
 def event_uid(event: Event) -> str:
-    return f"event-{event.pk}@{_uid_domain()}"
+    return ical.uid("event", event.pk)
 
 
 def session_uid(session: Session) -> str:
-    return f"session-{session.pk}@{_uid_domain()}"
+    return ical.uid("session", session.pk)
 
 
-def _utc(value: datetime) -> datetime:
-    return value.astimezone(UTC)
+def _status(event: Event) -> str:
+    return "CANCELLED" if event.status == "cancelled" else "CONFIRMED"
 
 
-def _calendar(name: str):
-    from icalendar import Calendar
-
-    calendar = Calendar()
-    calendar.add("prodid", "-//Clusterhub//Events//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
-    return calendar
-
-
-def _event_component(event: Event, base_url: str):
-    from icalendar import Event as VEvent
-
-    component = VEvent()
-    component.add("uid", event_uid(event))
-    component.add("dtstamp", _utc(event.updated or timezone.now()))
-    component.add("dtstart", _utc(event.start))
-    component.add("dtend", _utc(event.end))
-    component.add("summary", event.title)
+def _event_entry(event: Event, base_url: str) -> ical.Entry:
     url = base_url + event.get_absolute_url()
-    component.add("url", url)
-    place = event_place(event)
-    if place:
-        component.add("location", place)
     lines = [event.topic, event.description]
     if event.context:
         lines.append(_("In the framework of %(context)s") % {"context": event.context})
     if event.online_url:  # the link itself goes to confirmed participants only
         lines.append(_("Online participation: the link comes with your registration."))
     lines.append(url)
-    component.add("description", "\n\n".join(line for line in lines if line))
-    component.add("status", "CANCELLED" if event.status == "cancelled" else "CONFIRMED")
-    component.add("categories", [event.get_kind_display()])
-    return component
+    return ical.Entry(
+        uid=event_uid(event),
+        stamp=event.updated,
+        start=event.start,
+        end=event.end,
+        summary=event.title,
+        url=url,
+        location=event_place(event),
+        description=lines,
+        status=_status(event),
+        categories=[event.get_kind_display()],
+    )
 
 
 def event_ics(event: Event, base_url: str) -> bytes:
     """The event as an iCalendar file (times in UTC, a UID that stays with the event)."""
-    calendar = _calendar(event.title)
-    calendar.add_component(_event_component(event, base_url))
-    return calendar.to_ical()
+    return ical.calendar(event.title, [_event_entry(event, base_url)])
 
 
 def session_ics(session: Session, base_url: str) -> bytes:
     """One session of the agenda as an iCalendar file."""
-    from icalendar import Event as VEvent
-
     event = session.event
-    calendar = _calendar(event.title)
-    component = VEvent()
-    component.add("uid", session_uid(session))
-    component.add("dtstamp", _utc(event.updated or timezone.now()))
-    component.add("dtstart", _utc(session.start))
-    component.add("dtend", _utc(session.end))
-    component.add("summary", f"{session.title} – {event.title}")
-    url = base_url + event.get_absolute_url()
-    component.add("url", url)
-    place = ", ".join(p for p in (session.room, event_place(event)) if p)
-    if place:
-        component.add("location", place)
     lines = [session.description]
     speakers = [speaker_label(s) for s in session.speakers.all()]
     if speakers:
@@ -323,19 +288,27 @@ def session_ics(session: Session, base_url: str) -> bytes:
     chair = chair_label(session.chair)
     if chair:
         lines.append(_("Chair: %(chair)s") % {"chair": chair})
+    url = base_url + event.get_absolute_url()
     lines.append(url)
-    component.add("description", "\n\n".join(line for line in lines if line))
-    component.add("status", "CANCELLED" if event.status == "cancelled" else "CONFIRMED")
-    calendar.add_component(component)
-    return calendar.to_ical()
+    entry = ical.Entry(
+        uid=session_uid(session),
+        stamp=event.updated,
+        start=session.start,
+        end=session.end,
+        summary=f"{session.title} – {event.title}",
+        url=url,
+        location=", ".join(p for p in (session.room, event_place(event)) if p),
+        description=lines,
+        status=_status(event),
+    )
+    return ical.calendar(event.title, [entry])
 
 
 def feed_ics(events: Iterable[Event], base_url: str) -> bytes:
     """The public calendar feed: one VEVENT per event."""
-    calendar = _calendar(_("Clusterhub events"))
-    for event in events:
-        calendar.add_component(_event_component(event, base_url))
-    return calendar.to_ical()
+    return ical.calendar(
+        _("Clusterhub events"), (_event_entry(event, base_url) for event in events)
+    )
 
 
 # Participant export -----------------------------------------------------------------------------

@@ -16,9 +16,9 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from clusterhub.core.slugs import unique_slug
 from clusterhub.registry.models import Organisation, Person
 
 from .models import (
@@ -42,12 +42,9 @@ MAX_MATERIAL_BYTES = 50 * 1024 * 1024
 
 
 def unique_event_slug(title: str, start, exclude_pk: int | None = None) -> str:
-    base = slugify(f"{title} {start:%Y}")[:100] or "event"
-    candidate, n = base, 1
-    while Event.objects.filter(slug=candidate).exclude(pk=exclude_pk).exists():
-        n += 1
-        candidate = f"{base}-{n}"
-    return candidate
+    return unique_slug(
+        f"{title} {start:%Y}", Event.objects.all(), fallback="event", exclude_pk=exclude_pk
+    )
 
 
 @transaction.atomic

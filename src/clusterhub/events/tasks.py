@@ -8,11 +8,11 @@ dates are written in the event's own time zone.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, translation
 from django_tasks import task
+
+from clusterhub.core import mail
 
 from .models import Event, Registration, RegistrationStatus
 
@@ -90,12 +90,12 @@ def send_registration_email(registration_pk: int, kind: str) -> None:
         return
     if kind in STILL and registration.status != STILL[kind]:
         return
-    context = email_context(registration)
-    with translation.override("en"):
-        body = render_to_string(f"events/email/{kind}.txt", context).strip() + "\n"
-    send_mail(
-        subject=SUBJECTS[kind].format(event=registration.event.title),
-        message=body,
-        from_email=None,
-        recipient_list=[registration.email],
+    mail.send(
+        mail.Email(
+            to=[registration.email],
+            template=f"events/email/{kind}",
+            context=email_context(registration),
+            subject=SUBJECTS[kind].format(event=registration.event.title),
+            language="en",
+        )
     )

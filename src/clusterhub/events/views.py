@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from clusterhub.core import stamps
+from clusterhub.core.forms import apply_errors
 from clusterhub.core.svg import bar_chart
 
 from . import selectors, services
@@ -54,16 +55,6 @@ def _visible_event(request, slug: str) -> tuple[Event, bool]:
     if event.status == EventStatus.DRAFT and not can_manage:
         raise Http404
     return event, can_manage
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for field, field_messages in error.message_dict.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
 
 
 # Calendar -----------------------------------------------------------------------------------
@@ -253,7 +244,7 @@ def register(request, slug):
                     event, user=request.user, answers=form.answers(), **form.details()
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _outcome_message(registration))
                 return redirect("events:ticket", code=registration.ticket_code)

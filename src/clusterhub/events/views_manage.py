@@ -9,7 +9,7 @@ from collections import OrderedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from clusterhub.core.forms import apply_errors
 from clusterhub.registry import services as registry_services
 from clusterhub.registry.models import Organisation, Person
 
@@ -63,17 +64,6 @@ def _row(model, pk, **scope):
     except (TypeError, ValueError):
         raise Http404 from None
     return get_object_or_404(model, pk=pk, **scope)
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, messages_ in error.message_dict.items():
-        for message in messages_:
-            form.add_error(
-                field if field in form.fields and field != NON_FIELD_ERRORS else None, message
-            )
 
 
 def _suggestions(request):
@@ -124,7 +114,7 @@ def create(request):
                 created_by=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request, _("Event created. You are on its organising team: add the agenda next.")
@@ -148,7 +138,7 @@ def edit(request, slug):
                 ecosystems=form.cleaned_data["ecosystems"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Event saved."))
             return redirect("events:manage", slug=event.slug)
@@ -184,7 +174,7 @@ def summary_edit(request, slug):
         try:
             services.save_event(form.save(commit=False))
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Summary saved."))
             return redirect("events:manage", slug=event.slug)
@@ -209,7 +199,7 @@ def _save_session(request, form) -> Session | None:
     try:
         return services.save_session(form.save(commit=False))
     except ValidationError as error:
-        _apply_errors(form, error)
+        apply_errors(form, error)
         return None
 
 
@@ -286,7 +276,7 @@ def session_edit(request, slug, pk):
         try:
             speaker = _add_speaker(session, speaker_form)
         except ValidationError as error:
-            _apply_errors(speaker_form, error)
+            apply_errors(speaker_form, error)
         else:
             messages.success(
                 request, _("%(name)s speaks in this session.") % {"name": speaker.person}
@@ -347,7 +337,7 @@ def materials(request, slug):
                 form.save(commit=False), upload=form.cleaned_data.get("file")
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("“%(title)s” added.") % {"title": material.title})
             return redirect("events:materials", slug=event.slug)
@@ -391,7 +381,7 @@ def questions(request, slug):
         try:
             services.save_question(form.save(commit=False), by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Question saved."))
             return redirect("events:questions", slug=event.slug)

@@ -228,10 +228,15 @@ class ProposeSlotForm(forms.Form):
         super().__init__(*args, **kwargs)
         from .models import MeetingSlot
 
-        self.fields["slot"].queryset = MeetingSlot.objects.filter(pk__in=[s.pk for s in slots])
-        self.fields["slot"].label_from_instance = lambda slot: (
+        field = self.fields["slot"]
+        field.queryset = MeetingSlot.objects.filter(pk__in=[s.pk for s in slots])
+        field.label_from_instance = lambda slot: (
             f"{slot.start.astimezone(tz):%a %d %b, %H:%M}–{slot.end.astimezone(tz):%H:%M}"
         )
+        # The options come from the slots given (no query per form); the queryset validates.
+        field.choices = [("", field.empty_label)] + [
+            (slot.pk, field.label_from_instance(slot)) for slot in slots
+        ]
 
 
 class RatingForm(forms.Form):

@@ -152,6 +152,11 @@ class RequestStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# A request still open: it counts towards the sender's cap, no other request between the pair
+# may open (``one_open_request_per_pair``), and either side may cancel it.
+OPEN_STATUSES = (RequestStatus.PENDING, RequestStatus.ACCEPTED)
+
+
 class MeetingRequest(TimeStampedModel):
     matchmaking = models.ForeignKey(Matchmaking, on_delete=models.CASCADE, related_name="requests")
     sender = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="sent_requests")
@@ -181,6 +186,12 @@ class MeetingRequest(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.sender} → {self.recipient}"
+
+    @property
+    def cancellable(self) -> bool:
+        """Either side may still call it off: withdraw it while pending, cancel the meeting
+        once accepted."""
+        return self.status in OPEN_STATUSES
 
 
 class Outcome(models.TextChoices):

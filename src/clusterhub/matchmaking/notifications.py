@@ -16,11 +16,10 @@ import calendar
 import datetime as dt
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 
+from clusterhub.core import mail
 from clusterhub.events.models import RegistrationStatus
 from clusterhub.events.tasks import event_dates
 
@@ -101,17 +100,13 @@ def _message(participant: Participant, template: str, subject: str, context: dic
         "site_url": _site(),
         **context,
     }
-    with translation.override("en"):
-        body = render_to_string(f"matchmaking/email/{template}.txt", context).strip() + "\n"
-    return EmailMessage(
-        subject=subject, body=body, from_email=None, to=[participant.registration.email]
+    return mail.Email(
+        to=[participant.registration.email],
+        template=f"matchmaking/email/{template}",
+        context=context,
+        subject=subject,
+        language="en",
     )
-
-
-def _deliver(messages: list[EmailMessage]) -> int:
-    if not messages:
-        return 0
-    return get_connection().send_messages(messages) or 0
 
 
 def _active(participant: Participant) -> bool:
@@ -135,7 +130,7 @@ def _request(pk: int) -> MeetingRequest | None:
     )
 
 
-def _request_messages(kind: str, request: MeetingRequest) -> list[EmailMessage]:
+def _request_messages(kind: str, request: MeetingRequest) -> list[mail.Email]:
     event = request.matchmaking.event
     tz = event.tz
     sender, recipient = request.sender, request.recipient
@@ -206,7 +201,7 @@ def _agenda_lines(entries: list[selectors.AgendaEntry], tz) -> list[dict]:
     return lines
 
 
-def agenda_messages(matchmaking: Matchmaking, changed: list[int]) -> list[EmailMessage]:
+def agenda_messages(matchmaking: Matchmaking, changed: list[int]) -> list[mail.Email]:
     """Everyone with meetings gets their agenda; those whose meetings moved, or were taken out
     of the schedule, get "your agenda changed" with the new time and table."""
     event = matchmaking.event
@@ -260,13 +255,13 @@ def send(kind: str, ids: dict) -> int:
         )
         if matchmaking is None or matchmaking.schedule_state == ScheduleState.NOT_PUBLISHED:
             return 0
-        return _deliver(agenda_messages(matchmaking, ids.get("changed") or []))
+        return mail.send(agenda_messages(matchmaking, ids.get("changed") or []))
     if kind not in STILL:
         raise ValueError(f"Unknown matchmaking e-mail: {kind}")
     request = _request(ids.get("request"))
     if request is None or request.status not in STILL[kind]:
         return 0
-    return _deliver(_request_messages(kind, request))
+    return mail.send(_request_messages(kind, request))
 
 
 # Months after the event -----------------------------------------------------------------------
@@ -281,7 +276,7 @@ def months_before(moment: dt.datetime, months: int) -> dt.datetime:
     return moment.replace(year=year, month=month + 1, day=day)
 
 
-def followup_messages(matchmaking: Matchmaking) -> list[EmailMessage]:
+def followup_messages(matchmaking: Matchmaking) -> list[mail.Email]:
     """One e-mail per participant whose meetings were scheduled: how did they go?"""
     event = matchmaking.event
     tz = event.tz
@@ -317,5 +312,5 @@ def send_followups(months: int = 3, *, now: dt.datetime | None = None, days: int
         event__end__gte=since, event__end__lt=until
     )
     for matchmaking in matchmakings.exclude(schedule_state=ScheduleState.NOT_PUBLISHED):
-        sent += _deliver(followup_messages(matchmaking))
+        sent += mail.send(followup_messages(matchmaking))
     return sent

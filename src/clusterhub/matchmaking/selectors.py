@@ -8,6 +8,8 @@ Participants see the schedule only as the organisers published it (``published_s
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 from clusterhub.events.models import Event, Registration, RegistrationStatus
 
 from .models import (
+    OPEN_STATUSES,
     Booking,
     MarketplaceItem,
     Matchmaking,
@@ -26,8 +29,6 @@ from .models import (
     RequestStatus,
     ScheduleState,
 )
-
-OPEN_STATUSES = [RequestStatus.PENDING, RequestStatus.ACCEPTED]
 
 PARTICIPANT_RELATED = (
     "registration",
@@ -167,15 +168,36 @@ def sent_requests(participant: Participant) -> QuerySet[MeetingRequest]:
 
 def free_common_slots(a: Participant, b: Participant) -> list[MeetingSlot]:
     """Slots in sessions both are available for, where neither has a meeting yet."""
-    busy = Booking.objects.filter(participant__in=[a, b]).values("slot_id")
-    return list(
-        MeetingSlot.objects.filter(session__matchmaking_id=a.matchmaking_id)
-        .filter(session__available_participants=a)
-        .filter(session__available_participants=b)
-        .exclude(pk__in=busy)
+    return free_common_slots_with(a, [b])[b.pk]
+
+
+def free_common_slots_with(
+    participant: Participant, others: Iterable[Participant]
+) -> dict[int, list[MeetingSlot]]:
+    """:func:`free_common_slots` of ``participant`` with each of ``others`` (by their pk), in
+    three queries however many others there are."""
+    others = list(others)
+    if not others:
+        return {}
+    ids = [other.pk for other in others]
+    mine = list(
+        MeetingSlot.objects.filter(session__matchmaking_id=participant.matchmaking_id)
+        .filter(session__available_participants=participant)
+        .exclude(pk__in=Booking.objects.filter(participant=participant).values("slot_id"))
         .select_related("session")
-        .order_by("start")
+        .order_by("start", "pk")
     )
+    sessions: dict[int, set[int]] = defaultdict(set)
+    availability = Participant.availability.through.objects.filter(participant_id__in=ids)
+    for other, session in availability.values_list("participant_id", "matchmakingsession_id"):
+        sessions[other].add(session)
+    busy: dict[int, set[int]] = defaultdict(set)
+    bookings = Booking.objects.filter(participant_id__in=ids)
+    for other, slot in bookings.values_list("participant_id", "slot_id"):
+        busy[other].add(slot)
+    return {
+        pk: [s for s in mine if s.session_id in sessions[pk] and s.pk not in busy[pk]] for pk in ids
+    }
 
 
 # The personal agenda --------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from clusterhub.events.models import Event, Registration, RegistrationStatus
 
 from . import scheduler
 from .models import (
+    OPEN_STATUSES,
     Booking,
     MarketplaceItem,
     Matchmaking,
@@ -164,6 +165,12 @@ def opt_out(participant: Participant) -> Participant:
 # Requests -----------------------------------------------------------------------------------
 
 
+def request_deadline_passed(matchmaking: Matchmaking, now: dt.datetime | None = None) -> bool:
+    """No more requests: the organisers' deadline for them has passed."""
+    deadline = matchmaking.request_deadline
+    return deadline is not None and (now or timezone.now()) > deadline
+
+
 def request_refusal(sender: Participant, recipient: Participant, now=None) -> str | None:
     """Why ``sender`` may not ask ``recipient`` for a meeting now; None when they may."""
     matchmaking = sender.matchmaking
@@ -176,7 +183,7 @@ def request_refusal(sender: Participant, recipient: Participant, now=None) -> st
         return _("Opt in to the B2B meetings first.")
     if not recipient.opted_in:
         return _("%(name)s does not take part in B2B meetings.") % {"name": recipient}
-    if matchmaking.request_deadline and now > matchmaking.request_deadline:
+    if request_deadline_passed(matchmaking, now):
         return _("The deadline for meeting requests has passed.")
     if sender.type_id and recipient.type_id:
         allowed = sender.type.may_request.filter(pk=recipient.type_id).exists()
@@ -186,14 +193,12 @@ def request_refusal(sender: Participant, recipient: Participant, now=None) -> st
                 "b": recipient.type.name,
             }
     if matchmaking.request_cap is not None:
-        sent = sender.sent_requests.filter(
-            status__in=[RequestStatus.PENDING, RequestStatus.ACCEPTED]
-        ).count()
+        sent = sender.sent_requests.filter(status__in=OPEN_STATUSES).count()
         if sent >= matchmaking.request_cap:
             return _("You have used your %(n)d meeting requests.") % {"n": matchmaking.request_cap}
     open_pair = MeetingRequest.objects.filter(
         Q(sender=sender, recipient=recipient) | Q(sender=recipient, recipient=sender),
-        status__in=[RequestStatus.PENDING, RequestStatus.ACCEPTED],
+        status__in=OPEN_STATUSES,
     )
     if open_pair.exists():
         return _("You already have a request open with %(name)s.") % {"name": recipient}
@@ -293,7 +298,7 @@ def cancel_request(request: MeetingRequest, by_participant: Participant) -> Meet
     request = MeetingRequest.objects.select_for_update().get(pk=request.pk)
     if by_participant not in (request.sender, request.recipient):
         raise PermissionDenied(_("Only the two people concerned may cancel."))
-    if request.status not in (RequestStatus.PENDING, RequestStatus.ACCEPTED):
+    if not request.cancellable:
         return request
     request.status = RequestStatus.CANCELLED
     request.save(update_fields=["status", "updated"])
@@ -500,17 +505,26 @@ def mark_no_show(meeting: Meeting, participant: Participant, by, no_show: bool =
     return meeting
 
 
+def meeting_held(meeting: Meeting, now: dt.datetime | None = None) -> bool:
+    """The meeting has taken place: its published time has come."""
+    slot = meeting.published_slot
+    return slot is not None and slot.start <= (now or timezone.now())
+
+
 def rate_meeting(meeting: Meeting, participant: Participant, outcome: str) -> Meeting:
-    if outcome not in Outcome.values:
-        raise ValidationError({"outcome": _("Choose one of the outcomes.")})
+    """One of the two who met says what came of the meeting, once it has taken place."""
     if participant.pk == meeting.request.sender_id:
-        meeting.sender_outcome = outcome
         field = "sender_outcome"
     elif participant.pk == meeting.request.recipient_id:
-        meeting.recipient_outcome = outcome
         field = "recipient_outcome"
     else:
         raise PermissionDenied(_("Only the two people who met may rate the meeting."))
+    held = Meeting.objects.filter(pk=meeting.pk, published_slot__start__lte=timezone.now())
+    if not held.exists():  # as published now, whatever the object in hand says
+        raise ValidationError(_("You can rate a meeting once it has taken place."), code="early")
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": _("Choose one of the outcomes.")})
+    setattr(meeting, field, outcome)
     meeting.save(update_fields=[field, "updated"])
     return meeting
 
@@ -564,6 +578,37 @@ def delete_session(session: MatchmakingSession, by) -> None:
 
 
 TYPE_NAME_LENGTH = 100
+
+
+def participant_type_rules(matchmaking: Matchmaking) -> dict[str, list[str]]:
+    """The participant types and who may request whom, as :func:`set_participant_types`
+    takes them."""
+    types = matchmaking.types.prefetch_related("may_request").order_by("name")
+    return {t.name: [o.name for o in t.may_request.all()] for t in types}
+
+
+@transaction.atomic
+def add_participant_type(matchmaking: Matchmaking, name: str, by) -> list[ParticipantType]:
+    """A new participant type. By default its members may request every type and every type
+    may request them (themselves included), until the organisers' matrix says otherwise."""
+    matchmaking = _lock(matchmaking)
+    rules = participant_type_rules(matchmaking)
+    wanted = {t: [*allowed, name] for t, allowed in rules.items()}
+    wanted[name] = [*rules, name]
+    return set_participant_types(matchmaking, wanted, by)
+
+
+@transaction.atomic
+def remove_participant_type(
+    matchmaking: Matchmaking, gone: ParticipantType, by
+) -> list[ParticipantType]:
+    """Remove a type; its participants have no type (hence no rule) until given one."""
+    matchmaking = _lock(matchmaking)
+    rules = participant_type_rules(matchmaking)
+    wanted = {
+        t: [o for o in allowed if o != gone.name] for t, allowed in rules.items() if t != gone.name
+    }
+    return set_participant_types(matchmaking, wanted, by)
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import wraps
 from itertools import groupby
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,6 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from clusterhub.core import ical
+from clusterhub.core.forms import apply_errors, error_text
 from clusterhub.events import outputs as event_outputs
 from clusterhub.events.models import Event, EventStatus, Registration, RegistrationStatus
 
@@ -53,6 +56,7 @@ from .models import (
 )
 
 PAGE_SIZE = 20
+INBOX_PAGE_SIZE = 20
 RECOMMENDED_SHOWN = 6
 
 
@@ -168,21 +172,6 @@ def _errors(error: ValidationError) -> list[str]:
     return list(error.messages)
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for name, field_messages in error.message_dict.items():
-        for message in field_messages:
-            form.add_error(name if name in form.fields else None, message)
-
-
-def _deadline_passed(matchmaking: Matchmaking, now=None) -> bool:
-    now = now or timezone.now()
-    return matchmaking.request_deadline is not None and now > matchmaking.request_deadline
-
-
 # Home and opt-in ----------------------------------------------------------------------------
 
 
@@ -205,7 +194,7 @@ def home(request, b2b: B2B):
     participant = b2b.participant
     matchmaking = b2b.matchmaking
     context = b2b.context(
-        deadline_passed=_deadline_passed(matchmaking),
+        deadline_passed=services.request_deadline_passed(matchmaking),
         published=selectors.agenda_published(matchmaking),
         final=matchmaking.schedule_state == ScheduleState.FINAL,
         people_count=selectors.visible_participants(matchmaking).count(),
@@ -250,7 +239,7 @@ def profile(request, b2b: B2B):
                 **form.opt_in_arguments(),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             if joining:
                 messages.success(
@@ -338,7 +327,7 @@ def person(request, b2b: B2B, pk: int):
             try:
                 services.send_request(me, other, form.cleaned_data["message"])
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -410,7 +399,7 @@ def item_edit(request, b2b: B2B, pk: int | None = None):
         try:
             services.save_marketplace_item(b2b.participant, item=item, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Your item is on the marketplace."))
             return redirect("matchmaking:marketplace", b2b.event.slug)
@@ -434,24 +423,36 @@ def item_delete(request, b2b: B2B, pk: int):
 @participant_page
 @require_GET
 def requests_inbox(request, b2b: B2B):
+    """The requests received and those sent, newest first, each list a page at a time."""
     me = b2b.participant
     if me is None:
         return _require_opted_in(request, b2b)
-    received = list(selectors.received_requests(me)[:200])
-    sent = list(selectors.sent_requests(me)[:200])
+    received = Paginator(selectors.received_requests(me), INBOX_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    sent = Paginator(selectors.sent_requests(me), INBOX_PAGE_SIZE).get_page(
+        request.GET.get("sent_page")
+    )
     tz = b2b.event.tz
-    for r in received:
-        if r.status == RequestStatus.PENDING and r.proposed_slot_id is None:
-            slots = selectors.free_common_slots(me, r.sender)
-            r.can_propose = bool(slots)
-            r.propose_form = ProposeSlotForm(slots=slots, tz=tz, prefix=f"r{r.pk}")
+    to_answer = [
+        r
+        for r in received.object_list
+        if r.status == RequestStatus.PENDING and r.proposed_slot_id is None
+    ]
+    free = selectors.free_common_slots_with(me, [r.sender for r in to_answer])
+    for r in to_answer:
+        slots = free[r.sender_id]
+        r.can_propose = bool(slots)
+        r.propose_form = ProposeSlotForm(slots=slots, tz=tz, prefix=f"r{r.pk}")
     return render(
         request,
         "matchmaking/requests.html",
         b2b.context(
             received=received,
             sent=sent,
-            pending_received=sum(1 for r in received if r.status == RequestStatus.PENDING),
+            received_query=urlencode({"sent_page": sent.number}),
+            sent_query=urlencode({"page": received.number}),
+            pending_received=me.received_requests.filter(status=RequestStatus.PENDING).count(),
             sent_count=selectors.requests_sent_count(me),
         ),
     )
@@ -600,17 +601,13 @@ def agenda_ics_view(request, b2b: B2B):
     base_url = request.build_absolute_uri("/").rstrip("/")
     response = HttpResponse(
         agenda_ics(b2b.matchmaking, b2b.participant, entries, base_url),
-        content_type=event_outputs.ICS_CONTENT_TYPE,
+        content_type=ical.CONTENT_TYPE,
     )
     response["Content-Disposition"] = f'attachment; filename="{b2b.event.slug}-b2b-agenda.ics"'
     return response
 
 
 # After the event ----------------------------------------------------------------------------
-
-
-def _can_rate(entry: selectors.AgendaEntry, now) -> bool:
-    return entry.slot is not None and entry.slot.start <= now
 
 
 @participant_page
@@ -623,7 +620,7 @@ def follow_up(request, b2b: B2B):
     now = timezone.now()
     entries = selectors.held_meetings(me)
     for entry in entries:
-        entry.can_rate = _can_rate(entry, now)
+        entry.can_rate = services.meeting_held(entry.meeting, now)
         entry.form = RatingForm(initial={"outcome": entry.outcome}, prefix=f"m{entry.meeting.pk}")
     return render(
         request,
@@ -648,16 +645,15 @@ def rate(request, b2b: B2B, pk: int):
         matchmaking=b2b.matchmaking,
         request__status=RequestStatus.ACCEPTED,
     )
-    if me is None or me.pk not in (meeting.request.sender_id, meeting.request.recipient_id):
+    if me is None:
         raise PermissionDenied(_("Only the two people who met may rate the meeting."))
-    if meeting.published_slot is None or meeting.published_slot.start > timezone.now():
-        messages.error(request, _("You can rate a meeting once it has taken place."))
-        return redirect("matchmaking:follow-up", b2b.event.slug)
     outcome = request.POST.get(f"m{pk}-outcome") or request.POST.get("outcome", "")
     try:
         services.rate_meeting(meeting, me, outcome)
-    except ValidationError:
-        messages.error(request, _("Choose one of the outcomes."))
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        if getattr(error, "code", None) == "early":
+            return redirect("matchmaking:follow-up", b2b.event.slug)
     else:
         messages.success(request, _("Thank you: your rating is saved."))
     return redirect(reverse("matchmaking:follow-up", args=[b2b.event.slug]) + f"#meeting-{pk}")
@@ -693,7 +689,7 @@ def agenda_html(
 
 
 def meeting_uid(meeting: Meeting) -> str:
-    return f"b2b-meeting-{meeting.pk}@{event_outputs._uid_domain()}"
+    return ical.uid("b2b-meeting", meeting.pk)
 
 
 def agenda_ics(
@@ -704,39 +700,39 @@ def agenda_ics(
 ) -> bytes:
     """One VEVENT per scheduled meeting (UTC times; SEQUENCE follows the schedule version so
     that calendars take moved meetings)."""
-    from icalendar import Event as VEvent
-
     event = matchmaking.event
     tz = event.tz
-    calendar = event_outputs._calendar(_("B2B meetings – %(event)s") % {"event": event.title})
     url = base_url + reverse("matchmaking:agenda", args=[event.slug])
     venue = event_outputs.event_place(event)
+    preliminary = matchmaking.schedule_state == ScheduleState.PRELIMINARY
+    meetings = []
     for entry in entries:
         if entry.slot is None:
             continue
         details = selectors.agenda_line(entry, tz)
-        component = VEvent()
-        component.add("uid", meeting_uid(entry.meeting))
-        component.add("dtstamp", event_outputs._utc(entry.meeting.updated or timezone.now()))
-        component.add("dtstart", event_outputs._utc(entry.slot.start))
-        component.add("dtend", event_outputs._utc(entry.slot.end))
-        component.add("sequence", matchmaking.schedule_version)
         who = ", ".join(p for p in (details["name"], details["organisation"]) if p)
-        component.add("summary", _("B2B meeting: %(who)s") % {"who": who})
         if details["remote"]:
-            component.add("location", details["video_url"] or _("Video call"))
-            if details["video_url"]:
-                component.add("url", details["video_url"])
+            location = details["video_url"] or _("Video call")
+            link = details["video_url"]
         else:
-            component.add("location", ", ".join(p for p in (details["place"], venue) if p))
-            component.add("url", url)
-        lines = [
-            ", ".join(p for p in (who, details["country"], details["type"]) if p),
-            details["pitch"],
-            _("Your B2B agenda: %(url)s") % {"url": url},
-        ]
-        component.add("description", "\n\n".join(line for line in lines if line))
-        status = "TENTATIVE" if matchmaking.schedule_state == ScheduleState.PRELIMINARY else ""
-        component.add("status", status or "CONFIRMED")
-        calendar.add_component(component)
-    return calendar.to_ical()
+            location = ", ".join(p for p in (details["place"], venue) if p)
+            link = url
+        meetings.append(
+            ical.Entry(
+                uid=meeting_uid(entry.meeting),
+                stamp=entry.meeting.updated,
+                start=entry.slot.start,
+                end=entry.slot.end,
+                sequence=matchmaking.schedule_version,
+                summary=_("B2B meeting: %(who)s") % {"who": who},
+                location=location,
+                url=link,
+                description=[
+                    ", ".join(p for p in (who, details["country"], details["type"]) if p),
+                    details["pitch"],
+                    _("Your B2B agenda: %(url)s") % {"url": url},
+                ],
+                status="TENTATIVE" if preliminary else "CONFIRMED",
+            )
+        )
+    return ical.calendar(_("B2B meetings – %(event)s") % {"event": event.title}, meetings)

@@ -25,10 +25,11 @@ import copy
 import re
 from collections import Counter
 from decimal import ROUND_FLOOR, Decimal
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
@@ -39,6 +40,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from clusterhub.core.forms import apply_errors, error_text
 from clusterhub.core.svg import bar_chart
 from clusterhub.events.models import Event
 
@@ -101,23 +103,6 @@ def _row(model, pk, **scope):
     except (TypeError, ValueError):
         raise Http404 from None
     return get_object_or_404(model, pk=pk, **scope)
-
-
-def _apply_errors(form, error: ValidationError, rename: dict | None = None) -> None:
-    rename = rename or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, field_messages in error.message_dict.items():
-        field = rename.get(field, field)
-        for message in field_messages:
-            form.add_error(
-                field if field in form.fields and field != NON_FIELD_ERRORS else None, message
-            )
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _natural(label: str) -> tuple:
@@ -263,7 +248,7 @@ def setup(request, slug):
         try:
             services.save_matchmaking(form.save(commit=False), by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             if matchmaking is None:
                 messages.success(request, _("B2B meetings set up: add their sessions next."))
@@ -276,7 +261,7 @@ def setup(request, slug):
         try:
             session = services.save_session(session_form.save(commit=False), by=request.user)
         except ValidationError as error:
-            _apply_errors(session_form, error, {"breaks": "breaks_text"})
+            apply_errors(session_form, error, {"breaks": "breaks_text"})
         else:
             messages.success(
                 request,
@@ -297,7 +282,7 @@ def setup(request, slug):
                 overwrite=video_form.cleaned_data["overwrite"],
             )
         except ValidationError as error:
-            _apply_errors(video_form, error)
+            apply_errors(video_form, error)
         else:
             messages.success(
                 request,
@@ -353,7 +338,7 @@ def session_edit(request, slug, pk):
         try:
             services.save_session(form.save(commit=False), by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error, {"breaks": "breaks_text"})
+            apply_errors(form, error, {"breaks": "breaks_text"})
         else:
             messages.success(request, _("Session saved; its slots follow."))
             return redirect("matchmaking:manage", slug=event.slug)
@@ -378,11 +363,6 @@ def session_edit(request, slug, pk):
 # Participant types and rules -------------------------------------------------------------------
 
 
-def _current_rules(matchmaking: Matchmaking) -> dict[str, list[str]]:
-    types = list(matchmaking.types.prefetch_related("may_request").order_by("name"))
-    return {t.name: [o.name for o in t.may_request.all()] for t in types}
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def types(request, slug):
@@ -394,20 +374,15 @@ def types(request, slug):
     action = request.POST.get("action", "")
     type_form = TypeForm(request.POST if post and action == "add" else None)
     types_ = list(matchmaking.types.prefetch_related("may_request").order_by("name"))
-    rules = _current_rules(matchmaking)
     if post and action in ("add", "delete", "rules"):
-        wanted = None
+        change = None
         if action == "add" and type_form.is_valid():
-            name = type_form.cleaned_data["name"]
-            # Newcomers may request every type and every type may request them, until the
-            # matrix says otherwise.
-            wanted = {t: [*r, name] for t, r in rules.items()}
-            wanted[name] = [*rules.keys(), name]
+            change = partial(
+                services.add_participant_type, matchmaking, type_form.cleaned_data["name"]
+            )
         elif action == "delete":
             gone = _row(ParticipantType, request.POST.get("type"), matchmaking=matchmaking)
-            wanted = {
-                t: [o for o in r if o != gone.name] for t, r in rules.items() if t != gone.name
-            }
+            change = partial(services.remove_participant_type, matchmaking, gone)
         elif action == "rules":
             by_id = {str(t.pk): t.name for t in types_}
             wanted = {t.name: [] for t in types_}
@@ -415,15 +390,16 @@ def types(request, slug):
                 match = re.fullmatch(r"rule-(\d+)-(\d+)", key)
                 if match and match[1] in by_id and match[2] in by_id:
                     wanted[by_id[match[1]]].append(by_id[match[2]])
-        if wanted is not None:
+            change = partial(services.set_participant_types, matchmaking, wanted)
+        if change is not None:
             try:
-                services.set_participant_types(matchmaking, wanted, by=request.user)
+                change(by=request.user)
             except ValidationError as error:
                 if action == "add":
                     for message in error.messages:
                         type_form.add_error("name", message)
                 else:
-                    messages.error(request, _error_text(error))
+                    messages.error(request, error_text(error))
                     return redirect("matchmaking:manage-types", slug=event.slug)
             else:
                 messages.success(
@@ -479,7 +455,7 @@ def participants(request, slug):
                     fixed_table=form.cleaned_data["fixed_table"],
                 )
             except ValidationError as error:
-                messages.error(request, _error_text(error))
+                messages.error(request, error_text(error))
             else:
                 messages.success(request, _("%(name)s saved.") % {"name": participant})
         else:
@@ -608,7 +584,7 @@ def schedule(request, slug):
             else:
                 raise ValidationError(_("Unknown action."))
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         return redirect(request.get_full_path())
 
     meetings = list(_accepted(_meetings(matchmaking)))
@@ -670,7 +646,7 @@ def meeting(request, slug, pk):
                 meeting, data["slot"], data["table"].strip(), by=request.user, lock=data["locked"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,
@@ -687,7 +663,7 @@ def meeting(request, slug, pk):
         try:
             services.set_video_url(meeting, video_form.cleaned_data["video_url"], by=request.user)
         except ValidationError as error:
-            _apply_errors(video_form, error)
+            apply_errors(video_form, error)
         else:
             messages.success(request, _("Video link saved."))
             return redirect("matchmaking:manage-meeting", slug=event.slug, pk=meeting.pk)

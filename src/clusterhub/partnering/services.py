@@ -86,8 +86,10 @@ def save_opportunity(
     ecosystems=None,
     technologies=None,
     target_countries=None,
+    publish: bool = False,
 ) -> Opportunity:
-    """Create or change an opportunity (its owner organisation's team or staff)."""
+    """Create or change an opportunity (its owner organisation's team or staff); with
+    ``publish``, publish (or renew) it in the same transaction: both or neither."""
     if not user.has_perm("registry.change_organisation", opp.owner):
         raise PermissionDenied(_("Only the team of %(org)s may do this.") % {"org": opp.owner})
     is_new = opp.pk is None
@@ -105,6 +107,8 @@ def save_opportunity(
     refresh_search(opp)
     if not is_new and opp.status == OpportunityStatus.PUBLISHED:
         notify_followers(opp, _("The opportunity “%(title)s” was updated.") % {"title": opp.title})
+    if publish:
+        publish_opportunity(opp, user)
     return opp
 
 

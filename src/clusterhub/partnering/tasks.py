@@ -1,19 +1,21 @@
 from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django_tasks import task
+
+from clusterhub.core import mail
 
 from .models import ExpressionOfInterest, Opportunity
 
 
-def _send(template: str, context: dict, recipients: list[str]) -> None:
-    recipients = [r for r in recipients if r]
-    if not recipients:
-        return
-    context = {**context, "site_url": settings.SITE_URL}
-    subject = render_to_string(f"partnering/email/{template}_subject.txt", context).strip()
-    body = render_to_string(f"partnering/email/{template}.txt", context)
-    send_mail(subject, body, None, recipients)
+def _email(template: str, context: dict, recipients: list[str]) -> mail.Email:
+    return mail.Email(
+        to=recipients,
+        template=f"partnering/email/{template}",
+        context={**context, "site_url": settings.SITE_URL},
+    )
+
+
+def _send(template: str, context: dict, recipients: list[str]) -> int:
+    return mail.send(_email(template, context, recipients))
 
 
 @task()
@@ -22,8 +24,9 @@ def send_follower_update(opportunity_pk: int, message: str) -> None:
     if opp is None:
         return
     emails = list(opp.followers.values_list("user__email", flat=True))
-    for email in emails:  # one e-mail each: followers do not see each other
-        _send("follower_update", {"opportunity": opp, "message": message}, [email])
+    context = {"opportunity": opp, "message": message}
+    # one e-mail each (followers do not see each other), through one connection
+    mail.send(_email("follower_update", context, [email]) for email in emails)
 
 
 @task()

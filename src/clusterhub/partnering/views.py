@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -22,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clusterhub.core.exports import export_csv, export_xlsx
+from clusterhub.core.forms import apply_errors, error_text
 
 from . import selectors, services
 from .forms import (
@@ -62,21 +62,6 @@ FACET_TITLES = [
     ("target_country", gettext_lazy("Target country")),
     ("owner_country", gettext_lazy("Country of the owner")),
 ]
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    """A service's ``ValidationError`` onto the form: on the field it names, else on top."""
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for field, messages_ in error.message_dict.items():
-        for message in messages_:
-            form.add_error(field if field in form.fields else None, message)
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 # Opportunities ------------------------------------------------------------------------------
@@ -172,7 +157,7 @@ def opportunity_interest(request, pk: int):
                 opp, form.cleaned_data["organisation"], request.user, form.cleaned_data["message"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,
@@ -201,7 +186,7 @@ def interest_answer(request, pk: int, interest_pk: int):
         try:
             services.answer_interest(interest, form.cleaned_data["answer"], request.user)
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(
                 request,
@@ -239,7 +224,7 @@ def opportunity_action(request, pk: int, action: str):
         else:
             raise Http404
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     return redirect(opp)
 
 
@@ -247,18 +232,16 @@ def _save_opportunity_form(request, form, opp: Opportunity) -> bool:
     """Save (and publish, with the "publish" button) through the services; False with the
     errors on the form."""
     try:
-        with transaction.atomic():
-            services.save_opportunity(
-                opp,
-                user=request.user,
-                ecosystems=form.cleaned_data["ecosystems"],
-                technologies=form.cleaned_data["technologies"],
-                target_countries=form.cleaned_data["target_countries"],
-            )
-            if "publish" in request.POST:
-                services.publish_opportunity(opp, request.user)
+        services.save_opportunity(
+            opp,
+            user=request.user,
+            ecosystems=form.cleaned_data["ecosystems"],
+            technologies=form.cleaned_data["technologies"],
+            target_countries=form.cleaned_data["target_countries"],
+            publish="publish" in request.POST,
+        )
     except ValidationError as error:
-        _apply_errors(form, error)
+        apply_errors(form, error)
         return False
     return True
 
@@ -356,7 +339,7 @@ def call_edit(request, pk: int | None = None):
         try:
             services.save_call(call, request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Call saved."))
             return redirect(call)
@@ -383,7 +366,7 @@ def consortium_create(request, pk: int):
                 description=form.cleaned_data["description"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,
@@ -521,7 +504,7 @@ def consortium_member(request, pk: int, member_pk: int):
                 work_packages=form.cleaned_data["work_packages"],
             )
         except ValidationError as exc:
-            error = _error_text(exc)
+            error = error_text(exc)
     else:
         error = " ".join(str(e) for errors in form.errors.values() for e in errors)
     if not request.htmx:
@@ -551,7 +534,7 @@ def consortium_invite(request, pk: int):
                 affiliated_to=form.cleaned_data["affiliated_to"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             text = _("%(org)s is invited.") % {"org": member.organisation.name}
             if member.contact_email:
@@ -604,7 +587,7 @@ def checklist_add(request, pk: int):
         try:
             services.add_checklist_item(consortium, form.cleaned_data["text"], request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             form = None
     if form is not None and not request.htmx:

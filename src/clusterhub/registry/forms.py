@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from clusterhub.reference.models import NutsRegion
 
 from .models import ClusterOrganisation, Organisation
+from .selectors import ORGANISATION_KEYS, OrganisationNotFound, organisation_named
 
 
 class OrganisationForm(forms.ModelForm):
@@ -111,21 +112,14 @@ class MemberForm(forms.Form):
     since = forms.IntegerField(label=_("Member since (year)"), required=False)
 
     def clean_organisation(self):
-        text = self.cleaned_data["organisation"].strip()
-        found = list(
-            Organisation.objects.filter(pic=text)
-            or Organisation.objects.filter(slug=text)
-            or Organisation.objects.filter(legal_name__iexact=text)
-            or Organisation.objects.filter(short_name__iexact=text)
-        )
-        if not found:
-            raise forms.ValidationError(
-                _("No organisation “%(text)s” in the registry. Add it first."),
-                params={"text": text},
-            )
-        if len(found) > 1:
-            raise forms.ValidationError(
-                _("Several organisations are called “%(text)s”: give the PIC or the address."),
-                params={"text": text},
-            )
-        return found[0]
+        return organisation_field_value(self.cleaned_data["organisation"])
+
+
+def organisation_field_value(text: str, *, keys: tuple[str, ...] = ORGANISATION_KEYS):
+    """The organisation a person typed in a form field (see ``selectors.organisation_named``),
+    or a ``ValidationError`` saying that none, or several, answer to it."""
+    try:
+        return organisation_named(text, keys=keys)
+    except OrganisationNotFound as error:
+        code = "ambiguous" if error.ambiguous else "unknown"
+        raise forms.ValidationError(str(error), code=code) from error

@@ -5,13 +5,15 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from clusterhub.core import slugs
 from clusterhub.core.models import TimeStampedModel
 from clusterhub.reference.models import Country, Ecosystem, NaceActivity, NutsRegion, Technology
 
 from .validators import validate_pic, validate_web_url
+
+ORGANISATION_SLUG_FALLBACK = "organisation"
 
 
 class OrganisationKind(models.TextChoices):
@@ -117,8 +119,7 @@ class Organisation(TimeStampedModel):
 
     @staticmethod
     def make_slug(name: str, suffix: str = "") -> str:
-        base = slugify(name)[:100] or "organisation"
-        return f"{base}-{suffix}" if suffix else base
+        return slugs.make_slug(name, suffix, fallback=ORGANISATION_SLUG_FALLBACK)
 
 
 class SizeBand(models.TextChoices):

@@ -11,11 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clusterhub.core import slugs
 from clusterhub.core.search import normalise
 from clusterhub.reference.models import Ecosystem, NaceActivity, NutsRegion, Technology
 from clusterhub.reference.selectors import region_for_point
 
 from .models import (
+    ORGANISATION_SLUG_FALLBACK,
     ClusterLabel,
     ClusterOrganisation,
     Membership,
@@ -41,17 +43,14 @@ def search_document_for(
 
 
 def unique_slug(name: str, taken: set[str] | None = None, exclude_pk: int | None = None) -> str:
-    base = Organisation.make_slug(name)
-    candidate, n = base, 1
-    while True:
-        if taken is not None:
-            clash = candidate in taken
-        else:
-            clash = Organisation.objects.filter(slug=candidate).exclude(pk=exclude_pk).exists()
-        if not clash:
-            return candidate
-        n += 1
-        candidate = Organisation.make_slug(name, str(n))
+    """An unused address for an organisation called ``name`` (checked against ``taken`` when
+    given, else against the table)."""
+    return slugs.unique_slug(
+        name,
+        Organisation.objects.all() if taken is None else taken,
+        fallback=ORGANISATION_SLUG_FALLBACK,
+        exclude_pk=exclude_pk,
+    )
 
 
 def derive_region(org: Organisation) -> None:

@@ -1,7 +1,7 @@
 from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django_tasks import task
+
+from clusterhub.core import mail
 
 from .models import TeamInvitation
 
@@ -15,10 +15,10 @@ def send_team_invitation(invitation_pk: int) -> None:
     )
     if invitation is None:
         return
-    context = {"invitation": invitation, "site_url": getattr(settings, "SITE_URL", "")}
-    send_mail(
-        subject=render_to_string("registry/email/invitation_subject.txt", context).strip(),
-        message=render_to_string("registry/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
+    mail.send(
+        mail.Email(
+            to=[invitation.email],
+            template="registry/email/invitation",
+            context={"invitation": invitation, "site_url": getattr(settings, "SITE_URL", "")},
+        )
     )

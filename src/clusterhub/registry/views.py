@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from clusterhub.core.forms import apply_errors
 from clusterhub.core.svg import bar_chart
 from clusterhub.reference.models import NutsRegion
 
@@ -181,12 +182,6 @@ def _editable(request, slug) -> Organisation:
     return org
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    for field, messages_ in error.message_dict.items():
-        for message in messages_:
-            form.add_error(field if field in form.fields else None, message)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request, slug):
@@ -203,7 +198,7 @@ def organisation_edit(request, slug):
                 nace_activities=form.cleaned_data["nace_activities"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Profile saved."))
             return redirect(org)
@@ -232,7 +227,7 @@ def cluster_edit(request, slug):
                 )
                 services.save_cluster_profile(profile_form.save(commit=False))
         except ValidationError as error:
-            _apply_errors(profile_form, error)
+            apply_errors(profile_form, error)
         else:
             messages.success(request, _("Cluster profile saved."))
             return redirect("registry:cluster-detail", slug=org.slug)
@@ -268,7 +263,7 @@ def organisation_create(request, cluster=False):
                 nace_activities=org_form.cleaned_data["nace_activities"],
             )
         except ValidationError as error:
-            _apply_errors(org_form, error)
+            apply_errors(org_form, error)
         else:
             messages.success(request, _("Profile created. You are its first team member."))
             return redirect(org)

@@ -1,0 +1,30 @@
+"""Form helpers every app uses."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+
+def apply_errors(
+    form: forms.BaseForm, error: ValidationError, rename: Mapping[str, str] | None = None
+) -> None:
+    """A service's ``ValidationError`` onto the form: each message on the field it names
+    (after ``rename`` maps a model field to the form field that edits it), else on top."""
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    rename = rename or {}
+    for name, messages in error.message_dict.items():
+        name = rename.get(name, name)
+        field = name if name in form.fields and name != NON_FIELD_ERRORS else None
+        for message in messages:
+            form.add_error(field, message)
+
+
+def error_text(error: ValidationError) -> str:
+    """Every message of a ``ValidationError`` in one line (for flash messages)."""
+    return " ".join(error.messages)
