@@ -546,12 +546,6 @@ def page_manage_schedule():
     )
 
 
-KNOWN_N_PLUS_ONE = pytest.mark.xfail(
-    strict=True,
-    reason="issue 8: the meeting-requests inbox makes one query per request; remove this "
-    "mark when it is fixed",
-)
-
 PAGES = {
     "registry:cluster-list": lambda: Subject(add=clusters),
     "registry:organisation-list": lambda: Subject(
@@ -570,13 +564,9 @@ PAGES = {
     "matchmaking:manage-participants": page_manage_participants,
     "matchmaking:manage-schedule": page_manage_schedule,
 }
-XFAIL_PAGES = {"matchmaking:requests": KNOWN_N_PLUS_ONE}
 
 
-@pytest.mark.parametrize(
-    "url_name",
-    [pytest.param(name, marks=XFAIL_PAGES.get(name, ()), id=name) for name in PAGES],
-)
+@pytest.mark.parametrize("url_name", list(PAGES))
 def test_list_page_queries_do_not_grow_with_rows(client, url_name):
     subject = PAGES[url_name]()
     url = reverse(url_name, kwargs=subject.params)

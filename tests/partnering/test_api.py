@@ -662,7 +662,9 @@ def test_opportunity_patch_refuses_null_naming_the_field(client, owner, field):
 
 def test_opportunity_patch_clears_the_deadline_with_null(client, owner):
     user, org = owner
-    opp = make_published(user=user, owner=org, deadline=timezone.localdate() + dt.timedelta(days=60))
+    opp = make_published(
+        user=user, owner=org, deadline=timezone.localdate() + dt.timedelta(days=60)
+    )
     response = client.patch(
         f"{API}/opportunities/{opp.pk}",
         {"deadline": None},
