@@ -32,3 +32,9 @@ def _reference_data(request):
     forget_region_index()
     yield
     forget_region_index()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    """Files that tests store (job results, uploads) go to a temporary media directory."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
