@@ -6,6 +6,19 @@ from clusterhub.registry import facets
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """SQLite: the test database is a file (not memory), so that a ``db_worker`` process started
+    by a test (``tests/workers.py``) can open it."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(
+            tmp_path_factory.mktemp("database") / "test.sqlite3"
+        )
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Reference data (countries, NUTS, vocabularies) is loaded once into the test database."""
     with django_db_blocker.unblock():
