@@ -162,3 +162,12 @@ def test_a_worker_runs_the_job_the_page_follows_it_and_a_retry_succeeds(
         assert TestClient(router).get(f"/{job.pk}", user=user).json()["status"] == "done"
     job.refresh_from_db()
     assert job.attempts == 2 and job.result == {"attempts": 2}
+
+
+def test_the_job_page_speaks_french(transactional_db, client):
+    user = UserFactory()
+    job = jobs.refreshed(start_flaky(user, succeed_at=2))
+    client.force_login(user)
+    client.cookies["django_language"] = "fr"
+    text = page(client, job)
+    assert "Tâche de fond" in text and "Échec :" in text and "Relancer" in text

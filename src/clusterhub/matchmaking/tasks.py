@@ -38,7 +38,7 @@ def start_schedule_run(matchmaking: Matchmaking, by) -> Job:
     running for this matchmaking is returned instead of a second one."""
     event = matchmaking.event
     if not by.has_perm("events.manage_event", event):
-        raise PermissionDenied(_("Only the event's organisers can do this."))
+        raise PermissionDenied(_("Only the event's organisers may do this."))
     key = schedule_key(matchmaking)
     if (job := jobs.pending(SCHEDULE, key=key)) is not None:
         return job
