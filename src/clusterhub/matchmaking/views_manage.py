@@ -624,7 +624,7 @@ def schedule(request, slug):
     last_run = (
         run_job
         if run_job is None or run_job.status == JobStatus.DONE
-        else jobs.latest(tasks.SCHEDULE, key=tasks.schedule_key(matchmaking), status="done")
+        else jobs.latest(tasks.SCHEDULE, key=tasks.schedule_key(matchmaking), status=JobStatus.DONE)
     )
     summary = (last_run.result or {}).get("summary") if last_run else None
     changed, changed_people = changed_since_publication(matchmaking)
@@ -636,7 +636,9 @@ def schedule(request, slug):
             "matchmaking": matchmaking,
             "summary": summary,
             "sentence": run_sentence(summary) if summary else None,
-            "run_job": run_job if run_job is not None and run_job.status != "done" else None,
+            "run_job": run_job
+            if run_job is not None and run_job.status != JobStatus.DONE
+            else None,
             "total": len(meetings),
             "scheduled": len(scheduled),
             "locked": sum(1 for m in scheduled if m.locked),
