@@ -32,6 +32,19 @@ def _clock(request):
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """SQLite: the test database is a file (not memory), so that a ``db_worker`` process started
+    by a test (``tests/workers.py``) can open it."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(
+            tmp_path_factory.mktemp("database") / "test.sqlite3"
+        )
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Reference data (countries, NUTS, vocabularies) is loaded once into the test database."""
     with django_db_blocker.unblock():
@@ -103,3 +116,9 @@ def _responses_match_the_openapi_document(request, monkeypatch):
     assert not problems, "Responses that the OpenAPI document does not describe:\n" + "\n".join(
         problems
     )
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    """Files that tests store (job results, uploads) go to a temporary media directory."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")

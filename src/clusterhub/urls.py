@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("account/tokens/", core_views.api_tokens, name="api-tokens"),
+    path("jobs/", include("clusterhub.core.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("clusterhub.registry.urls")),

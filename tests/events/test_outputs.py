@@ -153,7 +153,9 @@ def people(event):
 # Booklet ----------------------------------------------------------------------------------------
 
 
-def test_booklet_has_agenda_and_consenting_participants_by_organisation(client, event, people):
+def test_booklet_has_agenda_and_consenting_participants_by_organisation(
+    client, event, people, transactional_db
+):
     response = client.get(reverse("events:booklet", args=[event.slug]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -190,7 +192,9 @@ def test_booklet_groups_are_built_in_a_few_queries(event, people, django_assert_
     assert "Alice Martin" in html and "alice.martin@example.org" not in html
 
 
-def test_draft_booklet_is_not_found_except_for_its_organisers(client, event, organiser):
+def test_draft_booklet_is_not_found_except_for_its_organisers(
+    client, event, organiser, transactional_db
+):
     event.status = "draft"
     event.save()
     url = reverse("events:booklet", args=[event.slug])
@@ -201,7 +205,7 @@ def test_draft_booklet_is_not_found_except_for_its_organisers(client, event, org
     assert client.get(url).status_code == 200
 
 
-def test_booklet_follows_changes_despite_its_cache(client, event, people):
+def test_booklet_follows_changes_despite_its_cache(client, event, people, transactional_db):
     url = reverse("events:booklet", args=[event.slug])
     assert "Erik" not in pdf_text(client.get(url).content)
     register(event, "Erik", "Nordmann", "Nordic Cluster", kind="cluster", code="SE", consent=True)
@@ -241,7 +245,9 @@ def test_booklet_of_1000_participants_renders_in_time(event):
 # Badges -----------------------------------------------------------------------------------------
 
 
-def test_badges_are_for_organisers_and_list_the_confirmed(client, event, people, organiser):
+def test_badges_are_for_organisers_and_list_the_confirmed(
+    client, event, people, organiser, transactional_db
+):
     url = reverse("events:badges", args=[event.slug])
     assert client.get(url).status_code == 302  # to the log-in page
     client.force_login(UserFactory())

@@ -428,7 +428,7 @@ def busy_event(event, matchmaking, organiser):
 
 
 def test_running_the_scheduler_places_meetings_or_says_why(
-    signed_in, event, matchmaking, busy_event
+    signed_in, event, matchmaking, busy_event, transactional_db
 ):
     response = signed_in.post(url("manage-schedule", event), {"action": "run"}, follow=True)
 

@@ -78,7 +78,7 @@ def test_organisation_changelist_links_to_the_import(superuser_client):
     assert reverse(IMPORT_URL) in page.content.decode()
 
 
-def test_import_page_for_staff(client):
+def test_import_page_for_staff(client, transactional_db):
     client.force_login(UserFactory(staff=True))
     response = client.get(reverse(IMPORT_URL))
     assert response.status_code == 200
@@ -87,18 +87,20 @@ def test_import_page_for_staff(client):
     response = client.post(
         reverse(IMPORT_URL),
         {"kind": "organisations", "file": SimpleUploadedFile("orgs.csv", CSV)},
+        follow=True,
     )
     assert response.status_code == 200
-    assert response.context["report"].created == 2
+    assert response.context["job"].result["created"] == 2
     assert Organisation.objects.get(city="Lyon").nuts_region_id == "FRK26"
 
 
-def test_import_page_shows_rows_columns_and_reasons(client):
+def test_import_page_shows_rows_columns_and_reasons(client, transactional_db):
     client.force_login(UserFactory(staff=True))
     bad = CSV + b"Nowhere Ltd,company,XX,,,,www.nowhere.example\n"
     response = client.post(
         reverse(IMPORT_URL),
         {"kind": "organisations", "file": SimpleUploadedFile("orgs.csv", bad)},
+        follow=True,
     )
     assert response.status_code == 200
     page = response.content.decode()
@@ -109,20 +111,21 @@ def test_import_page_shows_rows_columns_and_reasons(client):
     assert not Organisation.objects.exists()
 
 
-def test_import_page_rejects_a_file_that_is_not_a_table(client):
+def test_import_page_rejects_a_file_that_is_not_a_table(client, transactional_db):
     client.force_login(UserFactory(staff=True))
     png = SimpleUploadedFile("orgs.csv", b"\x89PNG\r\n\x1a\n" + b"\x00" * 50)
-    response = client.post(reverse(IMPORT_URL), {"kind": "organisations", "file": png})
+    response = client.post(reverse(IMPORT_URL), {"kind": "organisations", "file": png}, follow=True)
     assert "PNG image" in response.content.decode()
 
 
-def test_import_page_dry_run(client):
+def test_import_page_dry_run(client, transactional_db):
     client.force_login(UserFactory(staff=True))
     response = client.post(
         reverse(IMPORT_URL),
         {"kind": "organisations", "file": SimpleUploadedFile("o.csv", CSV), "dry_run": "on"},
+        follow=True,
     )
-    assert response.context["report"].created == 2
+    assert response.context["job"].result["created"] == 2
     assert not Organisation.objects.exists()
 
 

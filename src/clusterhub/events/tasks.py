@@ -1,20 +1,32 @@
-"""Background work of the events app: the e-mails about a registration.
+"""Background work of the events app: the e-mails about a registration, and the printed
+outputs (participants' booklet, badges) built off the request as jobs.
 
 ``services._notify(registration, kind)`` enqueues :func:`send_registration_email` once the
 transaction commits. Each kind has its plain-text template in ``events/email/<kind>.txt``;
 dates are written in the event's own time zone.
+
+:func:`start_booklet` and :func:`start_badges` record a :class:`~clusterhub.core.models.Job`
+(see :mod:`clusterhub.core.jobs`) whose task stores the PDF as the job's result file; the
+event's organisers (``events.manage_event``) see those jobs as well as whoever started them.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import dateformat, translation
+from django.utils.translation import gettext as _
 from django_tasks import task
 
-from clusterhub.core import mail
+from clusterhub.core import jobs, mail
+from clusterhub.core.models import Job
 
+from . import outputs, selectors
 from .models import Event, Registration, RegistrationStatus
+
+BOOKLET = "events.booklet"
+BADGES = "events.badges"
 
 SUBJECTS = {
     "confirmed": "Your registration is confirmed: {event}",
@@ -99,3 +111,98 @@ def send_registration_email(registration_pk: int, kind: str) -> None:
             language="en",
         )
     )
+
+
+# Printed outputs as jobs ------------------------------------------------------------------------
+
+
+def start_booklet(event: Event, user=None, *, key: str = "") -> Job:
+    """Build the participants' booklet off the request (in the current language); ``key``
+    names the state of the event it reflects (see ``views_outputs``). A booklet already being
+    built for the same state is reused rather than started twice."""
+    if key and (job := jobs.pending(BOOKLET, key=key)) is not None:
+        return job
+    return jobs.start(
+        build_booklet,
+        kind=BOOKLET,
+        label=_("Participants' booklet – %(event)s") % {"event": event.title},
+        user=user,
+        arguments={"event": event.pk},
+        target=event,
+        permission="events.manage_event",
+        key=key,
+        return_url=event.get_absolute_url(),
+    )
+
+
+def start_badges(event: Event, user, *, key: str = "") -> Job:
+    """Print the confirmed participants' badges off the request; organisers only."""
+    if not user.has_perm("events.manage_event", event):
+        raise PermissionDenied(_("Only the event's organisers can see this."))
+    if key and (job := jobs.pending(BADGES, key=key)) is not None:
+        return job
+    return jobs.start(
+        build_badges,
+        kind=BADGES,
+        label=_("Badges – %(event)s") % {"event": event.title},
+        user=user,
+        arguments={"event": event.pk},
+        target=event,
+        permission="events.manage_event",
+        key=key,
+        return_url=reverse("events:manage", args=[event.slug]),
+    )
+
+
+def _event(job: Job) -> Event:
+    event = (
+        Event.objects.select_related("host", "country").filter(pk=job.arguments["event"]).first()
+    )
+    if event is None:
+        raise jobs.JobFailed(_("The event no longer exists."))
+    return event
+
+
+def _booklet(job: Job) -> None:
+    event = _event(job)
+    jobs.progress(job, 0, 2, _("Laying out the agenda, speakers and participants"))
+    html = outputs.booklet_html(event)
+    jobs.progress(job, 1, 2, _("Printing the PDF"))
+    pdf = outputs.html_to_pdf(html)
+    jobs.finish(
+        job,
+        content=pdf,
+        filename=f"{event.slug}-booklet.pdf",
+        message=_("The booklet is ready."),
+        result={"event": event.pk, "bytes": len(pdf)},
+    )
+    jobs.forget_older(job)
+
+
+def _badges(job: Job) -> None:
+    event = _event(job)
+    registrations = list(selectors.confirmed_registrations(event))
+    jobs.progress(job, 0, 2, _("Laying out %(n)d badges") % {"n": len(registrations)})
+    html = outputs.badges_html(event, registrations)
+    jobs.progress(job, 1, 2, _("Printing the PDF"))
+    pdf = outputs.html_to_pdf(html)
+    jobs.finish(
+        job,
+        content=pdf,
+        filename=f"{event.slug}-badges.pdf",
+        message=_("The badges are ready."),
+        result={"event": event.pk, "badges": len(registrations)},
+    )
+    jobs.forget_older(job)
+
+
+@task()
+def build_booklet(job_id: int) -> None:
+    """The participants' booklet as the job's PDF file."""
+    jobs.perform(job_id, _booklet)
+
+
+@task()
+def build_badges(job_id: int) -> None:
+    """The badges of the confirmed participants as the job's PDF file."""
+    jobs.perform(job_id, _badges)

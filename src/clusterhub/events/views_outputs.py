@@ -2,7 +2,9 @@
 participant exports (CSV, XLSX) and iCalendar files.
 
 The booklet and the calendars are public once the event is published (the booklet lists only
-consenting participants); the organisers can preview them while the event is a draft. Badges,
+consenting participants); the organisers can preview them while the event is a draft. The
+booklet and the badges are built off the request by jobs (``tasks.start_booklet``,
+``tasks.start_badges``) and served from the job's stored file. Badges,
 the attendance report and the exports are for the event's organisers (and staff) only.
 """
 
@@ -11,22 +13,21 @@ from __future__ import annotations
 import hashlib
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from clusterhub.core import jobs
 from clusterhub.core.exports import export_csv, export_xlsx
+from clusterhub.core.models import Job, JobStatus
 from clusterhub.core.svg import grouped_bar_chart
 
-from . import outputs, selectors
+from . import outputs, selectors, tasks
 from .models import Event, EventStatus, Registration, Session, SessionSpeaker
-
-BOOKLET_CACHE_SECONDS = 600
 
 
 def _visible_event(request, slug: str) -> Event:
@@ -83,20 +84,47 @@ def _booklet_fingerprint(event: Event) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+def _pdf_response(job: Job, filename: str) -> HttpResponse:
+    with job.result_file.open("rb") as pdf:
+        response = HttpResponse(pdf.read(), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _ready(job: Job) -> bool:
+    return job.status == JobStatus.DONE and bool(job.result_file)
+
+
 @require_GET
 def booklet(request, slug):
-    """The participants' booklet as PDF (cached a few minutes for the public)."""
+    """The participants' booklet as PDF, built off the request by a job.
+
+    The public gets the booklet already built for the current state of the event (its
+    fingerprint) or, while it is being built, a short page that reloads itself. Organisers
+    always get a booklet of the latest state: one built now, or the job's page with its
+    progress when the worker needs longer.
+    """
     event = _visible_event(request, slug)
-    if request.user.has_perm("events.manage_event", event):
-        pdf = outputs.booklet_pdf(event)  # organisers always see the latest state
-    else:
-        key = f"events:booklet:{event.pk}:{_booklet_fingerprint(event)}"
-        pdf = cache.get(key)
-        if pdf is None:
-            pdf = outputs.booklet_pdf(event)
-            cache.set(key, pdf, BOOKLET_CACHE_SECONDS)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{event.slug}-booklet.pdf"'
+    manager = request.user.has_perm("events.manage_event", event)
+    key = f"event:{event.pk}:{_booklet_fingerprint(event)}"
+    filename = f"{event.slug}-booklet.pdf"
+    if not manager:
+        done = jobs.latest(tasks.BOOKLET, key=key, status=JobStatus.DONE)
+        if done is not None and done.result_file:
+            return _pdf_response(done, filename)
+    job = jobs.refreshed(tasks.start_booklet(event, request.user, key=key))
+    if _ready(job):  # built at once (embedded mode)
+        return _pdf_response(job, filename)
+    if manager or jobs.can_view(request.user, job):
+        return redirect(job)
+    response = render(
+        request,
+        "events/booklet_preparing.html",
+        {"event": event, "failed": job.status == JobStatus.FAILED},
+        status=503 if job.status == JobStatus.FAILED else 202,
+    )
+    response["Refresh"] = "3"
+    response["Retry-After"] = "3"
     return response
 
 
@@ -106,12 +134,13 @@ def booklet(request, slug):
 @login_required
 @require_GET
 def badges(request, slug):
-    """Badges of the confirmed participants, eight per A4 sheet."""
+    """Badges of the confirmed participants, eight per A4 sheet, built by a job."""
     event = _managed_event(request, slug)
-    pdf = outputs.badges_pdf(event, selectors.confirmed_registrations(event))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{event.slug}-badges.pdf"'
-    return response
+    key = f"event:{event.pk}:{_booklet_fingerprint(event)}"
+    job = jobs.refreshed(tasks.start_badges(event, request.user, key=key))
+    if _ready(job):
+        return _pdf_response(job, f"{event.slug}-badges.pdf")
+    return redirect(job)
 
 
 @login_required

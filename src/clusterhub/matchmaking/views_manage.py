@@ -40,11 +40,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from clusterhub.core import jobs
 from clusterhub.core.forms import apply_errors, error_text
+from clusterhub.core.models import JobStatus
 from clusterhub.core.svg import bar_chart
+from clusterhub.core.templatetags.jobs import panel_context
 from clusterhub.events.models import Event
 
-from . import services
+from . import services, tasks
 from .forms_manage import (
     MEETING_LENGTHS,
     MatchmakingForm,
@@ -69,7 +72,6 @@ from .models import (
 )
 
 PAGE_SIZE = 50
-RUN_KEY = "matchmaking-run-{pk}"
 
 
 # Helpers ---------------------------------------------------------------------------------------
@@ -136,7 +138,7 @@ def at_least_percent(ratio: float | None) -> str | None:
 
 
 def run_summary(run) -> dict:
-    """What the scheduler's run reports, for the page (kept in the session until the next)."""
+    """What the scheduler's run reports, for the page (kept as the run's job result)."""
     ratio = getattr(run, "ratio", None)
     unscheduled = list(getattr(run, "unscheduled", []) or [])
     return {
@@ -537,15 +539,17 @@ def schedule(request, slug):
     matchmaking = _matchmaking(event)
     if matchmaking is None:
         return _not_set_up(request, event)
-    key = RUN_KEY.format(pk=matchmaking.pk)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
-            if action == "run":
-                run = services.run_scheduler(matchmaking, by=request.user)
-                summary = run_summary(run)
-                request.session[key] = summary
-                messages.success(request, run_sentence(summary))
+            if action == "run":  # off the request: the page shows the job's progress
+                job = jobs.refreshed(tasks.start_schedule_run(matchmaking, by=request.user))
+                if request.htmx:  # swap the job's panel in; reload when already done
+                    if not job.pending:
+                        return HttpResponse(headers={"HX-Refresh": "true"})
+                    return render(
+                        request, "core/jobs/_panel.html", panel_context(request, job, refresh=True)
+                    )
             elif action in ("publish_preliminary", "publish_final"):
                 changed = services.publish_agendas(
                     matchmaking, by=request.user, final=action == "publish_final"
@@ -592,7 +596,13 @@ def schedule(request, slug):
     unscheduled = [m for m in meetings if m.slot_id is None]
     page = Paginator(unscheduled, PAGE_SIZE).get_page(request.GET.get("page"))
     reasons = Counter(m.unscheduled_reason or _("not scheduled yet") for m in unscheduled)
-    summary = request.session.get(key)
+    run_job = jobs.latest(tasks.SCHEDULE, key=tasks.schedule_key(matchmaking))
+    last_run = (
+        run_job
+        if run_job is None or run_job.status == JobStatus.DONE
+        else jobs.latest(tasks.SCHEDULE, key=tasks.schedule_key(matchmaking), status=JobStatus.DONE)
+    )
+    summary = (last_run.result or {}).get("summary") if last_run else None
     changed, changed_people = changed_since_publication(matchmaking)
     return _render(
         request,
@@ -602,6 +612,9 @@ def schedule(request, slug):
             "matchmaking": matchmaking,
             "summary": summary,
             "sentence": run_sentence(summary) if summary else None,
+            "run_job": run_job
+            if run_job is not None and run_job.status != JobStatus.DONE
+            else None,
             "total": len(meetings),
             "scheduled": len(scheduled),
             "locked": sum(1 for m in scheduled if m.locked),

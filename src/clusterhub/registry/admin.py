@@ -1,18 +1,23 @@
 """Admin of the registry. Saves go through ``registry.services`` so that the derived fields
 (slug, NUTS region, search document, member total, validation) stay right; the import page
-(``admin:registry_organisation_import``) runs ``registry.imports.run_import``."""
+(``admin:registry_organisation_import``) starts ``registry.tasks.start_import``, a job that runs
+``registry.imports.run_import`` off the request."""
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import services
-from .imports import run_import
+from clusterhub.core import jobs
+from clusterhub.core.models import Job
+
+from . import services, tasks
 from .models import (
     ClusterLabel,
     ClusterOrganisation,
@@ -218,32 +223,36 @@ class OrganisationAdmin(admin.ModelAdmin):
         ]
 
     def import_view(self, request):
+        """The upload form; an import runs as a job whose panel (progress, then the report)
+        shows on this page (``?job=<id>``)."""
         if not request.user.has_perm("registry.import_data"):
             raise PermissionDenied
-        report = None
+        job = None
         if request.method == "POST":
             form = ImportForm(request.POST, request.FILES)
             if form.is_valid():
                 data = form.cleaned_data
-                report = run_import(
+                job = tasks.start_import(
                     data["kind"],
                     data["file"],
                     dry_run=data["dry_run"],
                     user=request.user,
                     projects_file=data.get("projects_file"),
                 )
-                if report.ok:
-                    messages.success(request, report.summary())
-                else:
-                    messages.error(request, report.summary())
+                return redirect(f"{request.path}?job={job.pk}#job-{job.pk}")
         else:
             form = ImportForm()
+            pk = request.GET.get("job", "")
+            if pk.isdigit():
+                job = Job.objects.filter(pk=int(pk), kind=tasks.IMPORT).first()
+                if job is None or not jobs.can_view(request.user, job):
+                    raise Http404
         context = {
             **self.admin_site.each_context(request),
             "title": _("Import organisations"),
             "opts": self.model._meta,
             "form": form,
-            "report": report,
+            "job": job,
             "max_upload_mb": settings.CLUSTERHUB_MAX_UPLOAD_BYTES // 2**20,
         }
         return TemplateResponse(request, "admin/registry/organisation/import.html", context)
