@@ -31,3 +31,4 @@ install_error_handlers(api)
 APPS = ("reference", "registry", "events", "partnering", "matchmaking")
 for app in APPS:
     api.add_router(f"/{app}/", f"clusterhub.{app}.api.router")
+api.add_router("/jobs/", "clusterhub.core.jobs_api.router")

@@ -2,8 +2,8 @@
 and, when it failed, why. Only whoever started the job, staff, and whoever holds the job's
 permission on its target see it; to anyone else it does not exist (404).
 
-Endpoints that start long work (an import, a scheduler run) answer ``202`` with
-:func:`job_out` of the job they started and its URL in ``Location``; a client then polls this
+Endpoints that start long work (an import, a scheduler run) answer ``202`` with the job they
+started (:func:`accepted`) and its URL in ``Location``; a client then polls this
 endpoint until ``status`` is ``done`` or ``failed``.
 """
 
@@ -14,16 +14,18 @@ from typing import Any, Literal
 
 from django.http import Http404
 from django.urls import reverse
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from . import jobs
-from .api import ErrorBody, TokenAuth
+from .api import READ_ERRORS, write_auth
 from .models import Job
 
 
 class JobProgress(Schema):
-    done: int = Field(description="Steps done.")
-    total: int | None = Field(description="Steps in all; null while unknown.")
+    done: int = Field(alias="progress_done", description="Steps done.")
+    total: int | None = Field(
+        alias="progress_total", description="Steps in all; null while unknown."
+    )
     percent: int | None = Field(description="0–100; null while unknown.")
 
 
@@ -44,60 +46,40 @@ class JobOut(Schema):
     started: datetime | None
     finished: datetime | None
 
+    @staticmethod
+    def resolve_progress(obj):
+        return obj
 
-def job_out(request, job: Job) -> dict:
-    """The API's view of ``job``, with absolute URLs."""
-    absolute = request.build_absolute_uri
-    return {
-        "id": job.pk,
-        "kind": job.kind,
-        "label": job.label,
-        "status": job.status,
-        "progress": {
-            "done": job.progress_done,
-            "total": job.progress_total,
-            "percent": job.percent,
-        },
-        "message": job.message,
-        "error": job.error or None,
-        "result": job.result,
-        "result_url": absolute(job.result_url) if job.result_url else None,
-        "url": absolute(reverse("api:job", args=[job.pk])) if _mounted() else "",
-        "page_url": absolute(job.get_absolute_url()),
-        "attempts": job.attempts,
-        "created": job.created,
-        "started": job.started,
-        "finished": job.finished,
-    }
+    @staticmethod
+    def resolve_error(obj) -> str | None:
+        return obj.error or None
+
+    @staticmethod
+    def resolve_result_url(obj, context) -> str | None:
+        return context["request"].build_absolute_uri(obj.result_url) if obj.result_url else None
+
+    @staticmethod
+    def resolve_url(obj, context) -> str:
+        return context["request"].build_absolute_uri(reverse("api:job", args=[obj.pk]))
+
+    @staticmethod
+    def resolve_page_url(obj, context) -> str:
+        return context["request"].build_absolute_uri(obj.get_absolute_url())
 
 
-def _mounted() -> bool:
-    from django.urls import NoReverseMatch
-
-    try:
-        reverse("api:job", args=[0])
-    except NoReverseMatch:
-        return False
-    return True
-
-
-def job_accepted(request, job: Job) -> tuple[int, dict]:
-    """``(202, body)`` for an endpoint that started ``job``; pair with ``Location: body["url"]``."""
-    return 202, job_out(request, job)
+def accepted(request, response, job: Job) -> Status:
+    """``202 Accepted`` for an endpoint that started ``job``, its address in ``Location``."""
+    response["Location"] = request.build_absolute_uri(reverse("api:job", args=[job.pk]))
+    return Status(202, job)
 
 
 router = Router(tags=["jobs"])
 
 
-@router.get(
-    "/{job_id}",
-    response={200: JobOut, 401: ErrorBody, 404: ErrorBody},
-    auth=TokenAuth(),
-    url_name="job",
-)
+@router.get("/{job_id}", response={200: JobOut, **READ_ERRORS}, auth=write_auth, url_name="job")
 def get_job(request, job_id: int):
     """A background job's status, progress, result URL or failure reason."""
     job = Job.objects.filter(pk=job_id).select_related("target_type").first()
     if job is None or not jobs.can_view(request.user, job):
         raise Http404("No such job.")
-    return job_out(request, job)
+    return job

@@ -21,11 +21,12 @@ from typing import Annotated, Literal
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import Case, CharField, Prefetch, Q, Value, When, prefetch_related_objects
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import AfterValidator, ValidationInfo
 
+from clusterhub.core import jobs
 from clusterhub.core.api import (
     WRITE_ERRORS,
     Filters,
@@ -35,11 +36,13 @@ from clusterhub.core.api import (
     rename_fields,
     write_auth,
 )
+from clusterhub.core.jobs_api import JobOut, accepted
+from clusterhub.core.models import JobStatus
 from clusterhub.core.timezones import aware, local
 from clusterhub.events.models import Event
 from clusterhub.events.selectors import can_manage, visible_event
 
-from . import selectors, services
+from . import selectors, services, tasks
 from .models import (
     Matchmaking,
     MatchmakingSession,
@@ -50,6 +53,7 @@ from .models import (
     ParticipantType,
     RequestStatus,
 )
+from .views_manage import run_sentence
 
 router = Router(tags=["matchmaking"])
 
@@ -538,26 +542,32 @@ def replace_types(request, slug: str, payload: ParticipantTypesIn):
 
 
 @router.post(
-    "/{slug}/schedule/run", response={200: ScheduleRunOut, **WRITE_ERRORS}, auth=write_auth
+    "/{slug}/schedule/run",
+    response={200: ScheduleRunOut, 202: JobOut, **WRITE_ERRORS},
+    auth=write_auth,
 )
-def run_scheduler(request, slug: str):
-    """Schedule the accepted meetings; reports how close to the best possible it is."""
-    from .views_manage import run_sentence, run_summary
-
+def run_scheduler(request, response: HttpResponse, slug: str):
+    """Schedule the accepted meetings; reports how close to the best possible it is. Where
+    the scheduler runs in a worker, the answer is 202 with the job (``Location``: poll it;
+    its ``result`` holds the run)."""
     matchmaking = managed_matchmaking(request, slug)
-    run = services.run_scheduler(matchmaking, by=request.user)
-    summary = run_summary(run)
+    job = jobs.refreshed(tasks.start_schedule_run(matchmaking, by=request.user))
+    if job.status == JobStatus.FAILED:
+        raise ValidationError(job.error)
+    if job.status != JobStatus.DONE:
+        return accepted(request, response, job)
+    run, summary = job.result["run"], job.result["summary"]
     return {
         "scheduled": summary["scheduled"],
         "total": summary["total"],
         "weight": summary["weight"],
         "bound": summary["bound"],
-        "ratio": getattr(run, "ratio", None),
+        "ratio": run["ratio"],
         "at_least_percent": summary["percent"],
         "sentence": run_sentence(summary),
         "unscheduled": [
             {"meeting": meeting_id, "reason": str(reason)}
-            for meeting_id, reason in getattr(run, "unscheduled", []) or []
+            for meeting_id, reason in run["unscheduled"]
         ],
     }
 

@@ -12,11 +12,12 @@ from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
+from clusterhub.core import jobs
 from clusterhub.core.api import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -32,10 +33,12 @@ from clusterhub.core.api import (
     read_auth,
     write_auth,
 )
+from clusterhub.core.jobs_api import JobOut, accepted
+from clusterhub.core.models import JobStatus
 from clusterhub.reference.models import Ecosystem, NaceActivity, Technology
 from clusterhub.reference.selectors import resolve_country_code
 
-from . import imports, selectors, services
+from . import selectors, services, tasks
 from .models import (
     ClusterLabel,
     ClusterOrganisation,
@@ -824,12 +827,14 @@ class ImportReportOut(Schema):
     response={
         **WRITE_ERRORS,
         200: ImportReportOut,
+        202: JobOut,
         400: ImportReportOut | ErrorBody,  # the report of a wrong file, or a request unread
     },
     auth=write_auth,
 )
 def import_file(
     request,
+    response: HttpResponse,
     kind: Literal["organisations", "clusters", "cordis"],
     file: Annotated[UploadedFile, File(description="CSV or XLSX; row 1 names the columns.")],
     projects_file: Annotated[
@@ -840,10 +845,18 @@ def import_file(
     """Import a CSV or XLSX file. Platform staff only.
 
     All or nothing: 200 with the report when every row is right, else 400 with the report
-    listing each wrong row, column and reason, and nothing written.
+    listing each wrong row, column and reason, and nothing written. Where imports run in a
+    worker, the answer is 202 with the job (``Location``: poll it until it is done; its
+    ``result`` is the same report).
     """
     require(request, "registry.import_data")
-    report = imports.run_import(
-        kind, file, dry_run=dry_run, user=request.user, projects_file=projects_file
+    job = jobs.refreshed(
+        tasks.start_import(
+            kind, file, user=request.user, dry_run=dry_run, projects_file=projects_file
+        )
     )
-    return Status(200 if report.ok else 400, report.as_dict())
+    if job.status == JobStatus.DONE:
+        return Status(200, job.result)
+    if job.status == JobStatus.FAILED and job.result:
+        return Status(400, job.result)
+    return accepted(request, response, job)
