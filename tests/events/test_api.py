@@ -287,7 +287,9 @@ def test_create_event_reads_times_in_its_time_zone_and_the_creator_joins_the_tea
     assert event.start == datetime(2031, 10, 12, 9, tzinfo=PARIS)
     assert body["start"] == "2031-10-12T09:00:00+02:00"
     assert body["end"] == "2031-10-13T17:00:00+02:00"
-    assert body["host"] == {"slug": host.slug, "name": "Host Cluster"}
+    assert body["host"]["slug"] == host.slug
+    assert body["host"]["name"] == "Host Cluster"
+    assert [o["slug"] for o in body["co_organisers"]] == [host.slug]
     assert body["ecosystems"] == ["digital"]
     assert EventOrganiser.objects.filter(event=event, user=organiser).exists()
 
@@ -338,6 +340,72 @@ def test_capacity_below_the_confirmed_count_is_refused_and_a_raise_promotes(
     assert high.status_code == 200, high.json()
     assert high.json()["seats_left"] == 0
     assert event.registrations.filter(status=RegistrationStatus.CONFIRMED).count() == 3
+
+
+EVENT_FIELDS_NEVER_EMPTY = [
+    "title",
+    "kind",
+    "start",
+    "end",
+    "timezone",
+    "status",
+    "topic",
+    "target_audience",
+    "description",
+    "co_organisers",
+    "context",
+    "venue",
+    "address",
+    "city",
+    "online_url",
+    "languages",
+    "interpretation",
+    "requires_approval",
+    "ecosystems",
+    "outcomes",
+    "recommendations",
+    "summary_published",
+]
+
+
+@pytest.mark.parametrize("field", EVENT_FIELDS_NEVER_EMPTY)
+def test_patching_an_event_field_with_null_is_refused_naming_it(client, event, organiser, field):
+    response = send(client, "patch", f"{API}/{event.slug}", {field: None}, bearer(organiser))
+
+    assert response.status_code == 422, response.json()
+    assert fields_of(response) == {field}
+    event.refresh_from_db()
+    assert event.title == "Clusters meet Regions"
+
+
+def test_patching_the_fields_that_may_be_empty_with_null_empties_them(client, organiser):
+    start = timezone.now() + timedelta(days=10)
+    event = make_event(
+        organiser,
+        start=start,
+        host=factories.OrganisationFactory(),
+        nuts_region_id="FRK26",
+        capacity=20,
+        registration_opens=start - timedelta(days=5),
+        registration_closes=start - timedelta(days=1),
+    )
+    emptied = {
+        "host": None,
+        "country": None,
+        "nuts_region": None,
+        "capacity": None,
+        "registration_opens": None,
+        "registration_closes": None,
+    }
+
+    response = send(client, "patch", f"{API}/{event.slug}", emptied, bearer(organiser))
+
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert {name: body[name] for name in emptied} == emptied
+    event.refresh_from_db()
+    assert (event.host, event.country, event.nuts_region, event.capacity) == (None,) * 4
+    assert (event.registration_opens, event.registration_closes) == (None, None)
 
 
 # Sessions -----------------------------------------------------------------------------------
@@ -428,6 +496,46 @@ def test_unknown_speaker_is_named_and_nothing_is_saved(client, event, organiser)
     assert response.status_code == 400
     assert fields_of(response) == {"speakers.0.person"}
     assert not event.sessions.exists()
+
+
+@pytest.mark.parametrize("field", ["title", "kind", "start", "end", "room", "description"])
+def test_patching_a_session_field_with_null_is_refused_naming_it(client, event, organiser, field):
+    session = add_session(event, "Keynote", 1, room="Main hall")
+
+    response = send(
+        client,
+        "patch",
+        f"{API}/{event.slug}/sessions/{session.pk}",
+        {field: None},
+        bearer(organiser),
+    )
+
+    assert response.status_code == 422, response.json()
+    assert fields_of(response) == {field}
+    session.refresh_from_db()
+    assert (session.title, session.room) == ("Keynote", "Main hall")
+
+
+def test_patching_a_session_with_null_chair_removes_it_and_null_speakers_keeps_them(
+    client, event, organiser
+):
+    person = factories.PersonFactory(consented=True)
+    session = add_session(event, "Keynote", 1, chair=person)
+    services.set_speakers(session, [services.SpeakerInput(person=person)])
+
+    response = send(
+        client,
+        "patch",
+        f"{API}/{event.slug}/sessions/{session.pk}",
+        {"chair": None, "speakers": None},
+        bearer(organiser),
+    )
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["chair"] is None
+    assert [s["person_id"] for s in response.json()["speakers"]] == [person.pk]
+    session.refresh_from_db()
+    assert session.chair is None
 
 
 def test_only_organisers_add_sessions(client, event):
@@ -740,3 +848,30 @@ def test_check_in_by_code(client, event, organiser):
 
 def participant_():
     return factories.UserFactory()
+
+
+# The OpenAPI document -----------------------------------------------------------------------
+
+
+def test_openapi_document_names_each_events_schema_once(client):
+    document = client.get("/api/v1/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    paths = document["paths"]
+
+    def ref(path, method, status):
+        content = paths[API + path][method]["responses"][status]["content"]
+        return content["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+
+    assert ref("/{slug}/sessions", "get", "200") == "PagedAgendaSessionOut"
+    assert ref("/{slug}/sessions", "post", "201") == "AgendaSessionOut"
+    body = paths[API + "/{slug}/sessions"]["post"]["requestBody"]["content"]
+    assert body["application/json"]["schema"]["$ref"].endswith("/AgendaSessionIn")
+    assert ref("/{slug}", "get", "200") == "EventOut"
+    assert ref("/{slug}/registrations", "post", "201") == "NewRegistrationOut"
+    assert ref("/{slug}/registrations", "get", "403") == "ErrorBody"
+    # one OrganisationRef for the whole API: the registry's, with kind, SME and country
+    assert {"slug", "name", "kind", "is_sme", "country", "url"} <= set(
+        schemas["OrganisationRef"]["properties"]
+    )
+    host = schemas["EventOut"]["properties"]["host"]
+    assert {"$ref": "#/components/schemas/OrganisationRef"} in host["anyOf"]

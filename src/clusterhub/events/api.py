@@ -12,7 +12,7 @@ without an offset is read in the event's time zone.
 
 import zoneinfo
 from datetime import date, datetime, time, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,21 +21,25 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Field, PatchDict, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from clusterhub.core.api import (
-    ErrorBody,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Filters,
     InputSchema,
-    OptionalTokenAuth,
-    Page,
-    PageParams,
-    TokenAuth,
-    paginate,
-    validation_error_body,
+    Patch,
+    paginated,
+    read_auth,
+    rename_fields,
+    write_auth,
 )
+from clusterhub.core.timezones import aware, local
 from clusterhub.reference.models import Ecosystem, NutsRegion
 from clusterhub.reference.selectors import resolve_country_code
 from clusterhub.registry.models import Organisation, OrganisationKind, Person
+from clusterhub.registry.schemas import OrganisationRef
+from clusterhub.registry.selectors import organisation_by_key, organisations_by_key
 
 from . import selectors, services
 from .models import (
@@ -49,79 +53,48 @@ from .models import (
 )
 
 router = Router(tags=["events"])
-read_auth = OptionalTokenAuth()
-write_auth = TokenAuth()
 
-WRITE_ERRORS = {400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 422: ErrorBody}
 # Far enough back that "upcoming" means "all" (the calendar selector filters on end >= now).
 ALL_TIME = datetime(1900, 1, 1, tzinfo=zoneinfo.ZoneInfo("UTC"))
 
 
-def can_manage(request, event: Event) -> bool:
-    user = getattr(request, "user", None)
-    return bool(user and user.is_authenticated and user.has_perm("events.manage_event", event))
+def manages(request, event: Event) -> bool:
+    """Whether the caller organises ``event`` (or is staff); asked once per request."""
+    seen = request.__dict__.setdefault("_events_can_manage", {})
+    if event.pk not in seen:
+        seen[event.pk] = selectors.can_manage(request.user, event)
+    return seen[event.pk]
 
 
 def require_manager(request, event: Event) -> None:
-    if not can_manage(request, event):
+    if not manages(request, event):
         raise PermissionDenied("Only the event's organisers may do this.")
 
 
-def visible_event(request, event: Event | None) -> Event:
-    """The event, or 404 when there is none or it is a draft the requester does not manage."""
-    if event is None or (event.status == EventStatus.DRAFT and not can_manage(request, event)):
-        raise Http404("No event at this address.")
-    return event
+def get_event(request, slug: str, queryset=None) -> Event:
+    """The event, or 404 when there is none or it is a draft the caller does not manage."""
+    try:
+        return selectors.visible_event(request.user, slug, queryset)
+    except Event.DoesNotExist:
+        raise Http404("No event at this address.") from None
 
 
-def get_event(request, slug: str) -> Event:
-    return visible_event(request, Event.objects.filter(slug=slug).first())
-
-
-def local(value: datetime | None, event: Event) -> datetime | None:
-    return value.astimezone(event.tz) if value else None
-
-
-def aware(value: datetime | None, tz: zoneinfo.ZoneInfo) -> datetime | None:
-    """Input times without an offset are read in the event's time zone."""
-    if value is not None and timezone.is_naive(value):
-        return timezone.make_aware(value, tz)
-    return value
-
-
-def rename_fields(error: ValidationError, names: dict[str, str]) -> ValidationError:
-    """The error with the fields named as the client sent them (``question_3`` → ``answers.3``)."""
-    if not hasattr(error, "error_dict"):
-        if NON_FIELD_ERRORS in names:
-            return ValidationError({names[NON_FIELD_ERRORS]: error.messages})
-        return error
-    renamed: dict[str, list] = {}
-    for field, messages in error.message_dict.items():
-        if field.startswith("question_"):
-            key = "answers." + field.removeprefix("question_")
-        else:
-            key = names.get(field, field)
-        renamed.setdefault(key, []).extend(messages)
-    return ValidationError(renamed)
-
-
-def error_response(error: ValidationError):
-    """400 whose ``detail`` is the message itself when there is one (e.g. why it is closed)."""
-    body = validation_error_body(error)
-    if len(body["errors"]) == 1:
-        body["detail"] = body["errors"][0]["message"]
-    return Status(400, body)
+def find(errors: dict, lookup, *args):
+    """``lookup(*args)``, or None with its ValidationError added to ``errors``, so that every
+    wrong field of the input is reported at once."""
+    try:
+        return lookup(*args)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+        return None
 
 
 # Schemas: reading ---------------------------------------------------------------------------
 
 
-class OrganisationRef(Schema):
-    slug: str
-    name: str
+class EventItem(Schema):
+    """An event in the calendar; :class:`EventOut` adds what its page shows."""
 
-
-class EventFields(Schema):
     slug: str
     title: str
     kind: str
@@ -143,15 +116,13 @@ class EventFields(Schema):
     registration_open: bool
     url: str
 
-
-class EventItem(EventFields):
     @staticmethod
     def resolve_start(obj) -> datetime:
-        return local(obj.start, obj)
+        return local(obj.start, obj.tz)
 
     @staticmethod
     def resolve_end(obj) -> datetime:
-        return local(obj.end, obj)
+        return local(obj.end, obj.tz)
 
     @staticmethod
     def resolve_ecosystems(obj) -> list[str]:
@@ -161,7 +132,7 @@ class EventItem(EventFields):
     def resolve_seats_left(obj) -> int | None:
         if obj.capacity is None:
             return None
-        confirmed = getattr(obj, "confirmed", None)
+        confirmed = getattr(obj, "confirmed", None)  # annotated on the calendar
         if confirmed is None:
             confirmed = services.confirmed_count(obj)
         return max(0, obj.capacity - confirmed)
@@ -175,10 +146,34 @@ class EventItem(EventFields):
         return obj.get_absolute_url()
 
 
+class Appearance(NamedTuple):
+    """Someone on the agenda: a speaker (a ``SessionSpeaker`` reads the same) or a chair."""
+
+    person: Person
+    organisation: Organisation | None
+    session: Session
+
+
 class PersonRef(Schema):
     name: str | None = Field(description="Only when the person agreed to be shown publicly.")
     organisation: str | None
     person_id: int | None = Field(None, description="For the event's organisers only.")
+
+    @staticmethod
+    def resolve_name(obj, context) -> str | None:
+        person = obj.person
+        if person.public_consent or manages(context["request"], obj.session.event):
+            return f"{person.first_name} {person.last_name}"
+        return None
+
+    @staticmethod
+    def resolve_organisation(obj) -> str | None:
+        organisation = obj.organisation or obj.person.organisation
+        return organisation.name if organisation else None
+
+    @staticmethod
+    def resolve_person_id(obj, context) -> int | None:
+        return obj.person.pk if manages(context["request"], obj.session.event) else None
 
 
 class SpeakerOut(PersonRef):
@@ -193,10 +188,16 @@ class MaterialOut(Schema):
     url: str
     content_type: str
     size: int | None
-    session: int | None
+    session: int | None = Field(alias="session_id")
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return obj.url or reverse("events:material", args=[obj.event.slug, obj.pk])
 
 
-class SessionOut(Schema):
+class AgendaSessionOut(Schema):
+    """A session of an event's agenda."""
+
     id: int
     title: str
     kind: str
@@ -207,16 +208,32 @@ class SessionOut(Schema):
     chair: PersonRef | None
     speakers: list[SpeakerOut]
 
+    @staticmethod
+    def resolve_start(obj) -> datetime:
+        return local(obj.start, obj.event.tz)
+
+    @staticmethod
+    def resolve_end(obj) -> datetime:
+        return local(obj.end, obj.event.tz)
+
+    @staticmethod
+    def resolve_chair(obj) -> Appearance | None:
+        return Appearance(obj.chair, None, obj) if obj.chair_id else None
+
+    @staticmethod
+    def resolve_speakers(obj) -> list:
+        return list(obj.speakers.all())
+
 
 class QuestionOut(Schema):
     id: int
     label: str
     kind: str
-    choices: list[str]
+    choices: list[str] = Field(alias="choice_list")
     required: bool
 
 
-class EventOut(EventFields):
+class EventOut(EventItem):
     description: str
     target_audience: str
     context: str
@@ -229,102 +246,64 @@ class EventOut(EventFields):
     requires_approval: bool
     registration_closed_reason: str | None
     questions: list[QuestionOut]
-    sessions: list[SessionOut]
+    sessions: list[AgendaSessionOut]
     materials: list[MaterialOut]
     outcomes: str = Field(description="Once the summary is published.")
     recommendations: str
     can_manage: bool
 
+    @staticmethod
+    def resolve_co_organisers(obj) -> list:
+        return list(obj.co_organisers.all())
 
-def person_ref(person: Person | None, organisation, manager: bool) -> dict | None:
-    if person is None:
-        return None
-    organisation = organisation or person.organisation
-    return {
-        "name": f"{person.first_name} {person.last_name}"
-        if person.public_consent or manager
-        else None,
-        "organisation": organisation.name if organisation else None,
-        "person_id": person.pk if manager else None,
-    }
+    @staticmethod
+    def resolve_registration_opens(obj) -> datetime | None:
+        return local(obj.registration_opens, obj.tz)
 
+    @staticmethod
+    def resolve_registration_closes(obj) -> datetime | None:
+        return local(obj.registration_closes, obj.tz)
 
-def session_out(session: Session, event: Event, manager: bool) -> dict:
-    speakers = []
-    for speaker in session.speakers.all():
-        ref = person_ref(speaker.person, speaker.organisation, manager)
-        speakers.append({**ref, "role": speaker.role, "talk_title": speaker.talk_title})
-    return {
-        "id": session.pk,
-        "title": session.title,
-        "kind": session.kind,
-        "start": local(session.start, event),
-        "end": local(session.end, event),
-        "room": session.room,
-        "description": session.description,
-        "chair": person_ref(session.chair, None, manager),
-        "speakers": speakers,
-    }
+    @staticmethod
+    def resolve_registration_closed_reason(obj) -> str | None:
+        return services.registration_closed_reason(obj)
 
+    @staticmethod
+    def resolve_questions(obj) -> list:
+        return list(obj.questions.all())
 
-def material_out(material, event: Event) -> dict:
-    return {
-        "id": material.pk,
-        "title": material.title,
-        "kind": material.kind,
-        "url": material.url or reverse("events:material", args=[event.slug, material.pk]),
-        "content_type": material.content_type,
-        "size": material.size,
-        "session": material.session_id,
-    }
+    @staticmethod
+    def resolve_sessions(obj) -> list:
+        return list(selectors.agenda_sessions(obj))
+
+    @staticmethod
+    def resolve_materials(obj) -> list:
+        return list(selectors.published_materials(obj))
+
+    @staticmethod
+    def resolve_outcomes(obj, context) -> str:
+        return obj.outcomes if summary_shown(context["request"], obj) else ""
+
+    @staticmethod
+    def resolve_recommendations(obj, context) -> str:
+        return obj.recommendations if summary_shown(context["request"], obj) else ""
+
+    @staticmethod
+    def resolve_can_manage(obj, context) -> bool:
+        return manages(context["request"], obj)
 
 
-def event_detail(request, slug: str) -> dict:
-    try:
-        event = selectors.event_page(slug)
-    except Event.DoesNotExist:
-        raise Http404("No event at this address.") from None
-    visible_event(request, event)
-    manager = can_manage(request, event)
-    summary = event.summary_published or manager
-    return {
-        **{name: getattr(event, name) for name in EVENT_TEXT_FIELDS},
-        "slug": event.slug,
-        "status": event.status,
-        "kind": event.kind,
-        "start": local(event.start, event),
-        "end": local(event.end, event),
-        "timezone": event.timezone,
-        "country_id": event.country_id,
-        "nuts_region_id": event.nuts_region_id,
-        "is_online": event.is_online,
-        "host": event.host,
-        "ecosystems": [e.slug for e in event.ecosystems.all()],
-        "co_organisers": list(event.co_organisers.all()),
-        "capacity": event.capacity,
-        "seats_left": selectors.seats_left(event),
-        "registration_open": services.registration_closed_reason(event) is None,
-        "registration_closed_reason": services.registration_closed_reason(event),
-        "registration_opens": local(event.registration_opens, event),
-        "registration_closes": local(event.registration_closes, event),
-        "requires_approval": event.requires_approval,
-        "questions": [
-            {
-                "id": q.pk,
-                "label": q.label,
-                "kind": q.kind,
-                "choices": q.choice_list,
-                "required": q.required,
-            }
-            for q in event.questions.all()
-        ],
-        "sessions": [session_out(s, event, manager) for s in selectors.agenda_sessions(event)],
-        "materials": [material_out(m, event) for m in selectors.published_materials(event)],
-        "outcomes": event.outcomes if summary else "",
-        "recommendations": event.recommendations if summary else "",
-        "url": event.get_absolute_url(),
-        "can_manage": manager,
-    }
+def summary_shown(request, event: Event) -> bool:
+    return event.summary_published or manages(request, event)
+
+
+def event_detail(request, slug: str) -> Event:
+    """The event with what :class:`EventOut` shows, as the caller may see it."""
+    return get_event(
+        request,
+        slug,
+        Event.objects.select_related("host").prefetch_related("co_organisers", "ecosystems"),
+    )
 
 
 # Schemas: writing ---------------------------------------------------------------------------
@@ -340,8 +319,8 @@ class EventIn(InputSchema):
     topic: str = ""
     target_audience: str = ""
     description: str = ""
-    host: str | None = Field(None, description="Address (slug) of the hosting organisation.")
-    co_organisers: list[str] = Field([], description="Addresses (slugs) of organisations.")
+    host: str | None = Field(None, description="Address (slug) or PIC of the host organisation.")
+    co_organisers: list[str] = Field([], description="Addresses (slugs) or PICs of organisations.")
     context: str = Field("", description="In the framework of (e.g. an exhibition).")
     venue: str = ""
     address: str = ""
@@ -365,7 +344,6 @@ EVENT_TEXT_FIELDS = (
     "title",
     "topic",
     "target_audience",
-    "description",
     "context",
     "venue",
     "address",
@@ -377,6 +355,7 @@ EVENT_TEXT_FIELDS = (
     "recommendations",
 )
 EVENT_PLAIN_FIELDS = (
+    "description",
     "kind",
     "status",
     "timezone",
@@ -387,22 +366,14 @@ EVENT_PLAIN_FIELDS = (
 EVENT_TIMES = ("start", "end", "registration_opens", "registration_closes")
 
 
-def organisations_by_slug(slugs: list[str], field: str, errors: dict) -> list[Organisation]:
-    wanted = list(dict.fromkeys(s.strip() for s in slugs if s and s.strip()))
-    found = {o.slug: o for o in Organisation.objects.filter(slug__in=wanted)}
-    unknown = [s for s in wanted if s not in found]
-    if unknown:
-        errors[field] = [f"No organisation at the address(es): {', '.join(unknown)}."]
-    return [found[s] for s in wanted if s in found]
-
-
 def apply_event(event: Event, data: dict) -> dict:
-    """Copy input onto ``event``; returns the keyword arguments of ``save_event``."""
+    """Copy input onto ``event``; returns the keyword arguments of ``save_event``.
+    ``host``, ``country``, ``nuts_region``, ``capacity`` and the registration times may be
+    emptied (``null``); the other fields refuse ``null`` before this is reached."""
     errors: dict[str, list[str]] = {}
     for name in EVENT_TEXT_FIELDS:
         if name in data:
-            value = data[name] or ""
-            setattr(event, name, value if name == "description" else value.strip())
+            setattr(event, name, data[name].strip())
     for name in EVENT_PLAIN_FIELDS:
         if name in data:
             setattr(event, name, data[name])
@@ -415,8 +386,8 @@ def apply_event(event: Event, data: dict) -> dict:
         if name in data:
             setattr(event, name, aware(data[name], tz))
     if "host" in data:
-        hosts = organisations_by_slug([data["host"] or ""], "host", errors)
-        event.host = hosts[0] if hosts else None
+        host = (data["host"] or "").strip()
+        event.host = find(errors, organisation_by_key, host, "host") if host else None
     if "country" in data:
         if data["country"]:
             code = resolve_country_code(data["country"])
@@ -431,11 +402,11 @@ def apply_event(event: Event, data: dict) -> dict:
             errors["nuts_region"] = [f"Unknown NUTS code “{code}”."]
         event.nuts_region_id = code
     extra = {}
-    if "co_organisers" in data and data["co_organisers"] is not None:
-        extra["co_organisers"] = organisations_by_slug(
-            data["co_organisers"], "co_organisers", errors
+    if "co_organisers" in data:
+        extra["co_organisers"] = (
+            find(errors, organisations_by_key, data["co_organisers"], "co_organisers") or []
         )
-    if "ecosystems" in data and data["ecosystems"] is not None:
+    if "ecosystems" in data:
         wanted = list(dict.fromkeys(v.strip() for v in data["ecosystems"] if v and v.strip()))
         found = {e.slug: e for e in Ecosystem.objects.filter(slug__in=wanted)}
         unknown = [v for v in wanted if v not in found]
@@ -450,13 +421,15 @@ def apply_event(event: Event, data: dict) -> dict:
 class SpeakerIn(InputSchema):
     person: int = Field(description="Id of a person of the registry.")
     organisation: str | None = Field(
-        None, description="Address (slug); empty: the person's own organisation."
+        None, description="Address (slug) or PIC; empty: the person's own organisation."
     )
     role: str = ""
     talk_title: str = ""
 
 
-class SessionIn(InputSchema):
+class AgendaSessionIn(InputSchema):
+    """A session of an event's agenda, on input."""
+
     title: str = Field(max_length=400)
     kind: Literal[tuple(SessionKind.values)] = SessionKind.PRESENTATION  # type: ignore[valid-type]
     start: datetime = Field(description="Without an offset: in the event's time zone.")
@@ -465,16 +438,19 @@ class SessionIn(InputSchema):
     description: str = ""
     chair: int | None = Field(None, description="Id of a person of the registry.")
     speakers: list[SpeakerIn] | None = Field(
-        None, description="Replaces the session's speakers; omitted: unchanged."
+        None, description="Replaces the session's speakers; omitted or null: unchanged."
     )
 
 
 def apply_session(session: Session, event: Event, data: dict) -> list | None:
+    """Copy input onto ``session``; returns its new speakers (None: unchanged).
+    ``chair`` may be emptied (``null``); ``speakers: null`` leaves them as they are."""
     errors: dict[str, list[str]] = {}
-    for name in ("title", "kind", "room", "description"):
+    for name in ("title", "kind", "room"):
         if name in data:
-            value = data[name] or ""
-            setattr(session, name, value.strip() if name != "description" else value)
+            setattr(session, name, data[name].strip())
+    if "description" in data:
+        session.description = data["description"]
     for name in ("start", "end"):
         if name in data:
             setattr(session, name, aware(data[name], event.tz))
@@ -489,25 +465,21 @@ def apply_session(session: Session, event: Event, data: dict) -> list | None:
         people = Person.objects.select_related("organisation").in_bulk(
             [item["person"] for item in items]
         )
-        slugs = [item["organisation"] for item in items if item.get("organisation")]
-        orgs = Organisation.objects.in_bulk(slugs, field_name="slug")
+        organisations: dict[str, Organisation | None] = {}
         speakers = []
         for i, item in enumerate(items):
             person = people.get(item["person"])
             if person is None:
                 errors[f"speakers.{i}.person"] = [f"No person with id {item['person']}."]
                 continue
-            org = None
-            if item.get("organisation"):
-                org = orgs.get(item["organisation"])
-                if org is None:
-                    errors[f"speakers.{i}.organisation"] = [
-                        f"No organisation at the address “{item['organisation']}”."
-                    ]
+            key = (item.get("organisation") or "").strip()
+            if key and key not in organisations:
+                field = f"speakers.{i}.organisation"
+                organisations[key] = find(errors, organisation_by_key, key, field)
             speakers.append(
                 services.SpeakerInput(
                     person=person,
-                    organisation=org,
+                    organisation=organisations.get(key),
                     role=(item.get("role") or "").strip(),
                     talk_title=(item.get("talk_title") or "").strip(),
                 )
@@ -527,7 +499,7 @@ class RegistrationIn(InputSchema):
     last_name: str = Field("", description="Default: the account's last name.")
     job_title: str = ""
     organisation: str | None = Field(
-        None, description="Address (slug) of the participant's organisation in the registry."
+        None, description="Address (slug) or PIC of the participant's organisation."
     )
     organisation_name: str = Field("", description="Default: the organisation's name.")
     organisation_kind: Literal[("",) + tuple(OrganisationKind.values)] = Field(  # type: ignore[valid-type]
@@ -550,7 +522,7 @@ class RegistrationOut(Schema):
     event: str = Field(description="Address (slug) of the event.")
     event_title: str
     status: str
-    waitlist_position: int | None = None
+    waitlist_position: int | None = Field(None, description="On registering, when waitlisted.")
     first_name: str
     last_name: str
     email: str
@@ -558,7 +530,7 @@ class RegistrationOut(Schema):
     organisation: str | None
     organisation_name: str
     organisation_kind: str
-    country: str
+    country: str = Field(alias="country_id")
     dietary_needs: str
     accessibility_needs: str
     answers: dict[str, Any]
@@ -570,38 +542,60 @@ class RegistrationOut(Schema):
     checked_in_at: datetime | None
     created: datetime
 
+    @staticmethod
+    def resolve_event(obj) -> str:
+        return obj.event.slug
 
-def registration_out(registration: Registration, event: Event, position: bool = False) -> dict:
-    return {
-        "id": registration.pk,
-        "event": event.slug,
-        "event_title": event.title,
-        "status": registration.status,
-        "waitlist_position": selectors.waitlist_position(registration) if position else None,
-        "first_name": registration.first_name,
-        "last_name": registration.last_name,
-        "email": registration.email,
-        "job_title": registration.job_title,
-        "organisation": registration.organisation.slug if registration.organisation else None,
-        "organisation_name": registration.organisation_name,
-        "organisation_kind": registration.organisation_kind,
-        "country": registration.country_id,
-        "dietary_needs": registration.dietary_needs,
-        "accessibility_needs": registration.accessibility_needs,
-        "answers": registration.answers,
-        "listing_consent": registration.listing_consent,
-        "listing_consent_at": registration.listing_consent_at,
-        "ticket_code": registration.ticket_code,
-        "ticket_url": reverse("events:ticket", args=[registration.ticket_code]),
-        "cancel_url": reverse("events:cancel", args=[registration.ticket_code]),
-        "checked_in_at": local(registration.checked_in_at, event),
-        "created": registration.created,
-    }
+    @staticmethod
+    def resolve_event_title(obj) -> str:
+        return obj.event.title
+
+    @staticmethod
+    def resolve_waitlist_position(obj) -> None:
+        return None  # one query per row: given on registering only (NewRegistrationOut)
+
+    @staticmethod
+    def resolve_organisation(obj) -> str | None:
+        return obj.organisation.slug if obj.organisation_id else None
+
+    @staticmethod
+    def resolve_ticket_url(obj) -> str:
+        return reverse("events:ticket", args=[obj.ticket_code])
+
+    @staticmethod
+    def resolve_cancel_url(obj) -> str:
+        return reverse("events:cancel", args=[obj.ticket_code])
+
+    @staticmethod
+    def resolve_checked_in_at(obj) -> datetime | None:
+        return local(obj.checked_in_at, obj.event.tz)
 
 
-class RegistrationFilters(Schema):
+class NewRegistrationOut(RegistrationOut):
+    """A registration just made, with its place on the waiting list."""
+
+    @staticmethod
+    def resolve_waitlist_position(obj) -> int | None:
+        return selectors.waitlist_position(obj)
+
+
+class RegistrationFilters(Filters):
     status: list[Literal[tuple(RegistrationStatus.values)]] = []  # type: ignore[valid-type]
     q: str = Field("", description="Words of the name, e-mail or organisation.")
+
+    def filter_status(self, value: list[str]) -> Q:
+        return Q(status__in=value) if value else Q()
+
+    def filter_q(self, value: str) -> Q:
+        match = Q()
+        for word in value.split():
+            match &= (
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(email__icontains=word)
+                | Q(organisation_name__icontains=word)
+            )
+        return match
 
 
 class CheckInIn(InputSchema):
@@ -611,19 +605,15 @@ class CheckInIn(InputSchema):
 # Own registrations (before /{slug}: "registrations" is never an event's address) -------------
 
 
-@router.get(
-    "/registrations", response={200: Page[RegistrationOut], 401: ErrorBody}, auth=write_auth
-)
-def my_registrations(request, page: Query[PageParams]):
+@router.get("/registrations", response={200: list[RegistrationOut], **READ_ERRORS}, auth=write_auth)
+@paginated()
+def my_registrations(request):
     """The signed-in user's registrations, latest event first."""
-    qs = (
+    return (
         selectors.registrations_of(request.user)
         .select_related("organisation")
         .defer("organisation__description", "organisation__search_document")
     )
-    result = paginate(request, qs, page)
-    result["items"] = [registration_out(r, r.event) for r in result["items"]]
-    return result
 
 
 @router.post(
@@ -640,18 +630,16 @@ def cancel_registration(request, registration_id: int):
         .first()
     )
     if registration is None or (
-        registration.user_id != request.user.pk and not can_manage(request, registration.event)
+        registration.user_id != request.user.pk and not manages(request, registration.event)
     ):
         raise Http404("No registration of yours with this number.")
-    event = registration.event
-    registration = services.cancel_registration(registration, by=request.user)
-    return registration_out(registration, event)
+    return services.cancel_registration(registration, by=request.user)
 
 
 # Events -------------------------------------------------------------------------------------
 
 
-class EventFilters(Schema):
+class EventFilters(Filters):
     when: Literal["upcoming", "past", "all"] = Field(
         "upcoming", description="upcoming: soonest first; past: latest first; all: by date."
     )
@@ -664,33 +652,32 @@ class EventFilters(Schema):
     online: bool | None = Field(None, description="true: with an online link; false: without one.")
 
 
-@router.get("", response={200: Page[EventItem], 400: ErrorBody, 422: ErrorBody}, auth=read_auth)
-def list_events(request, filters: Query[EventFilters], page: Query[PageParams]):
+def day_start(day: date | None) -> datetime | None:
+    """Midnight at the start of ``day`` in the site's time zone."""
+    if day is None:
+        return None
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
+
+
+@router.get("", response={200: list[EventItem], **READ_ERRORS}, auth=read_auth)
+@paginated()
+def list_events(request, filters: Query[EventFilters]):
     """The public calendar, with the same filters as its page."""
     countries = []
     for value in filters.country:
-        for part in value.split(","):
-            if part.strip():
-                code = resolve_country_code(part)
-                if code is None:
-                    raise ValidationError({"country": [f"Unknown country code “{part}”."]})
-                countries.append(code)
-    tz = timezone.get_current_timezone()
+        code = resolve_country_code(value)
+        if code is None:
+            raise ValidationError({"country": [f"Unknown country code “{value}”."]})
+        countries.append(code)
     qs = selectors.calendar_events(
         when="past" if filters.when == "past" else "upcoming",
         now=ALL_TIME if filters.when == "all" else None,
         kinds=filters.kind,
         countries=countries,
-        regions=[r.strip().upper() for r in filters.region if r.strip()],
+        regions=[r.upper() for r in filters.region],
         ecosystems=filters.ecosystem,
-        date_from=timezone.make_aware(datetime.combine(filters.date_from, time.min), tz)
-        if filters.date_from
-        else None,
-        date_to=timezone.make_aware(
-            datetime.combine(filters.date_to + timedelta(days=1), time.min), tz
-        )
-        if filters.date_to
-        else None,
+        date_from=day_start(filters.date_from),
+        date_to=day_start(filters.date_to + timedelta(days=1)) if filters.date_to else None,
         online=bool(filters.online),
     )
     if filters.online is False:
@@ -702,7 +689,7 @@ def list_events(request, filters: Query[EventFilters], page: Query[PageParams]):
         .annotate(n=Count("pk"))
         .values("n")
     )
-    qs = qs.defer(
+    return qs.defer(
         "description",
         "outcomes",
         "recommendations",
@@ -711,7 +698,6 @@ def list_events(request, filters: Query[EventFilters], page: Query[PageParams]):
         "nuts_region__geometry",
         "nuts_region__svg_path",
     ).annotate(confirmed=Coalesce(Subquery(confirmed, output_field=IntegerField()), 0))
-    return paginate(request, qs, page)
 
 
 @router.post("", response={201: EventOut, **WRITE_ERRORS}, auth=write_auth)
@@ -725,7 +711,7 @@ def create_event(request, payload: EventIn):
     return Status(201, event_detail(request, event.slug))
 
 
-@router.get("/{slug}", response={200: EventOut, 404: ErrorBody}, auth=read_auth)
+@router.get("/{slug}", response={200: EventOut, **READ_ERRORS}, auth=read_auth)
 def get_event_detail(request, slug: str):
     """An event with its agenda (sessions, speakers), questions and published materials."""
     return event_detail(request, slug)
@@ -745,7 +731,7 @@ def replace_event(request, slug: str, payload: EventIn):
 
 
 @router.patch("/{slug}", response={200: EventOut, **WRITE_ERRORS}, auth=write_auth)
-def update_event(request, slug: str, payload: PatchDict[EventIn]):
+def update_event(request, slug: str, payload: Patch[EventIn]):
     """Change some fields. A capacity below the confirmed participants is refused; a higher
     one moves people up from the waiting list."""
     return _update_event(request, slug, payload)
@@ -756,54 +742,48 @@ def update_event(request, slug: str, payload: PatchDict[EventIn]):
 
 def get_session(request, slug: str, session_id: int) -> tuple[Event, Session]:
     event = get_event(request, slug)
-    session = Session.objects.filter(event=event, pk=session_id).first()
+    session = event.sessions.filter(pk=session_id).first()
     if session is None:
         raise Http404("No session with this number in this event.")
     return event, session
 
 
-def session_detail(request, event: Event, session_id: int) -> dict:
-    session = selectors.agenda_sessions(event).get(pk=session_id)
-    return session_out(session, event, can_manage(request, event))
-
-
-@router.get("/{slug}/sessions", response={200: Page[SessionOut], 404: ErrorBody}, auth=read_auth)
-def list_sessions(request, slug: str, page: Query[PageParams]):
+@router.get(
+    "/{slug}/sessions", response={200: list[AgendaSessionOut], **READ_ERRORS}, auth=read_auth
+)
+@paginated()
+def list_sessions(request, slug: str):
     """The agenda in time order."""
-    event = get_event(request, slug)
-    manager = can_manage(request, event)
-    result = paginate(request, selectors.agenda_sessions(event), page)
-    result["items"] = [session_out(s, event, manager) for s in result["items"]]
-    return result
+    return selectors.agenda_sessions(get_event(request, slug))
 
 
-def _save_session(request, event: Event, session: Session, data: dict) -> Session:
+def _save_session(event: Event, session: Session, data: dict) -> Session:
     speakers = apply_session(session, event, data)
     with transaction.atomic():  # the session and its speakers, all or nothing
         services.save_session(session)
         if speakers is not None:
             services.set_speakers(session, speakers)
-    return session
+    return selectors.agenda_sessions(event).get(pk=session.pk)
 
 
-@router.post("/{slug}/sessions", response={201: SessionOut, **WRITE_ERRORS}, auth=write_auth)
-def create_session(request, slug: str, payload: SessionIn):
+@router.post("/{slug}/sessions", response={201: AgendaSessionOut, **WRITE_ERRORS}, auth=write_auth)
+def create_session(request, slug: str, payload: AgendaSessionIn):
     """Add a session: it must take place during the event and not clash with another session
     in the same room."""
     event = get_event(request, slug)
     require_manager(request, event)
-    session = _save_session(request, event, Session(event=event), payload.dict())
-    return Status(201, session_detail(request, event, session.pk))
+    return Status(201, _save_session(event, Session(event=event), payload.dict()))
 
 
 @router.patch(
-    "/{slug}/sessions/{session_id}", response={200: SessionOut, **WRITE_ERRORS}, auth=write_auth
+    "/{slug}/sessions/{session_id}",
+    response={200: AgendaSessionOut, **WRITE_ERRORS},
+    auth=write_auth,
 )
-def update_session(request, slug: str, session_id: int, payload: PatchDict[SessionIn]):
+def update_session(request, slug: str, session_id: int, payload: Patch[AgendaSessionIn]):
     event, session = get_session(request, slug, session_id)
     require_manager(request, event)
-    _save_session(request, event, session, payload)
-    return session_detail(request, event, session.pk)
+    return _save_session(event, session, payload)
 
 
 @router.delete(
@@ -824,12 +804,9 @@ def registration_details(request, data: dict) -> tuple[dict, dict]:
     """The service's keyword arguments from the input, with the registry's defaults."""
     user = request.user
     errors: dict[str, list[str]] = {}
-    org = None
-    if data.get("organisation"):
-        org = Organisation.objects.filter(slug=data["organisation"].strip()).first()
-        if org is None:
-            errors["organisation"] = [f"No organisation at the address “{data['organisation']}”."]
-    country = (data.get("country") or "").strip()
+    key = (data.get("organisation") or "").strip()
+    org = find(errors, organisation_by_key, key, "organisation") if key else None
+    country = data["country"].strip()
     if country:
         code = resolve_country_code(country)
         if code is None:
@@ -839,19 +816,18 @@ def registration_details(request, data: dict) -> tuple[dict, dict]:
     if errors:
         raise ValidationError(errors)
     details = {
-        "first_name": (data.get("first_name") or "").strip() or user.first_name,
-        "last_name": (data.get("last_name") or "").strip() or user.last_name,
-        "job_title": (data.get("job_title") or "").strip(),
+        "first_name": data["first_name"].strip() or user.first_name,
+        "last_name": data["last_name"].strip() or user.last_name,
+        "job_title": data["job_title"].strip(),
         "organisation": org,
-        "organisation_name": (data.get("organisation_name") or "").strip()
-        or (org.name if org else ""),
-        "organisation_kind": data.get("organisation_kind") or (org.kind if org else ""),
+        "organisation_name": data["organisation_name"].strip() or (org.name if org else ""),
+        "organisation_kind": data["organisation_kind"] or (org.kind if org else ""),
         "country_id": code,
-        "dietary_needs": (data.get("dietary_needs") or "").strip(),
-        "accessibility_needs": (data.get("accessibility_needs") or "").strip(),
-        "listing_consent": bool(data.get("listing_consent")),
+        "dietary_needs": data["dietary_needs"].strip(),
+        "accessibility_needs": data["accessibility_needs"].strip(),
+        "listing_consent": data["listing_consent"],
     }
-    return details, data.get("answers") or {}
+    return details, data["answers"]
 
 
 # Input names for the model's fields, so that an error names what the client sent.
@@ -859,7 +835,7 @@ REGISTRATION_FIELDS = {"country_id": "country", NON_FIELD_ERRORS: NON_FIELD_ERRO
 
 
 @router.post(
-    "/{slug}/registrations", response={201: RegistrationOut, **WRITE_ERRORS}, auth=write_auth
+    "/{slug}/registrations", response={201: NewRegistrationOut, **WRITE_ERRORS}, auth=write_auth
 )
 def register(request, slug: str, payload: RegistrationIn):
     """Register the signed-in user (with their account's e-mail address).
@@ -875,53 +851,36 @@ def register(request, slug: str, payload: RegistrationIn):
             event, user=request.user, answers=answers, email=request.user.email, **details
         )
     except ValidationError as error:
-        return error_response(rename_fields(error, REGISTRATION_FIELDS))
-    return Status(201, registration_out(registration, event, position=True))
+        raise rename_fields(error, REGISTRATION_FIELDS) from error
+    return Status(201, registration)
 
 
 @router.get(
     "/{slug}/registrations",
-    response={200: Page[RegistrationOut], **WRITE_ERRORS},
+    response={200: list[RegistrationOut], **WRITE_ERRORS},
     auth=write_auth,
 )
-def list_registrations(
-    request, slug: str, filters: Query[RegistrationFilters], page: Query[PageParams]
-):
+@paginated()
+def list_registrations(request, slug: str, filters: Query[RegistrationFilters]):
     """Everyone registered, with their needs and answers, in registration order.
     Organisers and staff only."""
     event = get_event(request, slug)
     require_manager(request, event)
     qs = (
-        Registration.objects.filter(event=event)
-        .select_related("organisation")
+        event.registrations.select_related("organisation")
         .only(*[f.name for f in Registration._meta.concrete_fields], "organisation__slug")
         .order_by("created", "id")
     )
-    if filters.status:
-        qs = qs.filter(status__in=filters.status)
-    for word in filters.q.split():
-        qs = qs.filter(
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(email__icontains=word)
-            | Q(organisation_name__icontains=word)
-        )
-    result = paginate(request, qs, page)
-    result["items"] = [registration_out(r, event) for r in result["items"]]
-    return result
+    return filters.filter(qs)
 
 
-def _decide(request, slug: str, registration_id: int, approve: bool):
+def _decide(request, slug: str, registration_id: int, approve: bool) -> Registration:
     event = get_event(request, slug)
     require_manager(request, event)
-    registration = Registration.objects.filter(event=event, pk=registration_id).first()
+    registration = event.registrations.filter(pk=registration_id).first()
     if registration is None:
         raise Http404("No registration with this number for this event.")
-    try:
-        registration = services.decide_registration(registration, approve, by=request.user)
-    except ValidationError as error:
-        return error_response(error)
-    return registration_out(registration, event)
+    return services.decide_registration(registration, approve, by=request.user)
 
 
 @router.post(
@@ -950,7 +909,6 @@ def check_in(request, slug: str, payload: CheckInIn):
     event = get_event(request, slug)
     require_manager(request, event)
     try:
-        registration = services.check_in(event, code=payload.code.strip(), by=request.user)
+        return services.check_in(event, code=payload.code.strip(), by=request.user)
     except ValidationError as error:
-        return error_response(rename_fields(error, {NON_FIELD_ERRORS: "code"}))
-    return registration_out(registration, event)
+        raise rename_fields(error, {NON_FIELD_ERRORS: "code"}) from error

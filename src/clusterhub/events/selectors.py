@@ -60,13 +60,13 @@ def attendance(event: Event) -> dict:
 
 
 def agenda_sessions(event: Event) -> QuerySet[Session]:
-    """The event's sessions in time order, with chair and speakers (person, organisation)."""
+    """The event's sessions in time order, with chair and speakers (person, organisation).
+    Each session knows ``event`` (and each speaker its session) without a query."""
     speakers = SessionSpeaker.objects.select_related(
         "person", "person__organisation", "organisation"
     ).order_by("order", "id")
     return (
-        Session.objects.filter(event=event)
-        .select_related("chair", "chair__organisation")
+        event.sessions.select_related("chair", "chair__organisation")
         .prefetch_related(Prefetch("speakers", queryset=speakers))
         .order_by("start", "room", "id")
     )
@@ -185,11 +185,10 @@ def event_page(slug: str) -> Event:
 
 
 def published_materials(event: Event) -> QuerySet:
-    """The event's published materials (files and links), session by session."""
-    from .models import Material
-
+    """The event's published materials (files and links), session by session; each knows
+    ``event`` without a query."""
     return (
-        Material.objects.filter(event=event, published=True)
+        event.materials.filter(published=True)
         .select_related("speaker__person")
         .order_by("session__start", "session_id", "title", "id")
     )
@@ -269,10 +268,11 @@ def can_manage(user, event: Event) -> bool:
     return bool(user and user.is_authenticated and user.has_perm("events.manage_event", event))
 
 
-def visible_event(user, slug: str) -> Event:
+def visible_event(user, slug: str, queryset: QuerySet[Event] | None = None) -> Event:
     """The event at ``slug`` as ``user`` may see it: a draft is there only for its organisers.
-    Raises ``Event.DoesNotExist`` otherwise, so pages and API answer 404 alike."""
-    event = Event.objects.filter(slug=slug).first()
+    Raises ``Event.DoesNotExist`` otherwise, so pages and API answer 404 alike. ``queryset``
+    brings what the caller shows with the event (``select_related``, ``prefetch_related``)."""
+    event = (Event.objects.all() if queryset is None else queryset).filter(slug=slug).first()
     if event is None or (event.status == EventStatus.DRAFT and not can_manage(user, event)):
         raise Event.DoesNotExist(slug)
     return event
