@@ -380,8 +380,8 @@ def test_patching_an_event_field_with_null_is_refused_naming_it(client, event, o
 
 def test_patching_the_fields_that_may_be_empty_with_null_empties_them(client, organiser):
     start = timezone.now() + timedelta(days=10)
-    event = make_event(
-        organiser,
+    event = factories.EventFactory(
+        organiser=organiser,
         start=start,
         host=factories.OrganisationFactory(),
         nuts_region_id="FRK26",

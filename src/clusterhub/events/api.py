@@ -26,6 +26,7 @@ from ninja import Field, Query, Router, Schema, Status
 from clusterhub.core.api import (
     READ_ERRORS,
     WRITE_ERRORS,
+    DateTime,
     Filters,
     InputSchema,
     Patch,
@@ -312,8 +313,8 @@ def event_detail(request, slug: str) -> Event:
 class EventIn(InputSchema):
     title: str = Field(max_length=300)
     kind: Literal[tuple(EventKind.values)]  # type: ignore[valid-type]
-    start: datetime = Field(description="Without an offset: in the event's time zone.")
-    end: datetime
+    start: DateTime = Field(description="Without an offset: in the event's time zone.")
+    end: DateTime
     timezone: str = Field("Europe/Brussels", description="IANA name, e.g. Europe/Paris.")
     status: Literal[tuple(EventStatus.values)] = EventStatus.DRAFT  # type: ignore[valid-type]
     topic: str = ""
@@ -331,8 +332,8 @@ class EventIn(InputSchema):
     languages: str = ""
     interpretation: str = ""
     capacity: int | None = Field(None, ge=0, description="Empty: no limit.")
-    registration_opens: datetime | None = None
-    registration_closes: datetime | None = None
+    registration_opens: DateTime | None = None
+    registration_closes: DateTime | None = None
     requires_approval: bool = False
     ecosystems: list[str] = Field([], description="Slugs, see /reference/ecosystems.")
     outcomes: str = ""
@@ -432,8 +433,8 @@ class AgendaSessionIn(InputSchema):
 
     title: str = Field(max_length=400)
     kind: Literal[tuple(SessionKind.values)] = SessionKind.PRESENTATION  # type: ignore[valid-type]
-    start: datetime = Field(description="Without an offset: in the event's time zone.")
-    end: datetime
+    start: DateTime = Field(description="Without an offset: in the event's time zone.")
+    end: DateTime
     room: str = ""
     description: str = ""
     chair: int | None = Field(None, description="Id of a person of the registry.")

@@ -29,6 +29,7 @@ from pydantic import AfterValidator, ValidationInfo
 from clusterhub.core import jobs
 from clusterhub.core.api import (
     WRITE_ERRORS,
+    DateTime,
     Filters,
     InputSchema,
     Patch,
@@ -157,14 +158,14 @@ class MatchmakingSetupIn(InputSchema):
     tables: int = Field(20, ge=0, le=1000, description="Shared tables in the meeting area.")
     remote_meetings: bool = True
     request_cap: int | None = Field(None, ge=0, description="Empty: no limit.")
-    request_deadline: datetime | None = Field(None, description="Empty: until the event.")
+    request_deadline: DateTime | None = Field(None, description="Empty: until the event.")
     pending_expiry_days: int = Field(5, ge=0, le=365, description="0: never.")
 
 
 class MatchmakingSessionIn(InputSchema):
     title: str = Field(max_length=200)
-    start: datetime = Field(description="Without an offset: in the event's time zone.")
-    end: datetime
+    start: DateTime = Field(description="Without an offset: in the event's time zone.")
+    end: DateTime
     breaks: list[list[str]] = Field(
         [],
         description='Pairs of times on the session\'s day ("17:10") or of ISO date-times.',

@@ -29,6 +29,7 @@ from ninja import Field, Query, Router, Schema, Status
 from clusterhub.core.api import (
     READ_ERRORS,
     WRITE_ERRORS,
+    DateTime,
     FacetOption,
     Filters,
     InputSchema,
@@ -435,7 +436,7 @@ class FundingCallOut(Schema):
 
 Budget = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
 CallTime = Annotated[
-    datetime, Field(description="Without an offset, read in the call's time zone.")
+    DateTime, Field(description="Without an offset, read in the call's time zone.")
 ]
 
 

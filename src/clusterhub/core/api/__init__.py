@@ -15,9 +15,10 @@ from .errors import (
 )
 from .legacy import Page, PageParams, paginate
 from .pagination import Listing, Pages, paginated
-from .schemas import FacetOption, Filters, FiniteDecimal, FiniteFloat, InputSchema, Patch
+from .schemas import DateTime, FacetOption, Filters, FiniteDecimal, FiniteFloat, InputSchema, Patch
 
 __all__ = [
+    "DateTime",
     "READ_ERRORS",
     "WRITE_ERRORS",
     "ErrorBody",

@@ -4,16 +4,30 @@ partial updates that refuse ``null`` where a field cannot be empty, list filters
 from __future__ import annotations
 
 from copy import copy
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Body, Field, FilterSchema, Schema
 from ninja.patch_dict import ModelToDict, get_schema_annotations
-from pydantic import field_validator
+from pydantic import AfterValidator, field_validator
 from pydantic.fields import FieldInfo
 
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 FiniteDecimal = Annotated[Decimal, Field(allow_inf_nan=False)]
+
+# Times the platform plans (events, sessions, deadlines). Outside these years a time zone's
+# offset may have seconds (local mean time), which no calendar or ISO 8601 reader accepts.
+FIRST_YEAR, LAST_YEAR = 1970, 2999
+
+
+def _plausible(value: datetime) -> datetime:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"Give a time between the years {FIRST_YEAR} and {LAST_YEAR}.")
+    return value
+
+
+DateTime = Annotated[datetime, AfterValidator(_plausible)]
 
 
 class InputSchema(Schema):
