@@ -32,3 +32,13 @@ def _reference_data(request):
     forget_region_index()
     yield
     forget_region_index()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request with ``Accept-Language: fr`` leaves
+    French active in the thread, which would leak into the next test's messages."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()

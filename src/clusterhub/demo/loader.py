@@ -15,7 +15,6 @@ meetings of the upcoming workshop by :mod:`clusterhub.demo.matchmaking`.
 from __future__ import annotations
 
 import csv
-import os
 import secrets
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 
+from clusterhub.core import services as core_services
 from clusterhub.reference.models import Country, Ecosystem, NaceActivity, NutsRegion, Technology
 from clusterhub.registry import services
 from clusterhub.registry.models import (
@@ -254,14 +254,6 @@ def password_file() -> Path:
     return Path(settings.VAR_DIR) / PASSWORD_FILE
 
 
-def _write_password(path: Path, password: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(password + "\n")
-    path.chmod(0o600)
-
-
 def _ensure_team(org: Organisation, result: DemoResult) -> str | None:
     """A verified user on the organisation's profile team; returns its password if known."""
     email = data.TEAM_EMAIL
@@ -271,16 +263,14 @@ def _ensure_team(org: Organisation, result: DemoResult) -> str | None:
     user = User.objects.filter(Q(email__iexact=email) | Q(username=email)).first()
     if user is None:
         password = stored or secrets.token_urlsafe(12)
-        user = User.objects.create_user(username=email, email=email, password=password)
+        user = core_services.create_verified_user(email, password)
         if password != stored:
-            _write_password(path, password)
+            core_services.write_private_file(path, password)
         result.created["users"] += 1
     else:
         password = stored if stored and user.check_password(stored) else None
     if not EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists():
-        EmailAddress.objects.update_or_create(
-            user=user, email=email, defaults={"verified": True, "primary": True}
-        )
+        core_services.verify_email(user, email)
     _seat, created = services.seat_team_member(org, user)
     result.created["team seats"] += int(created)
     return password
