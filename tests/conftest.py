@@ -122,3 +122,13 @@ def _responses_match_the_openapi_document(request, monkeypatch):
 def _media_root(settings, tmp_path_factory):
     """Files that tests store (job results, uploads) go to a temporary media directory."""
     settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request with ``Accept-Language: fr`` leaves
+    French active in the thread, which would leak into the next test's messages."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()

@@ -709,9 +709,9 @@ def test_the_demo_sets_up_b2b_meetings_for_the_2027_workshop(settings, tmp_path,
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
-    from clusterhub.matchmaking import demo
+    from clusterhub.demo import matchmaking as demo
+    from clusterhub.demo import registry_data
     from clusterhub.matchmaking.models import MeetingRequest
-    from clusterhub.registry import demo_data as registry_data
 
     settings.VAR_DIR = tmp_path / "var"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,5 +1,4 @@
 import hashlib
-import secrets
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -42,10 +41,11 @@ class ApiToken(models.Model):
 
     @classmethod
     def issue(cls, user, name: str) -> tuple["ApiToken", str]:
-        """Create a token and return it with its raw value, which is shown once."""
-        raw = "ch_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, digest=cls.hash(raw), prefix=raw[:8])
-        return token, raw
+        """Create a token and return it with its raw value, which is shown once
+        (:func:`clusterhub.core.services.issue_api_token`)."""
+        from .services import issue_api_token
+
+        return issue_api_token(user, name)
 
 
 class Stamp(models.Model):

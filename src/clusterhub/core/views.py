@@ -1,16 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from clusterhub.registry import selectors as registry_selectors
-
+from . import services
 from .models import ApiToken
-
-
-def home(request):
-    return render(request, "home.html", {"stats": registry_selectors.registry_stats()})
 
 
 @login_required
@@ -20,14 +16,14 @@ def api_tokens(request):
     if request.method == "POST":
         if "revoke" in request.POST:
             token = get_object_or_404(ApiToken, pk=request.POST["revoke"], user=request.user)
-            token.delete()
+            services.revoke_api_token(token)
             messages.success(request, _("Token revoked."))
             return redirect("api-tokens")
-        name = (request.POST.get("name") or "").strip()[:100]
-        if not name:
-            messages.error(request, _("Give the token a name, e.g. the script that will use it."))
-        else:
-            _token, new_token = ApiToken.issue(request.user, name)
+        try:
+            _token, new_token = services.issue_api_token(request.user, request.POST.get("name"))
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
     return render(
         request,
         "core/api_tokens.html",

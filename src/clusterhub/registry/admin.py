@@ -195,20 +195,25 @@ class OrganisationAdmin(admin.ModelAdmin):
         if formset.model is ClusterOrganisation:
             profiles = formset.save(commit=False)
             for profile in formset.deleted_objects:
-                profile.delete()
+                services.delete_cluster_profile(profile)
             for profile in profiles:
                 profile.organisation = form.instance
                 services.save_cluster_profile(profile)
         elif formset.model is ProfileTeamMember:
             members = formset.save(commit=False)
             for member in formset.deleted_objects:
-                member.delete()
+                services.remove_team_member(member, request.user)
             for member in members:
-                if member.added_by_id is None:
-                    member.added_by = request.user
-                member.save()
+                services.save_team_member(member, added_by=request.user)
         else:
             super().save_formset(request, form, formset, change)
+
+    def delete_model(self, request, obj):
+        services.delete_organisation(obj, request.user)
+
+    def delete_queryset(self, request, queryset):
+        for org in queryset:
+            services.delete_organisation(org, request.user)
 
     # The import page ------------------------------------------------------------------------
 
@@ -317,6 +322,12 @@ class ClusterOrganisationAdmin(admin.ModelAdmin):
             ]
             services.save_cluster_profile(form.instance, labels=kept)
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        elif formset.model is Membership:
+            memberships = formset.save(commit=False)
+            for membership in formset.deleted_objects:
+                services.remove_member(membership, request.user)
+            for membership in memberships:
+                services.save_membership(membership)
         else:
             super().save_formset(request, form, formset, change)
 
@@ -361,13 +372,19 @@ class PersonAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # Consent is dated by the service; the first save keeps the stored answer.
         wanted = obj.public_consent
-        if "public_consent" in form.changed_data:
+        consent_changed = "public_consent" in form.changed_data
+        if consent_changed:
             obj.public_consent = form.initial.get("public_consent", False) if change else False
             if not obj.public_consent:
                 obj.public_consent_at = None
-        obj.save()
-        if "public_consent" in form.changed_data:
-            services.set_public_consent(obj, wanted)
+        services.save_person(obj, public_consent=wanted if consent_changed else None)
+
+    def delete_model(self, request, obj):
+        services.delete_person(obj, request.user)
+
+    def delete_queryset(self, request, queryset):
+        for person in queryset:
+            services.delete_person(person, request.user)
 
 
 @admin.register(ProfileTeamMember)
@@ -387,9 +404,14 @@ class ProfileTeamMemberAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        if obj.added_by_id is None:
-            obj.added_by = request.user
-        obj.save()
+        services.save_team_member(obj, added_by=request.user)
+
+    def delete_model(self, request, obj):
+        services.remove_team_member(obj, request.user)
+
+    def delete_queryset(self, request, queryset):
+        for member in queryset.select_related("organisation"):
+            services.remove_team_member(member, request.user)
 
 
 @admin.register(TeamInvitation)
@@ -409,9 +431,7 @@ class TeamInvitationAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        if obj.invited_by_id is None:
-            obj.invited_by = request.user
-        obj.save()
+        services.save_invitation(obj, invited_by=request.user)
 
 
 # Projects ------------------------------------------------------------------------------------

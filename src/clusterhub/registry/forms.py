@@ -72,6 +72,9 @@ class OrganisationForm(forms.ModelForm):
 
 
 class ClusterProfileForm(forms.ModelForm):
+    """The profile's figures; the SME rule is the model's (``ClusterOrganisation.clean``), which
+    the form runs when it validates, as the services, the admin and the import do."""
+
     class Meta:
         model = ClusterOrganisation
         fields = [
@@ -90,13 +93,6 @@ class ClusterProfileForm(forms.ModelForm):
             "contact_phone",
         ]
         widgets = {"support_programmes": forms.Textarea(attrs={"rows": 3})}
-
-    def clean(self):
-        data = super().clean()
-        companies, smes = data.get("members_companies"), data.get("members_smes")
-        if companies is not None and smes is not None and smes > companies:
-            self.add_error("members_smes", _("The SMEs are counted among the member companies."))
-        return data
 
 
 class TeamMemberForm(forms.Form):

@@ -11,7 +11,7 @@ from clusterhub.core import slugs
 from clusterhub.core.models import TimeStampedModel
 from clusterhub.reference.models import Country, Ecosystem, NaceActivity, NutsRegion, Technology
 
-from .validators import validate_pic, validate_web_url
+from .validators import validate_pic, validate_smes_within_companies, validate_web_url
 
 ORGANISATION_SLUG_FALLBACK = "organisation"
 
@@ -205,6 +205,9 @@ class ClusterOrganisation(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("registry:cluster-detail", args=[self.organisation.slug])
+
+    def clean(self) -> None:
+        validate_smes_within_companies(self.members_companies, self.members_smes)
 
     def member_counts(self) -> dict[str, int]:
         return {field: getattr(self, field) for field in MEMBER_COUNT_FIELDS}

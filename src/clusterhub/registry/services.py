@@ -27,6 +27,7 @@ from .models import (
     ProfileTeamMember,
     TeamInvitation,
 )
+from .validators import sme_flag
 
 
 def search_document_for(
@@ -103,8 +104,7 @@ def save_organisation(
     nace_activities: Iterable[NaceActivity] | None = None,
 ) -> Organisation:
     """Validate and save an organisation with its topics; derives region, slug, search text."""
-    if org.kind != OrganisationKind.COMPANY:
-        org.is_sme = False
+    org.is_sme = sme_flag(org.kind, org.is_sme)
     if org.pic == "":
         org.pic = None
     if not org.slug:
@@ -145,10 +145,6 @@ def save_cluster_profile(
         org.kind = OrganisationKind.CLUSTER
         org.is_sme = False
         Organisation.objects.filter(pk=org.pk).update(kind=org.kind, is_sme=False)
-    if profile.members_smes > profile.members_companies:
-        raise ValidationError(
-            {"members_smes": _("The SMEs are counted among the member companies.")}
-        )
     profile.members_total = profile.compute_total()
     profile.full_clean(exclude=["organisation"])
     profile.is_validated = not profile.missing_criteria()
@@ -166,6 +162,12 @@ def delete_organisation(org: Organisation, user) -> None:
     if not user.has_perm("registry.delete_organisation", org):
         raise PermissionDenied(_("Only platform staff may delete an organisation."))
     org.delete()
+
+
+def delete_cluster_profile(profile: ClusterOrganisation) -> None:
+    """Remove the cluster profile (its labels and memberships with it); the organisation stays,
+    no longer shown as a cluster organisation."""
+    profile.delete()
 
 
 # Profile teams ------------------------------------------------------------------------------
@@ -194,6 +196,22 @@ def _send_invitation(invitation_pk: int) -> None:
     from .tasks import send_team_invitation
 
     send_team_invitation.enqueue(invitation_pk)
+
+
+def save_team_member(member: ProfileTeamMember, added_by) -> ProfileTeamMember:
+    """Save a team seat as platform staff set it up (admin): who added it is recorded once."""
+    if member.added_by_id is None:
+        member.added_by = added_by
+    member.save()
+    return member
+
+
+def save_invitation(invitation: TeamInvitation, invited_by) -> TeamInvitation:
+    """Save an invitation as platform staff set it up (admin); no e-mail is sent."""
+    if invitation.invited_by_id is None:
+        invitation.invited_by = invited_by
+    invitation.save()
+    return invitation
 
 
 def remove_team_member(member: ProfileTeamMember, removed_by) -> None:
@@ -295,6 +313,13 @@ def record_membership(
     return Membership.objects.get_or_create(
         cluster=profile, member=member, defaults={"since": since}
     )
+
+
+def save_membership(membership: Membership) -> Membership:
+    """Save a membership edited by platform staff (admin): validated, the year included."""
+    membership.full_clean(exclude=["cluster", "member"])
+    membership.save()
+    return membership
 
 
 def remove_member(membership: Membership, removed_by) -> None:

@@ -1,14 +1,13 @@
 """Creates the first administrator for `make run`, once, and says how to log in."""
 
-import os
 import secrets
 from pathlib import Path
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
-from django.db import transaction
+
+from clusterhub.core import services
 
 ADMIN_EMAIL = "admin@clusterhub.local"
 PASSWORD_FILE = "admin-password.txt"
@@ -16,15 +15,6 @@ PASSWORD_FILE = "admin-password.txt"
 
 def password_file() -> Path:
     return Path(settings.VAR_DIR) / PASSWORD_FILE
-
-
-def _write_password(path: Path, password: str) -> None:
-    """Writes the password readable by its owner only (mode 600 from the start)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(password + "\n")
-    path.chmod(0o600)
 
 
 class Command(BaseCommand):
@@ -41,14 +31,8 @@ class Command(BaseCommand):
             return
 
         password = secrets.token_urlsafe(12)
-        with transaction.atomic():
-            user = User.objects.create_superuser(
-                username=ADMIN_EMAIL, email=ADMIN_EMAIL, password=password
-            )
-            EmailAddress.objects.update_or_create(
-                user=user, email=ADMIN_EMAIL, defaults={"verified": True, "primary": True}
-            )
-        _write_password(password_file(), password)
+        services.create_verified_user(ADMIN_EMAIL, password, superuser=True)
+        services.write_private_file(password_file(), password)
         self.stdout.write(f"Admin login: {ADMIN_EMAIL} / {password}")
 
     def _report_existing(self, user) -> None:

@@ -7,8 +7,8 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from clusterhub.core import demo
-from clusterhub.registry import demo_data
+from clusterhub.demo import loader as demo
+from clusterhub.demo import registry_data as demo_data
 from clusterhub.registry.models import (
     ClusterLabel,
     ClusterOrganisation,

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count, Q
 
-from clusterhub.core import demo
+from clusterhub.demo import loader as demo
 from clusterhub.registry.models import (
     ClusterOrganisation,
     Membership,

@@ -1,4 +1,4 @@
-"""Demo content of the events app: data only, no writes (``clusterhub.core.demo`` loads it).
+"""Demo content of the events app: data only, no writes (``clusterhub.demo.events`` loads it).
 
 REAL, from public sources: the three past events (CLUSTERPLAST near Lyon, June 2010; the France
 Clusters general assembly, May 2016; Clusters meet Regions in Lyon, October 2023), their dates,
@@ -13,7 +13,7 @@ by country, their consent); and the whole 2027 workshop, a fictitious event that
 try registration.
 
 Organisations and people are named by the registry's demo slugs and names
-(``clusterhub.registry.demo_data``).
+(``clusterhub.demo.registry_data``).
 """
 
 from __future__ import annotations
@@ -21,9 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from clusterhub.events.models import EventKind, EventStatus, MaterialKind, QuestionKind, SessionKind
 from clusterhub.registry.models import OrganisationKind
-
-from .models import EventKind, EventStatus, MaterialKind, QuestionKind, SessionKind
 
 CLUSTER = OrganisationKind.CLUSTER
 COMPANY = OrganisationKind.COMPANY

@@ -8,7 +8,7 @@ left unscheduled, so that the demo team (who organise the event) can run the sch
 
 Idempotent: once the event has its B2B set-up nothing is written again, unless ``refresh``,
 which re-applies the set-up (length, tables, rules, sessions) and adds what is missing, never
-touching requests once some exist. Called by :func:`clusterhub.core.demo.load_demo`.
+touching requests once some exist. Called by :func:`clusterhub.demo.loader.load_demo`.
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 
-from clusterhub.events import demo_data as event_data
 from clusterhub.events import services as event_services
 from clusterhub.events.models import ACTIVE_STATUSES, Event, RegistrationStatus
+from clusterhub.matchmaking import services
+from clusterhub.matchmaking.models import Matchmaking, MatchmakingSession, Participant
 
-from . import services
-from .models import Matchmaking, MatchmakingSession, Participant
+from . import events_data as event_data
 
 EVENT_SLUG = event_data.UPCOMING_WORKSHOP_2027.slug
 
@@ -236,7 +236,7 @@ def _organiser(event: Event):
 def ensure_demo_matchmaking(refresh: bool, result) -> None:
     """Set up the B2B meetings of the demo's 2027 workshop (see the module's docstring).
 
-    ``result`` is the demo's :class:`~clusterhub.core.demo.DemoResult` (its counters)."""
+    ``result`` is the demo's :class:`~clusterhub.demo.base.DemoResult` (its counters)."""
     event = Event.objects.filter(slug=EVENT_SLUG).first()
     if event is None:
         return

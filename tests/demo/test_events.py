@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
-from clusterhub.events import demo_data as event_data
+from clusterhub.demo import events_data as event_data
+from clusterhub.demo import registry_data as registry_data
 from clusterhub.events import services
 from clusterhub.events.models import (
     Event,
@@ -24,7 +25,6 @@ from clusterhub.events.models import (
     Session,
     SessionSpeaker,
 )
-from clusterhub.registry import demo_data as registry_data
 from clusterhub.registry.models import Person
 
 pytestmark = pytest.mark.django_db

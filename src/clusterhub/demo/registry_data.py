@@ -1,4 +1,4 @@
-"""Demo content of the registry: data only, no writes (``clusterhub.core.demo`` loads it).
+"""Demo content of the registry: data only, no writes (``clusterhub.demo.loader`` loads it).
 
 The organisations, places, people and roles are real, taken from public sources about European
 cluster events (CLUSTERPLAST, Lyon 2010; Clusters meet Regions, Lyon 2023; the France Clusters
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from .models import LabelLevel, LabelScheme, OrganisationKind
+from clusterhub.registry.models import LabelLevel, LabelScheme, OrganisationKind
 
 CLUSTER = OrganisationKind.CLUSTER
 COMPANY = OrganisationKind.COMPANY
