@@ -110,3 +110,14 @@ def test_patch_of_a_cluster_with_null(client, staff_headers, field):
     else:
         assert response.status_code == 422, response.json()
         assert [e["field"] for e in response.json()["errors"]] == [field]
+
+
+def test_deleting_what_others_still_use_is_a_409_saying_what(client, staff_headers):
+    consortium = factories.ConsortiumFactory()
+    org = consortium.coordinator
+
+    response = client.delete(f"/api/v1/registry/organisations/{org.slug}", headers=staff_headers)
+
+    assert response.status_code == 409
+    assert f"“{consortium}”" in response.json()["detail"]
+    assert type(org).objects.filter(pk=org.pk).exists()

@@ -15,7 +15,7 @@ def test_a_scheduler_run_in_the_worker_shows_progress_then_its_summary(
     transactional_db, client, settings, tmp_path
 ):
     organiser = UserFactory()
-    event = make_event(organiser)
+    event = make_event(organiser=organiser)
     matchmaking = set_up_matchmaking(event, organiser)
     add_session(matchmaking, organiser, start="14:00", end="15:30")
     people = [join(event, n) for n in range(6)]
@@ -46,7 +46,7 @@ def test_a_scheduler_run_in_the_worker_shows_progress_then_its_summary(
 
 def test_the_run_panel_is_swapped_in_by_htmx(transactional_db, client, settings, tmp_path):
     organiser = UserFactory()
-    event = make_event(organiser)
+    event = make_event(organiser=organiser)
     matchmaking = set_up_matchmaking(event, organiser)
     add_session(matchmaking, organiser)
     meet(join(event, 1), join(event, 2))

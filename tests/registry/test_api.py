@@ -785,7 +785,7 @@ def upload(client, kind, text, headers, name="file.csv", **extra):
     return client.post(f"{API}/imports/{kind}", data, headers=headers)
 
 
-def test_staff_imports_a_good_file(client, staff_user):
+def test_staff_imports_a_good_file(transactional_db, client, staff_user):
     response = upload(client, "organisations", GOOD_CSV, bearer(staff_user))
 
     assert response.status_code == 200, response.json()
@@ -799,7 +799,7 @@ def test_staff_imports_a_good_file(client, staff_user):
     assert client.get(f"{API}/organisations", {"q": "atelier numerique"}).json()["count"] == 1
 
 
-def test_a_bad_row_is_reported_and_nothing_is_written(client, staff_user):
+def test_a_bad_row_is_reported_and_nothing_is_written(transactional_db, client, staff_user):
     response = upload(client, "organisations", BAD_CSV, bearer(staff_user))
 
     assert response.status_code == 400
@@ -813,7 +813,7 @@ def test_a_bad_row_is_reported_and_nothing_is_written(client, staff_user):
     assert not Organisation.objects.exists()
 
 
-def test_dry_run_checks_without_writing(client, staff_user):
+def test_dry_run_checks_without_writing(transactional_db, client, staff_user):
     response = upload(client, "organisations", GOOD_CSV, bearer(staff_user), dry_run="true")
 
     assert response.status_code == 200
@@ -821,7 +821,7 @@ def test_dry_run_checks_without_writing(client, staff_user):
     assert not Organisation.objects.exists()
 
 
-def test_cluster_import_creates_profiles(client, staff_user):
+def test_cluster_import_creates_profiles(transactional_db, client, staff_user):
     text = (
         "legal_name,country,website,members_companies,members_research,management_fte,labels\n"
         "Cluster Import,FR,https://ci.example.fr,30,5,2,ecei-gold:2027-12-31\n"
@@ -836,7 +836,7 @@ def test_cluster_import_creates_profiles(client, staff_user):
     assert detail["validation"]["is_validated"] is True
 
 
-def test_cordis_import_records_projects(client, staff_user):
+def test_cordis_import_records_projects(transactional_db, client, staff_user):
     with open("../shared/data/cordis-h2020-sample/participations.csv", encoding="utf-8") as f:
         lines = f.readlines()[:15]
 
@@ -862,3 +862,26 @@ def test_unknown_import_kind_is_refused(client, staff_user):
 
     assert response.status_code == 422
     assert fields_of(response) == {"kind"}
+
+
+def test_with_a_worker_an_import_answers_202_and_the_job_gives_the_report(
+    transactional_db, client, staff_user, settings, tmp_path
+):
+    from tests.workers import db_worker
+
+    headers = bearer(staff_user)
+    with db_worker(settings, tmp_path) as worker:
+        response = upload(client, "organisations", GOOD_CSV, headers)
+        assert response.status_code == 202, response.json()
+        job_url = response["Location"]
+        assert job_url.endswith(f"/api/v1/jobs/{response.json()['id']}")
+        worker.wait_until(
+            lambda: client.get(job_url, headers=headers).json()["status"] == "done",
+            what="the import",
+        )
+
+    job = client.get(job_url, headers=headers).json()
+    assert job["result"]["created"] == 2
+    assert Organisation.objects.filter(legal_name="Hellas Research").exists()
+    # Nobody else sees the job.
+    assert client.get(job_url, headers=bearer(make_user("other@example.org"))).status_code == 404

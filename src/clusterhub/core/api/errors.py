@@ -13,6 +13,7 @@ from django.core.exceptions import (
     RequestDataTooBig,
     ValidationError,
 )
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from ninja import Schema
@@ -34,7 +35,7 @@ class ErrorBody(Schema):
 
 # Responses every operation may give, to declare beside its 2xx response.
 READ_ERRORS = {400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 422: ErrorBody, 429: ErrorBody}
-WRITE_ERRORS = {**READ_ERRORS, 403: ErrorBody}
+WRITE_ERRORS = {**READ_ERRORS, 403: ErrorBody, 409: ErrorBody}
 
 
 def error_body(errors: list[dict], summary: str = "Invalid input.") -> dict:
@@ -109,6 +110,17 @@ def install_error_handlers(api) -> None:
     def bad_multipart(request, exc):
         message = f"The multipart body cannot be read: {exc}"
         return respond(request, error_body([{"field": "Content-Type", "message": message}]), 400)
+
+    @api.exception_handler(ProtectedError)
+    @api.exception_handler(RestrictedError)
+    def still_in_use(request, exc):
+        holders = (
+            exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+        )
+        users = sorted({f"{obj._meta.verbose_name} “{obj}”" for obj in holders})
+        shown = ", ".join(users[:5]) + (f" and {len(users) - 5} more" if len(users) > 5 else "")
+        message = f"Still in use by {shown}: change or remove those first."
+        return respond(request, {"detail": message, "errors": []}, 409)
 
     @api.exception_handler(Throttled)
     def throttled(request, exc):
