@@ -199,7 +199,9 @@ def test_organiser_endpoints_refuse_others(client, event, matchmaking):
     assert matchmaking.tables == 2
 
 
-def test_run_list_move_lock_publish(transactional_db, client, event, matchmaking, organiser, as_organiser):
+def test_run_list_move_lock_publish(
+    transactional_db, client, event, matchmaking, organiser, as_organiser
+):
     add_session(matchmaking, organiser)
     people = [join(event, n) for n in range(1, 7)]
     for a, b in ((0, 1), (0, 2), (1, 2), (3, 4), (4, 5)):

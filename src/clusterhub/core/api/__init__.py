@@ -13,7 +13,6 @@ from .errors import (
     rename_fields,
     validation_error_body,
 )
-from .legacy import Page, PageParams, paginate
 from .pagination import Listing, Pages, paginated
 from .schemas import DateTime, FacetOption, Filters, FiniteDecimal, FiniteFloat, InputSchema, Patch
 
@@ -29,9 +28,6 @@ __all__ = [
     "FiniteFloat",
     "InputSchema",
     "Listing",
-    "Page",
-    "PageParams",
-    "paginate",
     "OptionalTokenAuth",
     "Pages",
     "Patch",

@@ -13,9 +13,15 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from clusterhub.core.slugs import SlugMaker
 from clusterhub.reference.selectors import regions_for_points
 
-from ..models import ClusterOrganisation, Organisation, OrganisationKind
+from ..models import (
+    ORGANISATION_SLUG_FALLBACK,
+    ClusterOrganisation,
+    Organisation,
+    OrganisationKind,
+)
 from ..services import search_document_for
 from ..validators import sme_flag
 from .parsing import Entry
@@ -41,28 +47,6 @@ _ORG_ATTRS = {
 
 def name_key(name: str, country: str | None) -> tuple[str, str | None]:
     return (" ".join(name.casefold().split()), country)
-
-
-class SlugMaker:
-    """Unique slugs against a pre-loaded set, as ``services.unique_slug`` makes them, but
-    remembering the last suffix per name so that many equal names stay fast."""
-
-    def __init__(self, taken: set[str]) -> None:
-        self.taken = taken
-        self.next_suffix: dict[str, int] = {}
-
-    def __call__(self, name: str) -> str:
-        base = Organisation.make_slug(name)
-        candidate = base
-        if candidate in self.taken:
-            n = self.next_suffix.get(base, 2)
-            candidate = Organisation.make_slug(name, str(n))
-            while candidate in self.taken:
-                n += 1
-                candidate = Organisation.make_slug(name, str(n))
-            self.next_suffix[base] = n + 1
-        self.taken.add(candidate)
-        return candidate
 
 
 def match_organisations(entries: list[Entry], report: ImportReport) -> dict[int, Organisation]:
@@ -162,7 +146,10 @@ def prepare_organisations(entries: list[Entry], vocab: Vocabulary, report: Impor
         if org is None:
             org = Organisation(**{k: v for k, v in values.items() if k in _ORG_ATTRS})
             if slugs is None:
-                slugs = SlugMaker(set(Organisation.objects.values_list("slug", flat=True)))
+                slugs = SlugMaker(
+                    set(Organisation.objects.values_list("slug", flat=True)),
+                    fallback=ORGANISATION_SLUG_FALLBACK,
+                )
             org.slug = slugs(org.short_name or org.legal_name)
             org.created = org.updated = now
             entry.created = True
