@@ -121,3 +121,43 @@ def test_deleting_what_others_still_use_is_a_409_saying_what(client, staff_heade
     assert response.status_code == 409
     assert f"“{consortium}”" in response.json()["detail"]
     assert type(org).objects.filter(pk=org.pk).exists()
+
+
+def test_a_nul_character_in_a_filter_is_a_422_naming_it(client, db):
+    response = client.get("/api/v1/registry/clusters", {"q": "pla\x00stics"})
+
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["q"]
+
+
+def test_a_time_with_any_offset_is_stored_as_the_same_instant(client, db):
+    organiser = factories.UserFactory()
+    event = factories.EventFactory(organiser=organiser)
+    headers = {"Authorization": f"Bearer {ApiToken.issue(organiser, 'times')[1]}"}
+
+    response = client.patch(
+        f"/api/v1/events/{event.slug}",
+        {"end": "2060-05-16T21:14:07-23:19"},
+        content_type="application/json",
+        headers=headers,
+    )
+
+    assert response.status_code == 200, response.json()
+    event.refresh_from_db()
+    assert event.end.isoformat() == "2060-05-17T20:33:07+00:00"
+
+
+def test_a_time_before_1970_is_a_422_naming_it(client, db):
+    organiser = factories.UserFactory()
+    event = factories.EventFactory(organiser=organiser)
+    headers = {"Authorization": f"Bearer {ApiToken.issue(organiser, 'times')[1]}"}
+
+    response = client.patch(
+        f"/api/v1/events/{event.slug}",
+        {"start": "0101-09-20T09:56:17-01:20"},
+        content_type="application/json",
+        headers=headers,
+    )
+
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["start"]

@@ -4,7 +4,7 @@ partial updates that refuse ``null`` where a field cannot be empty, list filters
 from __future__ import annotations
 
 from copy import copy
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -22,24 +22,31 @@ FIRST_YEAR, LAST_YEAR = 1970, 2999
 
 
 def _plausible(value: datetime) -> datetime:
+    """Refuses years outside the plan; an offset is applied at once (UTC), since a database
+    may not store every offset ISO 8601 allows (PostgreSQL stops at ±15:59)."""
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise ValueError(f"Give a time between the years {FIRST_YEAR} and {LAST_YEAR}.")
-    return value
+    return value.astimezone(UTC) if value.tzinfo is not None else value
 
 
 DateTime = Annotated[datetime, AfterValidator(_plausible)]
 
 
+def no_null_characters(value):
+    """PostgreSQL can neither store nor compare text with NUL characters."""
+    texts = value if isinstance(value, list) else [value]
+    if any(isinstance(text, str) and "\x00" in text for text in texts):
+        raise ValueError("Null characters are not allowed.")
+    return value
+
+
 class InputSchema(Schema):
-    """Input refuses NUL characters (PostgreSQL cannot store them), naming the field."""
+    """Input refuses NUL characters, naming the field."""
 
     @field_validator("*", mode="after")
     @classmethod
-    def no_null_characters(cls, value):
-        texts = value if isinstance(value, list) else [value]
-        if any(isinstance(text, str) and "\x00" in text for text in texts):
-            raise ValueError("Null characters are not allowed.")
-        return value
+    def refuse_null_characters(cls, value):
+        return no_null_characters(value)
 
 
 class _PatchOf:
@@ -82,7 +89,12 @@ Patch = _PatchOf()
 
 class Filters(FilterSchema):
     """Query filters: list fields accept repeated (``?x=a&x=b``) and comma-separated
-    (``?x=a,b``) values alike, trimmed and without duplicates."""
+    (``?x=a,b``) values alike, trimmed and without duplicates; no NUL characters."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def refuse_null_characters(cls, value):
+        return no_null_characters(value)
 
     @field_validator("*", mode="before")
     @classmethod
