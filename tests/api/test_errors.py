@@ -161,3 +161,10 @@ def test_a_time_before_1970_is_a_422_naming_it(client, db):
 
     assert response.status_code == 422
     assert [e["field"] for e in response.json()["errors"]] == ["start"]
+
+
+def test_writing_without_a_token_says_how_to_sign_in(client, db):
+    response = client.post("/api/v1/registry/organisations", {}, content_type="application/json")
+
+    assert response.status_code == 401
+    assert "API token" in response.json()["detail"]

@@ -17,7 +17,7 @@ from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from ninja import Schema
-from ninja.errors import Throttled
+from ninja.errors import AuthenticationError, Throttled
 from ninja.errors import ValidationError as SchemaValidationError
 
 SOURCES = ("body", "query", "path", "header", "cookie", "form", "file")
@@ -97,6 +97,13 @@ def install_error_handlers(api) -> None:
             {"field": field_of(e.get("loc", [])), "message": e.get("msg", "")} for e in exc.errors
         ]
         return respond(request, error_body(items), 422)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request, exc):
+        message = (
+            "Sign in, or send a personal API token (Authorization: Bearer …) that is still valid."
+        )
+        return respond(request, {"detail": message, "errors": []}, 401)
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc):
