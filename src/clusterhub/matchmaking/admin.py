@@ -8,10 +8,11 @@ run the scheduler and publish the agendas through the same services.
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import services
+from . import services, tasks
 from .models import (
     Booking,
     Matchmaking,
@@ -68,15 +69,19 @@ class MatchmakingAdmin(admin.ModelAdmin):
                 text = " ".join(getattr(error, "messages", [str(error)]))
                 self.message_user(request, f"{matchmaking.event}: {text}", messages.ERROR)
             else:
-                self.message_user(request, done.format(event=matchmaking.event, result=result))
+                self.message_user(
+                    request, format_html(done, event=matchmaking.event, result=result)
+                )
 
     @admin.action(description=gettext_lazy("Run the scheduler"))
     def run_scheduler(self, request, queryset):
         def work(matchmaking):
-            run = services.run_scheduler(matchmaking, by=request.user)
-            return _("%(n)d of %(m)d meetings scheduled") % {"n": run.scheduled, "m": run.total}
+            job = tasks.start_schedule_run(matchmaking, by=request.user)
+            return format_html(
+                '<a href="{}">{}</a>', job.get_absolute_url(), _("the run and its progress")
+            )
 
-        self._each(request, queryset, work, "{event}: {result}.")
+        self._each(request, queryset, work, _("{event}: scheduler started, see {result}."))
 
     @admin.action(description=gettext_lazy("Publish the preliminary agendas"))
     def publish_preliminary(self, request, queryset):

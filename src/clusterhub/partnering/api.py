@@ -19,7 +19,6 @@ from typing import Annotated, Any, Literal
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -263,10 +262,7 @@ def create_opportunity(request, payload: OpportunityCreate):
     data = payload.dict()
     opp = Opportunity(owner=organisation_by_key(data["owner"], "owner"))
     topics = _apply_opportunity(opp, data)
-    with transaction.atomic():
-        services.save_opportunity(opp, user=request.user, **topics)
-        if data["publish"]:
-            services.publish_opportunity(opp, request.user)
+    services.save_opportunity(opp, user=request.user, publish=data["publish"], **topics)
     return Status(201, _opportunities().get(pk=opp.pk))
 
 

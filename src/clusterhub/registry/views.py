@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
@@ -24,6 +24,13 @@ from .models import (
     ProfileTeamMember,
 )
 from .selectors import DirectoryQuery
+
+# A membership's errors shown on the member form: its organisation stands for the pair.
+MEMBERSHIP_FIELDS = {
+    NON_FIELD_ERRORS: "organisation",
+    "member": "organisation",
+    "cluster": "organisation",
+}
 
 PAGE_SIZE = 20
 
@@ -385,11 +392,7 @@ def cluster_members(request, slug):
                     since=form.cleaned_data["since"],
                 )
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    for message in errors:
-                        form.add_error(
-                            "organisation" if field not in form.fields else field, message
-                        )
+                apply_errors(form, error, MEMBERSHIP_FIELDS)
             else:
                 messages.success(request, _("%(name)s added.") % {"name": membership.member})
                 return redirect("registry:cluster-members", slug=slug)
