@@ -176,3 +176,28 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# Media (uploads, job results such as booklets): on disk in MEDIA_ROOT by default, or in an
+# S3-compatible bucket (AWS, Scaleway, OVHcloud, MinIO, Garage…) when S3_BUCKET is set. Private
+# by default: files are served through signed URLs that expire.
+S3_BUCKET = env.str("S3_BUCKET", default="")
+if S3_BUCKET:
+    STORAGES = {
+        **STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": S3_BUCKET,
+                "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+                "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+                "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+                "region_name": env.str("S3_REGION", default="") or None,
+                "location": env.str("S3_PREFIX", default="media"),
+                "default_acl": None,
+                "querystring_auth": True,
+                "querystring_expire": env.int("S3_URL_EXPIRY_SECONDS", default=3600),
+                "file_overwrite": False,
+                "addressing_style": env.str("S3_ADDRESSING_STYLE", default="") or None,
+            },
+        },
+    }

@@ -6,9 +6,11 @@ from django.urls import include, path
 from clusterhub import views
 from clusterhub.api import api
 from clusterhub.core import views as core_views
+from clusterhub.core.urls import health_urlpatterns
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("", include(health_urlpatterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("account/tokens/", core_views.api_tokens, name="api-tokens"),

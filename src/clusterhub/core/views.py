@@ -1,11 +1,18 @@
+import time
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.crypto import get_random_string
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from . import services
+from . import heartbeat, services
 from .models import ApiToken
 
 
@@ -28,4 +35,55 @@ def api_tokens(request):
         request,
         "core/api_tokens.html",
         {"tokens": request.user.api_tokens.order_by("-created"), "new_token": new_token},
+    )
+
+
+def _timed(check) -> dict:
+    """Run ``check``; its status and how long it took, never the error's text (no secrets)."""
+    started = time.perf_counter()
+    try:
+        check()
+    except Exception as exc:  # any failure means "down"; its class names the kind
+        return {"status": "down", "error": type(exc).__name__}
+    return {"status": "ok", "ms": round((time.perf_counter() - started) * 1000, 1)}
+
+
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _check_cache() -> None:
+    key = "clusterhub:healthz"
+    value = get_random_string(12)
+    cache.set(key, value, timeout=30)
+    if cache.get(key) != value:
+        raise LookupError("the cache did not return what was stored")
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def healthz(request):
+    """Whether this server can serve: the database and cache answer, a worker is alive.
+
+    200 with ``"status": "ok"``; otherwise 503 with ``"degraded"`` (the database answers but
+    the cache or the worker does not) or ``"down"`` (the database does not). Cheap, anonymous,
+    without personal data or secrets.
+    """
+    database = _timed(_check_database)
+    cache_health = _timed(_check_cache)
+    try:
+        worker = heartbeat.worker_health()
+    except Exception as exc:  # the heartbeat lives in the cache, which may be down
+        worker = {"status": "unknown", "error": type(exc).__name__}
+    if database["status"] != "ok":
+        status = "down"
+    elif cache_health["status"] != "ok" or worker["status"] not in ("ok", "not needed"):
+        status = "degraded"
+    else:
+        status = "ok"
+    return JsonResponse(
+        {"status": status, "database": database, "cache": cache_health, "worker": worker},
+        status=200 if status == "ok" else 503,
     )
