@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint test-sqlite test-postgres test-browser bench messages clean pdf-libs
+.PHONY: run test lint test-sqlite test-postgres test-production test-browser bench messages clean pdf-libs
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -59,19 +59,28 @@ test-postgres: $(STAMP) pdf-libs
 	@$(COMPILEMESSAGES)
 	scripts/with-postgres.sh $(VENV)/bin/pytest -q --ignore=tests/browser $(PYTEST_OK)
 
+# The production stack (PostgreSQL, Redis, gunicorn, the worker, an SMTP sink) on 127.0.0.1 and a
+# smoke test through it over HTTP. No PYTEST_OK: if the stack does not start or no test runs,
+# this fails.
+test-production: $(STAMP) pdf-libs
+	@$(COMPILEMESSAGES)
+	CLUSTERHUB_PYTHON=$(abspath $(PY)) scripts/with-postgres.sh scripts/with-production.sh \
+	  $(VENV)/bin/pytest -q -p no:playwright tests/production
+
 # Debian's Chromium, not pytest-playwright's download (hence -p no:playwright).
 test-browser: $(STAMP) pdf-libs
 	scripts/ensure-chromium.sh
 	@$(COMPILEMESSAGES)
 	env -u DATABASE_URL $(VENV)/bin/pytest -q -p no:playwright tests/browser $(PYTEST_OK)
 
-test: lint test-sqlite test-postgres test-browser
+test: lint test-sqlite test-postgres test-production test-browser
 
 bench: $(STAMP) pdf-libs
 	$(PY) bench/registry.py
 	$(PY) bench/events.py
 	$(PY) bench/recommender.py
 	$(PY) bench/scheduler.py
+	$(PY) bench/load.py
 
 # Updates the French catalogue (src/clusterhub/locale/fr) from the templates and the Python
 # code, then compiles it. makemessages needs GNU gettext's xgettext and msgmerge.
