@@ -16,16 +16,18 @@ from clusterhub.core import heartbeat
 logger = logging.getLogger(__name__)
 
 
+def _beat_once() -> None:
+    try:
+        heartbeat.beat()
+    except Exception:  # the cache may be down for a moment: keep working, try again later
+        logger.exception("Could not record the worker's heartbeat.")
+    finally:
+        close_old_connections()
+
+
 def _beat_forever(stop: threading.Event) -> None:
-    while True:
-        try:
-            heartbeat.beat()
-        except Exception:  # the cache may be down for a moment: keep trying
-            logger.exception("Could not record the worker's heartbeat.")
-        finally:
-            close_old_connections()
-        if stop.wait(heartbeat.INTERVAL):
-            return
+    while not stop.wait(heartbeat.INTERVAL):
+        _beat_once()
 
 
 class Command(DbWorkerCommand):
@@ -35,6 +37,7 @@ class Command(DbWorkerCommand):
     )
 
     def handle(self, *args, **options):
+        _beat_once()  # at once: the worker counts as alive from its start
         stop = threading.Event()
         thread = threading.Thread(
             target=_beat_forever, args=(stop,), name="worker-heartbeat", daemon=True
