@@ -5,7 +5,8 @@ GUNICORN_BIND (default 127.0.0.1:8000; several addresses separated by commas),
 WEB_CONCURRENCY (worker processes; default 2 × cores + 1), GUNICORN_THREADS (default 1),
 GUNICORN_TIMEOUT (seconds a request may take, default 60), GUNICORN_MAX_REQUESTS (recycle a
 worker after that many requests, default 2000), FORWARDED_ALLOW_IPS (the reverse proxy's
-addresses, default 127.0.0.1). Access and error logs go to stdout/stderr (journald, docker).
+addresses, default 127.0.0.1), GUNICORN_CONTROL_SOCKET (gunicorn's control socket; off by
+default). Access and error logs go to stdout/stderr (journald, docker).
 """
 
 import multiprocessing
@@ -30,6 +31,13 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or (
     "/dev/shm" if os.path.isdir("/dev/shm") else None
 )
+
+# The control socket of recent gunicorn versions: off unless GUNICORN_CONTROL_SOCKET names its
+# path, so that several servers on one machine never share $HOME/.gunicorn/gunicorn.ctl.
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+else:
+    control_socket_disable = True
 
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"

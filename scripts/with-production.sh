@@ -53,12 +53,13 @@ PIDS=()
 cleanup() {
     local code=$?
     trap - EXIT INT TERM HUP
-    local pid
-    for pid in "${PIDS[@]}"; do
+    # Last started, first stopped: the worker and gunicorn before the SMTP sink and Redis they
+    # use (the worker finishes its task, e.g. an e-mail, on SIGTERM).
+    local i pid
+    for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+        pid="${PIDS[$i]}"
         kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${PIDS[@]}"; do
-        for _ in $(seq 1 50); do
+        for _ in $(seq 1 100); do
             kill -0 "$pid" 2>/dev/null || break
             sleep 0.1
         done
