@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-DIRECTORY_QUERY = {"q": "cluster", "country": "FR", "ecosystem": "digital"}
+DIRECTORY_QUERY = {"q": "plastics", "country": "FR", "ecosystem": "energy-intensive"}
 DEMO_EVENT = "clusters-meet-regions-demo-2027"
 
 
@@ -304,8 +304,11 @@ def main() -> int:
     for path in pages.values():  # warm every worker a little; fail early on a broken page
         response = httpx.get(base + path, timeout=60)
         assert response.status_code == 200, f"{path}: {response.status_code}"
+    directory = httpx.get(base + pages["directory"], timeout=60).text
+    hits = set(re.findall(r'href="/clusters/([a-z0-9-]+)/"', directory)) - {"new"}
+    assert hits, "the directory search finds no cluster in the demo content"
 
-    figures: dict = {"bench": "load", "setup_s": round(setup_s, 1)}
+    figures: dict = {"bench": "load", "setup_s": round(setup_s, 1), "directory_hits": len(hits)}
     figures["idle"] = idle(base, pages)
     figures["load"] = asyncio.run(page_load(base, pages, args.clients, args.seconds))
     race = asyncio.run(registration_race(base, slug, accounts, session_cookie))
@@ -346,6 +349,7 @@ def report(figures: dict) -> None:
         )
     )
     load = figures["load"]
+    print(f"The directory search shows {figures['directory_hits']} clusters.")
     print(
         f"{load['clients']} clients for {load['seconds']} s: {load['requests_per_s']} requests/s, "
         f"{load['errors']} errors (target 0)"
