@@ -104,3 +104,22 @@ def test_the_worker_command_records_its_heartbeat(client, settings, tmp_path):
     assert response.status_code == 200
     assert response.json()["worker"]["status"] == "ok"
     assert response.json()["worker"]["age_seconds"] < 60
+
+
+@pytest.mark.django_db
+def test_when_the_cache_does_not_answer_the_server_is_degraded(client, settings):
+    settings.TASKS = DATABASE_BACKEND
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["database"]["status"] == "ok"
+    assert body["cache"] == {"status": "down", "error": "ConnectionError"}
+    assert body["worker"]["status"] == "unknown"
+    assert "127.0.0.1:1" not in response.content.decode()
