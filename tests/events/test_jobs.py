@@ -1,5 +1,5 @@
 """The booklet and the badges are built off the request, by a real ``db_worker`` process: the
-organiser follows the job's page to the PDF; the public waits on a page that reloads itself
+organiser follows the job's page to the PDF; a participant waits on a page that reloads itself
 until the booklet is ready."""
 
 from django.urls import reverse
@@ -44,18 +44,23 @@ def test_the_organisers_booklet_is_built_by_the_worker_and_downloaded(
     assert client.get(job.result_url).status_code == 404
 
 
-def test_the_public_waits_for_the_booklet_then_gets_it(
+def test_a_participant_follows_the_booklet_job_then_the_next_one_gets_it_at_once(
     transactional_db, client, event, people, settings, tmp_path
 ):
+    other = test_outputs.sign_in_participant(client, event)
+    test_outputs.sign_in_participant(client, event)
     url = reverse("events:booklet", args=[event.slug])
     with db_worker(settings, tmp_path) as worker:
         response = client.get(url)
-        assert response.status_code == 202
-        assert response["Refresh"] == "3"
-        assert "The booklet is being prepared." in response.content.decode()
-        response = worker.wait_until(
-            lambda: (r := client.get(url)).status_code == 200 and r, what="the public booklet"
+        job = Job.objects.get(kind="events.booklet")
+        assert response.status_code == 302 and response["Location"] == reverse("job", args=[job.pk])
+        worker.wait_until(
+            lambda: "Download the booklet (PDF)" in client.get(response["Location"]).content.decode(),
+            what="the booklet",
         )
+    client.force_login(other)  # another participant, after the build
+    response = client.get(url)
+    assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert Job.objects.filter(kind="events.booklet").count() == 1  # one build, not one per visit

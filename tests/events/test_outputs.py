@@ -153,9 +153,18 @@ def people(event):
 # Booklet ----------------------------------------------------------------------------------------
 
 
+def sign_in_participant(client, event, status="confirmed"):
+    """Signs ``client`` in as someone registered for ``event`` (not listed in the booklet)."""
+    user = UserFactory()
+    register(event, "Reader", "Unlisted", "Reading Ltd", user=user, email=user.email, status=status)
+    client.force_login(user)
+    return user
+
+
 def test_booklet_has_agenda_and_consenting_participants_by_organisation(
     client, event, people, transactional_db
 ):
+    sign_in_participant(client, event)
     response = client.get(reverse("events:booklet", args=[event.slug]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -198,14 +207,41 @@ def test_draft_booklet_is_not_found_except_for_its_organisers(
     event.status = "draft"
     event.save()
     url = reverse("events:booklet", args=[event.slug])
-    assert client.get(url).status_code == 404
+    assert client.get(url)["Location"].startswith(reverse("account_login"))
     client.force_login(UserFactory())
     assert client.get(url).status_code == 404
     client.force_login(organiser)
     assert client.get(url).status_code == 200
 
 
+def test_the_booklet_is_for_participants_and_organisers_only(
+    client, event, people, organiser, transactional_db
+):
+    """The consent asked at registration says the names are shown to the other participants
+    and the organisers: visitors, other users and people still waiting get no booklet."""
+    url = reverse("events:booklet", args=[event.slug])
+    event_page = reverse("events:detail", args=[event.slug])
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    client.force_login(UserFactory())
+    response = client.get(url)
+    assert response.status_code == 403
+    assert "for the participants and the organisers" in response.content.decode()
+    assert "Alice Martin" not in response.content.decode()
+    page = client.get(event_page).content.decode()
+    assert "(for the participants and the organisers)" in page and url not in page
+    sign_in_participant(client, event, status="waitlisted")
+    assert client.get(url).status_code == 403
+    sign_in_participant(client, event)
+    assert "Alice Martin" in pdf_text(client.get(url).content)
+    assert url in client.get(event_page).content.decode()
+    client.force_login(organiser)
+    assert client.get(url).status_code == 200
+
+
 def test_booklet_follows_changes_despite_its_cache(client, event, people, transactional_db):
+    sign_in_participant(client, event)
     url = reverse("events:booklet", args=[event.slug])
     assert "Erik" not in pdf_text(client.get(url).content)
     register(event, "Erik", "Nordmann", "Nordic Cluster", kind="cluster", code="SE", consent=True)

@@ -155,7 +155,8 @@ class RegistrationForm(forms.Form):
             initial=False,
             help_text=_(
                 "Your name, job title, organisation and country are shown to the other "
-                "participants. You can change your mind on your ticket page at any time."
+                "participants and to the organisers of this event, and to nobody else. You can "
+                "change your mind on your ticket page at any time."
             ),
         )
         if user is not None and user.is_authenticated and not self.is_bound:

@@ -16,6 +16,19 @@ from .models import (
 )
 
 
+def sees_participants(user, event: Event) -> bool:
+    """Whether ``user`` may see who takes part (booklet, participant list): the event's
+    organisers and staff, and its confirmed participants. This is what the consent asked at
+    registration promises; nobody else sees the names."""
+    if not user.is_authenticated:
+        return False
+    if user.has_perm("events.manage_event", event):
+        return True
+    return Registration.objects.filter(
+        event=event, user=user, status=RegistrationStatus.CONFIRMED
+    ).exists()
+
+
 def attendance(event: Event) -> dict:
     """Confirmed registrations ("registered") against check-ins ("attended"), in total, by
     organisation kind (in the kinds' order) and by country (most participants first).

@@ -195,6 +195,7 @@ def detail(request, slug):
             "own_registration": own,
             "can_manage": can_manage,
             "booklet_available": can_manage or _booklet_available(event, now),
+            "sees_participants": selectors.sees_participants(request.user, event),
             "is_past": event.end <= now,
         },
     )
@@ -397,5 +398,6 @@ def summary(request, slug):
             "kind_chart": bar_chart(chart_rows) if figures["registered"] else "",
             "can_manage": can_manage,
             "booklet_available": can_manage or _booklet_available(event),
+            "sees_participants": selectors.sees_participants(request.user, event),
         },
     )

@@ -1,8 +1,9 @@
 """Printed and downloaded outputs of an event: booklet and badges (PDF), attendance report,
 participant exports (CSV, XLSX) and iCalendar files.
 
-The booklet and the calendars are public once the event is published (the booklet lists only
-consenting participants); the organisers can preview them while the event is a draft. The
+The calendars are public once the event is published; the booklet (which lists only
+consenting participants) is for the event's confirmed participants and its organisers, as the
+consent asked at registration says. The organisers can preview both while the event is a draft. The
 booklet and the badges are built off the request by jobs (``tasks.start_booklet``,
 ``tasks.start_badges``) and served from the job's stored file. Badges,
 the attendance report and the exports are for the event's organisers (and staff) only.
@@ -95,16 +96,21 @@ def _ready(job: Job) -> bool:
     return job.status == JobStatus.DONE and bool(job.result_file)
 
 
+@login_required
 @require_GET
 def booklet(request, slug):
     """The participants' booklet as PDF, built off the request by a job.
 
-    The public gets the booklet already built for the current state of the event (its
+    Participants get the booklet already built for the current state of the event (its
     fingerprint) or, while it is being built, a short page that reloads itself. Organisers
     always get a booklet of the latest state: one built now, or the job's page with its
     progress when the worker needs longer.
     """
     event = _visible_event(request, slug)
+    if not selectors.sees_participants(request.user, event):
+        raise PermissionDenied(
+            _("The participants' booklet is for the participants and the organisers of the event.")
+        )
     manager = request.user.has_perm("events.manage_event", event)
     key = f"event:{event.pk}:{_booklet_fingerprint(event)}"
     filename = f"{event.slug}-booklet.pdf"
