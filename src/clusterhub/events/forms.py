@@ -159,8 +159,16 @@ class RegistrationForm(forms.Form):
                 "change your mind on your ticket page at any time."
             ),
         )
-        if user is not None and user.is_authenticated and not self.is_bound:
-            self._prefill(user)
+        if user is not None and user.is_authenticated:
+            # The registration belongs to the account: its address, shown and not editable
+            # (a disabled field ignores what is posted).
+            self.fields["email"].disabled = True
+            self.fields["email"].initial = user.email
+            self.fields["email"].help_text = _(
+                "Your account's address: your ticket and the organisers' messages go there."
+            )
+            if not self.is_bound:
+                self._prefill(user)
 
     @staticmethod
     def question_field(question: RegistrationQuestion) -> str:

@@ -343,7 +343,8 @@ def register_participant(
     """Register someone: confirmed, waitlisted when full, or pending when approval is needed.
 
     ``details`` are the Registration fields (first_name, last_name, email, organisation_name,
-    organisation_kind, country, …, listing_consent). A second active registration with the same
+    organisation_kind, country, …, listing_consent); with a ``user``, the e-mail is always the
+    account's. A second active registration with the same
     e-mail is refused, as is any registration while registration is closed.
 
     What needs no lock is checked first (fields, answers: all their errors at once); the
@@ -355,7 +356,11 @@ def register_participant(
     reason = registration_closed_reason(event)
     if reason:
         raise ValidationError({"__all__": reason})
-    email = (details.pop("email", "") or (user.email if user else "")).strip().lower()
+    # A registration belongs to its account: a signed-in person registers with the address
+    # they verified, whatever address the form or the request carried. Registrations without
+    # an account are written by the organisers' and the platform's own tools only.
+    given = details.pop("email", "")
+    email = (user.email if user is not None else given or "").strip().lower()
     consent = bool(details.pop("listing_consent", False))
     registration = Registration(
         event=event,
