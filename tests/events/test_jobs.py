@@ -54,8 +54,9 @@ def test_a_participant_follows_the_booklet_job_then_the_next_one_gets_it_at_once
         response = client.get(url)
         job = Job.objects.get(kind="events.booklet")
         assert response.status_code == 302 and response["Location"] == reverse("job", args=[job.pk])
+        job_page = response["Location"]
         worker.wait_until(
-            lambda: "Download the booklet (PDF)" in client.get(response["Location"]).content.decode(),
+            lambda: "Download the booklet (PDF)" in client.get(job_page).content.decode(),
             what="the booklet",
         )
     client.force_login(other)  # another participant, after the build
