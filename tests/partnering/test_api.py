@@ -106,6 +106,14 @@ def test_create_publish_read_update_close(client, owner, django_capture_on_commi
     anonymous = client.get(f"{API}/opportunities/{pk}").json()
     assert anonymous["contact"] is None
     reader = client.get(f"{API}/opportunities/{pk}", **auth(UserFactory())).json()
+    assert reader["contact"]["email"] is None  # the owner did not choose to show it
+    client.patch(
+        f"{API}/opportunities/{pk}",
+        data={"show_contact_email": True},
+        content_type="application/json",
+        **headers,
+    )
+    reader = client.get(f"{API}/opportunities/{pk}", **auth(UserFactory())).json()
     assert reader["contact"]["email"] == "o@x.eu"
 
     follower = UserFactory()

@@ -316,14 +316,20 @@ def test_only_the_owner_team_edits_publishes_and_closes(client):
     assert "Renew for 12 months" in page and "Edit" in page
 
 
-def test_contact_only_for_signed_in_users(client):
+def test_contact_only_for_signed_in_users_and_the_address_only_by_choice(client):
     owner_user, owner = team_member(email="contact@pole.example")
+    owner_user.first_name, owner_user.last_name = "Camille", "Contact"
+    owner_user.save()
     opp = OpportunityFactory(owner=owner, user=owner_user)
     page = text(client.get(opp.get_absolute_url()))
-    assert "contact@pole.example" not in page
+    assert "contact@pole.example" not in page and "Camille Contact" not in page
     assert "Shown to signed-in users." in page
     assert owner.get_absolute_url() in client.get(opp.get_absolute_url()).content.decode()
     client.force_login(UserFactory())
+    page = text(client.get(opp.get_absolute_url()))
+    assert "Camille Contact" in page and "contact@pole.example" not in page
+    opp.show_contact_email = True
+    opp.save()
     assert "contact@pole.example" in text(client.get(opp.get_absolute_url()))
 
 

@@ -113,21 +113,11 @@ class CreateFullTextIndex(Operation):
                 f"USING gin (to_tsvector('simple', search_document))"
             )
             return
-        for sql in (
+        schema_editor.execute(
             f'CREATE VIRTUAL TABLE "{t}_fts" USING fts5(search_document, content="{t}", '
-            f'content_rowid="id", tokenize="unicode61 remove_diacritics 2")',
-            f'CREATE TRIGGER "{t}_fts_ai" AFTER INSERT ON "{t}" BEGIN '
-            f'INSERT INTO "{t}_fts"(rowid, search_document) '
-            f"VALUES (new.id, new.search_document); END",
-            f'CREATE TRIGGER "{t}_fts_ad" AFTER DELETE ON "{t}" BEGIN '
-            f'INSERT INTO "{t}_fts"("{t}_fts", rowid, search_document) '
-            f"VALUES ('delete', old.id, old.search_document); END",
-            f'CREATE TRIGGER "{t}_fts_au" AFTER UPDATE OF search_document ON "{t}" BEGIN '
-            f'INSERT INTO "{t}_fts"("{t}_fts", rowid, search_document) '
-            f"VALUES ('delete', old.id, old.search_document); "
-            f'INSERT INTO "{t}_fts"(rowid, search_document) '
-            f"VALUES (new.id, new.search_document); END",
-        ):
+            f'content_rowid="id", tokenize="unicode61 remove_diacritics 2")'
+        )
+        for sql in sqlite_triggers(t):
             schema_editor.execute(sql)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
@@ -141,3 +131,51 @@ class CreateFullTextIndex(Operation):
 
     def describe(self):
         return f"Create the full-text index of {self.table}"
+
+
+class RestoreFullTextIndex(Operation):
+    """Migration operation, after any change that makes SQLite rebuild the table (adding a
+    field with a default, changing a field): SQLite drops a table's triggers with the table, so
+    the index would stop following the rows. Re-creates the triggers and rebuilds the index;
+    nothing to do on PostgreSQL, whose index survives ``ALTER TABLE``."""
+
+    reversible = True
+
+    def __init__(self, table: str):
+        self.table = table
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        t = self.table
+        if schema_editor.connection.vendor == "postgresql":
+            return
+        for suffix in ("ai", "ad", "au"):
+            schema_editor.execute(f'DROP TRIGGER IF EXISTS "{t}_fts_{suffix}"')
+        for sql in sqlite_triggers(t):
+            schema_editor.execute(sql)
+        schema_editor.execute(f'INSERT INTO "{t}_fts"("{t}_fts") VALUES (\'rebuild\')')
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        self.database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def describe(self):
+        return f"Restore the full-text index of {self.table}"
+
+
+def sqlite_triggers(t: str) -> list[str]:
+    """The triggers that keep the FTS5 table ``{t}_fts`` in step with the rows of ``t``."""
+    return [
+        f'CREATE TRIGGER "{t}_fts_ai" AFTER INSERT ON "{t}" BEGIN '
+        f'INSERT INTO "{t}_fts"(rowid, search_document) '
+        f"VALUES (new.id, new.search_document); END",
+        f'CREATE TRIGGER "{t}_fts_ad" AFTER DELETE ON "{t}" BEGIN '
+        f'INSERT INTO "{t}_fts"("{t}_fts", rowid, search_document) '
+        f"VALUES ('delete', old.id, old.search_document); END",
+        f'CREATE TRIGGER "{t}_fts_au" AFTER UPDATE OF search_document ON "{t}" BEGIN '
+        f'INSERT INTO "{t}_fts"("{t}_fts", rowid, search_document) '
+        f"VALUES ('delete', old.id, old.search_document); "
+        f'INSERT INTO "{t}_fts"(rowid, search_document) '
+        f"VALUES (new.id, new.search_document); END",
+    ]

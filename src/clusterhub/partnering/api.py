@@ -95,7 +95,7 @@ def _codes(field: str, model, values: list[str] | None) -> list | None:
 
 class OpportunityContactOut(Schema):
     name: str
-    email: str
+    email: str | None = Field(description="Only when the contact chose to show it.")
 
 
 class OpportunityOut(Schema):
@@ -114,6 +114,7 @@ class OpportunityOut(Schema):
     keywords: str
     target_countries: list[str] = Field(description="ISO codes; empty: any country.")
     deadline: date | None
+    show_contact_email: bool
     status: str
     published_at: datetime | None
     expires_on: date | None
@@ -140,7 +141,8 @@ class OpportunityOut(Schema):
         user = getattr(context["request"], "user", None) if context else None
         if user is None or not user.is_authenticated:
             return None
-        return {"name": obj.contact.get_full_name(), "email": obj.contact.email}
+        email = obj.contact.email if obj.show_contact_email else None
+        return {"name": obj.contact.get_full_name(), "email": email}
 
     @staticmethod
     def resolve_url(obj) -> str:
@@ -183,6 +185,9 @@ class OpportunityIn(InputSchema):
     keywords: str = ""
     target_countries: list[str] = []
     deadline: date | None = None
+    show_contact_email: bool = Field(
+        False, description="Show the contact's e-mail address to signed-in users."
+    )
 
 
 class OpportunityCreate(OpportunityIn):

@@ -55,6 +55,7 @@ class OpportunityForm(forms.ModelForm):
             "keywords",
             "target_countries",
             "deadline",
+            "show_contact_email",
         ]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),

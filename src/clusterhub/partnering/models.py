@@ -77,6 +77,11 @@ class Opportunity(TimeStampedModel):
     contact = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="opportunities"
     )
+    show_contact_email = models.BooleanField(
+        _("show my e-mail address to signed-in users"),
+        default=False,
+        help_text=_("Otherwise they see your name and write to you through the platform."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=OpportunityStatus, default=OpportunityStatus.DRAFT
     )

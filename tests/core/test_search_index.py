@@ -1,0 +1,33 @@
+"""The full-text indexes follow their rows after every migration: on SQLite a migration that
+rebuilds a table drops its triggers, and ``RestoreFullTextIndex`` must then follow it."""
+
+import pytest
+from django.db import connection
+
+from clusterhub.core.search import matching_ids
+from clusterhub.partnering.models import Opportunity
+from clusterhub.registry.models import Organisation
+from tests.factories import OpportunityFactory, OrganisationFactory
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 triggers")
+@pytest.mark.django_db
+def test_every_full_text_table_has_the_triggers_that_keep_it_in_step():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE '%\\_fts' ESCAPE '\\'"
+        )
+        tables = [row[0][: -len("_fts")] for row in cursor.fetchall()]
+        cursor.execute("SELECT name FROM sqlite_master WHERE type='trigger'")
+        triggers = {row[0] for row in cursor.fetchall()}
+    assert {"registry_organisation", "partnering_opportunity"} <= set(tables)
+    for table in tables:
+        assert {f"{table}_fts_ai", f"{table}_fts_ad", f"{table}_fts_au"} <= triggers, table
+
+
+@pytest.mark.django_db
+def test_new_rows_are_found_by_their_words():
+    org = OrganisationFactory(legal_name="Polyméris Compounders")
+    opp = OpportunityFactory(title="Recycled polymer foams")
+    assert matching_ids(Organisation, "polymeris") == [org.pk]
+    assert opp.pk in matching_ids(Opportunity, "foams")
