@@ -624,10 +624,16 @@ def test_material_download_only_when_published(client, settings, tmp_path):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
-    response = client.get(reverse("events:material", args=[event.slug, link.pk]))
-    assert response.status_code == 302 and response["Location"] == "https://video.example.org/1"
+    # A link opens from the page, with its site shown; the platform never redirects to it.
+    link_url = reverse("events:material", args=[event.slug, link.pk])
+    assert client.get(link_url).status_code == 404
     body = client.get(event.get_absolute_url()).content.decode()
     assert "Opening slides" in body and url in body
+    assert (
+        '<a href="https://video.example.org/1" rel="noopener noreferrer nofollow ugc">Recording</a>'
+        ' <span class="muted">(video.example.org)</span>'
+    ) in body
+    assert link_url not in body
     other = make_event(title="Other")
     assert client.get(reverse("events:material", args=[other.slug, material.pk])).status_code == 404
 

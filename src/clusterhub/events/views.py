@@ -206,9 +206,7 @@ def material(request, slug, pk):
     item = get_object_or_404(Material, pk=pk, event=event)
     if not item.published and not can_manage:
         raise Http404
-    if item.url:
-        return HttpResponseRedirect(item.url)
-    if not item.file:
+    if not item.file:  # a link opens from the page itself: no redirect to a typed-in address
         raise Http404
     try:
         handle = item.file.open("rb")

@@ -1,7 +1,25 @@
+from urllib.parse import urlsplit
+
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import gettext
 
 register = template.Library()
+
+
+@register.simple_tag
+def external_link(url: str, text: str = "") -> str:
+    """A link to a site that someone typed in: it opens the site itself (the platform never
+    redirects to an address a user gave), says which site it is, and passes no referrer nor
+    the platform's reputation (``nofollow ugc``). Only http(s) addresses become links."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return format_html("{}", text or url)
+    host = parts.hostname.removeprefix("www.")
+    link = format_html('<a href="{}" rel="noopener noreferrer nofollow ugc">{}</a>', url, text or url)
+    return format_html('{} <span class="muted">({})</span>', link, host) if text else link
 
 
 @register.filter
