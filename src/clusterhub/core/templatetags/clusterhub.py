@@ -18,7 +18,8 @@ def external_link(url: str, text: str = "") -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return format_html("{}", text or url)
     host = parts.hostname.removeprefix("www.")
-    link = format_html('<a href="{}" rel="noopener noreferrer nofollow ugc">{}</a>', url, text or url)
+    anchor = '<a href="{}" rel="noopener noreferrer nofollow ugc">{}</a>'
+    link = format_html(anchor, url, text or url)
     return format_html('{} <span class="muted">({})</span>', link, host) if text else link
 
 
