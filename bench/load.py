@@ -65,6 +65,7 @@ def in_stack() -> int:
         "CLUSTERHUB_PYTHON": sys.executable,
         "API_READ_RATE": "1000000/min",
         "API_WRITE_RATE": "1000000/min",
+        "API_ADDRESS_RATE": "1000000/min",
         "GUNICORN_ACCESS_LOG": os.environ.get("GUNICORN_ACCESS_LOG", "/dev/null"),
         # deploy/gunicorn.conf.py's default: 2 × cores + 1 workers.
         "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1) + 1)),

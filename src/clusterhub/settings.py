@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -148,11 +149,16 @@ STORAGES = {
     },
 }
 
-# API request limits per account (or per address for anonymous readers); "N/s|min|hour|day".
+# API request limits per account (or per address for anonymous readers), and per address
+# whatever the account; "N/s|min|hour|day". Tokens that fail are limited per address.
 API_RATE_LIMITS = {
     "read": env.str("API_READ_RATE", default="1200/min"),
     "write": env.str("API_WRITE_RATE", default="300/min"),
+    "address": env.str("API_ADDRESS_RATE", default="3000/min"),
+    "failed_token": env.str("API_FAILED_TOKEN_RATE", default="20/min"),
 }
+# How many proxies in front of the servers set X-Forwarded-For (0: trust none of it).
+NINJA_NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
 TASKS = {
     "default": {
@@ -166,9 +172,76 @@ TASKS = {
 CLUSTERHUB_MAX_UPLOAD_BYTES = env.int("CLUSTERHUB_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# The cache holds the rate limits (sign-in, password reset, API) and the heartbeat of the
+# worker, so every process must see the same one: Redis when REDIS_URL is set, else a table of
+# the database (created by ``migrate``). CACHE_URL (django-environ's syntax) overrides both.
+REDIS_URL = env.str("REDIS_URL", default="")
+if "CACHE_URL" in env.ENVIRON:
+    CACHES = {"default": env.cache_url("CACHE_URL")}
+elif REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "clusterhub_cache",
+        }
+    }
+
+# Sign-in limits, shared by every process through the cache: failed sign-ins per address and
+# per account. A password reset stays possible while sign-in is locked, and a successful reset
+# clears the failures. The admin's sign-in is the site's (see core.admin).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env.str("LOGIN_FAILED_RATE", default="10/m/ip,5/5m/key"),
+    "login": env.str("LOGIN_RATE", default="30/m/ip"),
+    "signup": env.str("SIGNUP_RATE", default="20/m/ip"),
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+}
+
+# HTTPS: on by default in production (DEBUG=0) when the site's address is https://, each part
+# overridable from the environment. Behind a proxy that ends TLS, set
+# SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO (the proxy must set that header).
+_HTTPS = not DEBUG and SITE_URL.startswith("https://")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # health checks come over plain HTTP from the host
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if _HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=_HTTPS)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=_HTTPS)
+if env.str("SECURE_PROXY_SSL_HEADER", default=""):
+    SECURE_PROXY_SSL_HEADER = (env.str("SECURE_PROXY_SSL_HEADER"), "https")
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=_HTTPS or not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy: scripts and styles from the platform's own address only (no inline
+# script), images also as data: URIs (QR codes, maps). CSP_REPORT_ONLY=1 reports instead.
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+if env.bool("CSP", default=True):
+    if env.bool("CSP_REPORT_ONLY", default=False):
+        CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+    else:
+        CONTENT_SECURITY_POLICY = _CSP
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/tokens/", core_views.api_tokens, name="api-tokens"),
     path("jobs/", include("clusterhub.core.urls")),
+    path("admin/login/", core_views.admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("clusterhub.registry.urls")),

@@ -83,7 +83,12 @@ def _keep_the_test_connection():
 
 @pytest.fixture
 def headers_for(db, settings):
-    settings.API_RATE_LIMITS = {"read": "100000/min", "write": "100000/min"}
+    settings.API_RATE_LIMITS = {
+        **settings.API_RATE_LIMITS,
+        "read": "100000/min",
+        "write": "100000/min",
+        "address": "100000/min",
+    }
     tokens = {}
     for role, traits in (("user", {}), ("staff", {"staff": True})):
         user = factories.UserFactory(username=f"fuzz-{role}", **traits)

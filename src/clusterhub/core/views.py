@@ -2,12 +2,15 @@ import time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.crypto import get_random_string
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -87,3 +90,26 @@ def healthz(request):
         {"status": status, "database": database, "cache": cache_health, "worker": worker},
         status=200 if status == "ok" else 503,
     )
+
+
+def admin_login(request):
+    """The administration's sign-in is the site's own, with its shared limits on failed
+    attempts (per address and per account) and its e-mail verification: the admin has no
+    second, unguarded door. A signed-in account without access is told so, not sent round in
+    a loop."""
+    if request.user.is_authenticated:
+        if request.user.is_active and request.user.is_staff:
+            return redirect(_safe_next(request) or "admin:index")
+        raise PermissionDenied(_("This account has no access to the administration."))
+    return redirect_to_login(
+        _safe_next(request) or reverse("admin:index"), reverse("account_login")
+    )
+
+
+def _safe_next(request) -> str:
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""

@@ -7,11 +7,12 @@ may write only with a valid CSRF token (as Django's forms require); a bearer tok
 
 from __future__ import annotations
 
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.security import HttpBearer
 from ninja.utils import check_csrf
 
 from clusterhub.core import services
+from clusterhub.core.api.throttling import FailedTokenThrottle
 from clusterhub.core.models import ApiToken
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
@@ -32,10 +33,14 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
         if not token:
             return None
+        failures = FailedTokenThrottle()
+        if failures.exceeded(request):
+            raise Throttled(failures.wait())
         api_token = (
             ApiToken.objects.select_related("user").filter(digest=ApiToken.hash(token)).first()
         )
         if api_token is None or not api_token.user.is_active:
+            failures.count(request)
             return None
         services.record_token_use(api_token)
         request.user = api_token.user
