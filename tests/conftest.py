@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -132,3 +134,39 @@ def _default_language():
 
     yield
     translation.deactivate()
+
+
+# Query counts measure the page's own work: the shared cache's table (rate limits, the worker's
+# heartbeat) answers queries too when the cache is the database, and those (with the
+# savepoints around them) are left out.
+CACHE_TABLE = "clusterhub_cache"
+
+
+@contextmanager
+def _assert_queries(num: int, exact: bool, connection=None, info=None):
+    from django.db import connection as default_connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection or default_connection) as context:
+        yield context
+    own = [
+        q
+        for q in context.captured_queries
+        if CACHE_TABLE not in q["sql"] and not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
+    ]
+    failed = len(own) != num if exact else len(own) > num
+    if failed:
+        sqls = "\n".join(f"{i}. {q['sql']}" for i, q in enumerate(own, 1))
+        expected = f"{num}" if exact else f"at most {num}"
+        extra = f"\n{info}" if info else ""
+        pytest.fail(f"Expected {expected} queries, {len(own)} were made:{extra}\n{sqls}")
+
+
+@pytest.fixture
+def django_assert_num_queries():
+    return partial(_assert_queries, exact=True)
+
+
+@pytest.fixture
+def django_assert_max_num_queries():
+    return partial(_assert_queries, exact=False)

@@ -45,7 +45,7 @@ def test_sign_up_needs_a_verified_email_then_logs_in(client):
     assert "_auth_user_id" not in client.session
 
 
-def test_invited_colleague_joins_the_team_on_verification(client):
+def test_an_invited_newcomer_signs_up_then_chooses_to_join(client):
     owner = get_user_model().objects.create_user("o", "owner@example.org", "pw", is_staff=True)
     org = services.save_organisation(
         Organisation(legal_name="Techtera", kind="cluster", country_id="FR")
@@ -61,8 +61,14 @@ def test_invited_colleague_joins_the_team_on_verification(client):
         },
     )
     assert not ProfileTeamMember.objects.filter(organisation=org).exists()
-    client.post(link_in(mail.outbox[-1]))
+    response = client.post(link_in(mail.outbox[-1]), follow=True)
     bob = get_user_model().objects.get(email="bob@example.org")
+    # Verifying the address joins nothing: it points to the invitation, which Bob accepts.
+    assert not ProfileTeamMember.objects.filter(organisation=org, user=bob).exists()
+    assert "You are invited to a profile team" in response.content.decode()
+    client.force_login(bob)
+    invitation = TeamInvitation.objects.get()
+    client.post(reverse("registry:invitation", args=[invitation.token]), {"answer": "accept"})
     assert ProfileTeamMember.objects.filter(organisation=org, user=bob).exists()
     assert not TeamInvitation.objects.exists()
 

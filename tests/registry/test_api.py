@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from clusterhub.core.models import ApiToken
+from clusterhub.registry import services as registry_services
 from clusterhub.registry.models import (
     ClusterLabel,
     ClusterOrganisation,
@@ -673,12 +674,26 @@ def test_team_is_visible_and_extended_by_the_team_only(client, org, team_user, o
     invited = send(client, "post", url, {"email": "new@example.org"}, bearer(team_user))
     bad = send(client, "post", url, {"email": "not-an-email"}, bearer(team_user))
 
-    assert added.status_code == 201 and added.json()["status"] == "member"
-    assert invited.status_code == 201 and invited.json()["status"] == "invited"
+    # The same answer whether or not the address has an account: nobody joins unasked.
+    assert added.status_code == invited.status_code == 201
+    assert {k: v for k, v in added.json().items() if k not in ("email", "since")} == {
+        k: v for k, v in invited.json().items() if k not in ("email", "since")
+    }
+    assert added.json()["status"] == "invited" and added.json()["id"] is None
     assert bad.status_code == 400 and fields_of(bad) == {"email"}
-    assert ProfileTeamMember.objects.filter(organisation=org, user=other_user).exists()
+    assert not ProfileTeamMember.objects.filter(organisation=org, user=other_user).exists()
     assert TeamInvitation.objects.filter(organisation=org, email="new@example.org").exists()
-    # The new member may now edit.
+    patch = {"city": "Lille"}
+    assert (
+        send(
+            client, "patch", f"{API}/organisations/{org.slug}", patch, bearer(other_user)
+        ).status_code
+        == 403
+    )
+    # Once they accept, they may edit.
+    invitation = TeamInvitation.objects.get(organisation=org, email="other@example.org")
+    other_user.emailaddress_set.create(email="other@example.org", verified=True, primary=True)
+    registry_services.answer_invitation(invitation, other_user, accept=True)
     assert (
         send(
             client,

@@ -1,5 +1,6 @@
 """Cluster and organisation profile pages, validation criteria, consent, editing rights."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -8,6 +9,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from clusterhub.core.services import create_verified_user
 from clusterhub.registry import services
 from clusterhub.registry.models import (
     ClusterOrganisation,
@@ -211,19 +213,53 @@ def test_team_member_adds_colleagues_by_email(
     client, cluster, user, django_capture_on_commit_callbacks
 ):
     ProfileTeamMember.objects.create(organisation=cluster, user=user)
-    colleague = get_user_model().objects.create_user("c@example.org", "c@example.org", "pw")
+    colleague = create_verified_user("c@example.org", "a-Long-pass-2026")
     client.force_login(user)
     url = reverse("registry:team", args=[cluster.slug])
-    client.post(url, {"email": "C@example.org"})
-    assert ProfileTeamMember.objects.filter(organisation=cluster, user=colleague).exists()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, {"email": "new@example.org"})
-    assert TeamInvitation.objects.filter(organisation=cluster, email="new@example.org").exists()
-    assert mail.outbox and "new@example.org" in mail.outbox[-1].to
-    # The invited colleague joins the team when they sign up with that address.
-    newcomer = get_user_model().objects.create_user("new", "new@example.org", "pw")
-    assert services.accept_invitations(newcomer) == 1
-    assert ProfileTeamMember.objects.filter(organisation=cluster, user=newcomer).exists()
+        known = client.post(url, {"email": "C@example.org"}, follow=True).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        unknown = client.post(url, {"email": "new@example.org"}, follow=True).content.decode()
+    # Same answer with or without an account; nobody joined unasked.
+    assert "We sent an invitation to c@example.org." in known
+    assert "We sent an invitation to new@example.org." in unknown
+    assert not ProfileTeamMember.objects.filter(organisation=cluster, user=colleague).exists()
+    assert "invited, waiting for an answer" in unknown
+    # The platform's wording, whatever the organisation is called.
+    message = next(m for m in mail.outbox if m.to == ["c@example.org"])
+    assert message.subject == "An invitation to a profile team on Clusterhub"
+    link = re.search(r"https?://\S+/invitations/\S+", message.body).group(0)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    # Another account cannot use the link; the invitee sees it and accepts.
+    client.force_login(create_verified_user("someone@example.org", "a-Long-pass-2026"))
+    assert client.get("/" + path).status_code == 403
+    assert client.post("/" + path, {"answer": "accept"}).status_code == 403
+    client.force_login(colleague)
+    page = client.get("/" + path).content.decode()
+    assert "invites you to the profile team of" in page and cluster.name in page
+    client.post("/" + path, {"answer": "accept"})
+    assert ProfileTeamMember.objects.filter(organisation=cluster, user=colleague).exists()
+    assert client.get("/" + path).status_code == 404  # used up
+    # The team withdraws the other invitation.
+    client.force_login(user)
+    pending = TeamInvitation.objects.get(organisation=cluster, email="new@example.org")
+    client.post(url, {"withdraw": pending.pk})
+    assert not TeamInvitation.objects.exists()
+
+
+def test_an_invitation_is_declined_and_listed_until_answered(client, cluster, user):
+    ProfileTeamMember.objects.create(organisation=cluster, user=user)
+    invitee = create_verified_user("invitee@example.org", "a-Long-pass-2026")
+    invitation = services.add_team_member(cluster, "invitee@example.org", user)
+    client.force_login(invitee)
+    listing = client.get(reverse("registry:invitations")).content.decode()
+    assert cluster.name in listing and "Join the team" in listing
+    client.post(reverse("registry:invitation", args=[invitation.token]), {"answer": "decline"})
+    assert not ProfileTeamMember.objects.filter(organisation=cluster, user=invitee).exists()
+    assert (
+        "No invitation is waiting for you."
+        in client.get(reverse("registry:invitations")).content.decode()
+    )
 
 
 def test_outsiders_cannot_see_or_change_the_team(client, cluster, user):

@@ -690,7 +690,8 @@ def list_team(request, slug: str):
     "/organisations/{slug}/team", response={201: TeamSeatOut, **WRITE_ERRORS}, auth=write_auth
 )
 def add_to_team(request, slug: str, payload: TeamIn):
-    """Add a colleague by e-mail: at once if they have an account, else on their sign-up."""
+    """Invite a colleague by e-mail. They join once they accept, signed in with that address;
+    the answer is the same whether or not the address has an account."""
     org = get_organisation(slug)
     require(request, "registry.change_organisation", org)
     email = payload.email.strip()
@@ -698,10 +699,7 @@ def add_to_team(request, slug: str, payload: TeamIn):
         validate_email(email)
     except ValidationError as error:
         raise ValidationError({"email": error.messages}) from error
-    seat = services.add_team_member(org, email, request.user)
-    if isinstance(seat, ProfileTeamMember):
-        seat = ProfileTeamMember.objects.select_related("user").get(pk=seat.pk)
-    return Status(201, seat)
+    return Status(201, services.add_team_member(org, email, request.user))
 
 
 @router.delete(

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core import signing
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -372,8 +373,12 @@ class ProfileTeamMember(models.Model):
         return f"{self.user} for {self.organisation}"
 
 
+INVITATION_SALT = "registry.team-invitation"
+
+
 class TeamInvitation(models.Model):
-    """A colleague invited by e-mail who has no account yet; joins the team on sign-up."""
+    """A colleague invited by e-mail to a profile team, waiting for their answer: they join
+    only by accepting it, signed in with the invited address."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="team_invitations"
@@ -395,6 +400,11 @@ class TeamInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organisation}"
+
+    @property
+    def token(self) -> str:
+        """The secret part of the invitation's link: signed and dated (see services)."""
+        return signing.dumps([self.pk, self.email], salt=INVITATION_SALT)
 
 
 class Project(models.Model):

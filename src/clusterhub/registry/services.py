@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from datetime import timedelta
 
-from django.contrib.auth import get_user_model
+from allauth.account.models import EmailAddress
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +19,7 @@ from clusterhub.reference.models import Ecosystem, NaceActivity, NutsRegion, Tec
 from clusterhub.reference.selectors import region_for_point
 
 from .models import (
+    INVITATION_SALT,
     ORGANISATION_SLUG_FALLBACK,
     ClusterLabel,
     ClusterOrganisation,
@@ -173,23 +176,92 @@ def delete_cluster_profile(profile: ClusterOrganisation) -> None:
 # Profile teams ------------------------------------------------------------------------------
 
 
+INVITATION_DAYS = 14
+
+
 @transaction.atomic
-def add_team_member(org: Organisation, email: str, added_by) -> ProfileTeamMember | TeamInvitation:
-    """Add a colleague by e-mail: at once if they have an account, else on their sign-up."""
+def add_team_member(org: Organisation, email: str, added_by) -> TeamInvitation:
+    """Invite a colleague by e-mail to the profile team. Nobody joins a team without saying
+    yes: the invitee accepts it while signed in with that address (verified). The answer is
+    the same whether or not the address has an account, so that it tells nothing about who is
+    on the platform; the e-mail is the platform's own wording."""
     if not added_by.has_perm("registry.change_organisation", org):
         raise PermissionDenied(_("Only the profile team may add colleagues."))
     email = email.strip().lower()
-    user = get_user_model().objects.filter(email__iexact=email).first()
-    if user is not None:
-        member, _created = ProfileTeamMember.objects.get_or_create(
-            organisation=org, user=user, defaults={"added_by": added_by}
-        )
-        return member
-    invitation, _created = TeamInvitation.objects.get_or_create(
+    invitation, created = TeamInvitation.objects.get_or_create(
         organisation=org, email=email, defaults={"invited_by": added_by}
     )
-    transaction.on_commit(lambda: _send_invitation(invitation.pk))
+    if not created:  # asked again: a fresh link, valid from now
+        invitation.invited_by = added_by
+        invitation.created = timezone.now()
+        invitation.save(update_fields=["invited_by", "created"])
+    already = ProfileTeamMember.objects.filter(organisation=org, user__email__iexact=email)
+    if not already.exists():
+        transaction.on_commit(lambda: _send_invitation(invitation.pk))
     return invitation
+
+
+def invitation_from_token(token: str) -> TeamInvitation | None:
+    """The pending invitation of a link, if the link is genuine and not older than
+    ``INVITATION_DAYS`` days (a renewed invitation gives a new link)."""
+    try:
+        pk, email = signing.loads(
+            token, salt=INVITATION_SALT, max_age=timedelta(days=INVITATION_DAYS)
+        )
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    return (
+        TeamInvitation.objects.select_related("organisation", "invited_by")
+        .filter(pk=pk, email=email)
+        .first()
+    )
+
+
+def may_answer_invitation(invitation: TeamInvitation, user) -> bool:
+    """Only the account that verified the invited address answers the invitation."""
+    return (
+        user.is_authenticated
+        and EmailAddress.objects.filter(
+            user=user, email__iexact=invitation.email, verified=True
+        ).exists()
+    )
+
+
+@transaction.atomic
+def answer_invitation(invitation: TeamInvitation, user, *, accept: bool):
+    """Accept (join the team) or decline an invitation; either way it is used up."""
+    if not may_answer_invitation(invitation, user):
+        raise PermissionDenied(
+            _("This invitation is for %(email)s: sign in with that address to answer it.")
+            % {"email": invitation.email}
+        )
+    seat = None
+    if accept:
+        seat, _created = ProfileTeamMember.objects.get_or_create(
+            organisation=invitation.organisation,
+            user=user,
+            defaults={"added_by": invitation.invited_by},
+        )
+    invitation.delete()
+    return seat
+
+
+def withdraw_invitation(invitation: TeamInvitation, by) -> None:
+    if not by.has_perm("registry.change_organisation", invitation.organisation):
+        raise PermissionDenied(_("Only the profile team may withdraw invitations."))
+    invitation.delete()
+
+
+def pending_invitations(user) -> list[TeamInvitation]:
+    """The invitations waiting for an answer from the user's verified addresses."""
+    if not user.is_authenticated:
+        return []
+    addresses = EmailAddress.objects.filter(user=user, verified=True).values("email")
+    return list(
+        TeamInvitation.objects.filter(email__in=addresses)
+        .select_related("organisation", "invited_by")
+        .order_by("-created")
+    )
 
 
 def _send_invitation(invitation_pk: int) -> None:
@@ -218,20 +290,6 @@ def remove_team_member(member: ProfileTeamMember, removed_by) -> None:
     if not removed_by.has_perm("registry.change_organisation", member.organisation):
         raise PermissionDenied(_("Only the profile team may remove colleagues."))
     member.delete()
-
-
-@transaction.atomic
-def accept_invitations(user, email: str | None = None) -> int:
-    """Turn pending invitations for the user's verified address into team seats."""
-    invitations = list(TeamInvitation.objects.filter(email__iexact=email or user.email))
-    for invitation in invitations:
-        ProfileTeamMember.objects.get_or_create(
-            organisation=invitation.organisation,
-            user=user,
-            defaults={"added_by": invitation.invited_by},
-        )
-    TeamInvitation.objects.filter(pk__in=[i.pk for i in invitations]).delete()
-    return len(invitations)
 
 
 # People -------------------------------------------------------------------------------------

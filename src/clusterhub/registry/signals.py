@@ -1,15 +1,25 @@
 from allauth.account.signals import email_confirmed
+from django.contrib import messages
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from . import facets, services
-from .models import ClusterLabel, ClusterOrganisation, Organisation
+from . import facets
+from .models import ClusterLabel, ClusterOrganisation, Organisation, TeamInvitation
 
 
 @receiver(email_confirmed)
-def join_invited_teams(request, email_address, **kwargs):
-    """A colleague invited by e-mail joins the profile teams once the address is verified."""
-    services.accept_invitations(email_address.user, email=email_address.email)
+def point_to_invitations(request, email_address, **kwargs):
+    """Once an invited address is verified, its owner is told where to answer: joining a team
+    is their choice, never a side effect of signing up."""
+    invited = TeamInvitation.objects.filter(email__iexact=email_address.email).exists()
+    if request is not None and invited:
+        messages.info(
+            request,
+            _("You are invited to a profile team: answer on %(url)s")
+            % {"url": reverse("registry:invitations")},
+        )
 
 
 def _registry_changed(sender, **kwargs):

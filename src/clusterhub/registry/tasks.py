@@ -45,7 +45,10 @@ def send_team_invitation(invitation_pk: int) -> None:
         mail.Email(
             to=[invitation.email],
             template="registry/email/invitation",
-            context={"invitation": invitation, "site_url": getattr(settings, "SITE_URL", "")},
+            context={
+                "invitation": invitation,
+                "link": settings.SITE_URL + reverse("registry:invitation", args=[invitation.token]),
+            },
         )
     )
 

@@ -18,4 +18,6 @@ urlpatterns = [
     path("organisations/<slug:slug>/edit/", views.organisation_edit, name="organisation-edit"),
     path("organisations/<slug:slug>/team/", views.team, name="team"),
     path("map/", views.cluster_map, name="map"),
+    path("invitations/", views.invitations, name="invitations"),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
 ]

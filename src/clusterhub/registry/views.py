@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -22,6 +23,7 @@ from .models import (
     Organisation,
     OrganisationKind,
     ProfileTeamMember,
+    TeamInvitation,
 )
 from .selectors import DirectoryQuery
 
@@ -294,16 +296,20 @@ def team(request, slug):
             services.remove_team_member(member, request.user)
             messages.success(request, _("%(user)s left the team.") % {"user": member.user})
             return redirect("registry:team", slug=slug)
+        if "withdraw" in request.POST:
+            invitation = get_object_or_404(
+                TeamInvitation, pk=request.POST["withdraw"], organisation=org
+            )
+            services.withdraw_invitation(invitation, request.user)
+            messages.success(request, _("Invitation withdrawn."))
+            return redirect("registry:team", slug=slug)
         if form.is_valid():
-            added = services.add_team_member(org, form.cleaned_data["email"], request.user)
-            if isinstance(added, ProfileTeamMember):
-                messages.success(request, _("%(email)s joined the team.") % {"email": added.user})
-            else:
-                messages.success(
-                    request,
-                    _("%(email)s has no account yet: we sent an invitation.")
-                    % {"email": added.email},
-                )
+            invitation = services.add_team_member(org, form.cleaned_data["email"], request.user)
+            messages.success(
+                request,
+                _("We sent an invitation to %(email)s. They join the team once they accept it.")
+                % {"email": invitation.email},
+            )
             return redirect("registry:team", slug=slug)
     return render(
         request,
@@ -406,4 +412,43 @@ def cluster_members(request, slug):
                 "member__legal_name"
             ),
         },
+    )
+
+
+@login_required
+def invitations(request):
+    """The invitations to profile teams waiting for the signed-in person's answer."""
+    return render(
+        request,
+        "registry/invitations.html",
+        {"invitations": services.pending_invitations(request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request, token):
+    """An invitation's page, reached from its e-mail: who invites to which team, and the
+    answer, for the account that holds the invited address."""
+    found = services.invitation_from_token(token)
+    if found is None:
+        return render(request, "registry/invitation.html", {"invalid": True}, status=404)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    allowed = services.may_answer_invitation(found, request.user)
+    if request.method == "POST":
+        accept = request.POST.get("answer") == "accept"
+        services.answer_invitation(found, request.user, accept=accept)
+        if accept:
+            messages.success(
+                request,
+                _("You joined the profile team of %(name)s.") % {"name": found.organisation.name},
+            )
+            return redirect(found.organisation.get_absolute_url())
+        messages.info(request, _("Invitation declined."))
+        return redirect("registry:invitations")
+    return render(
+        request,
+        "registry/invitation.html",
+        {"invitation": found, "allowed": allowed},
+        status=200 if allowed else 403,
     )

@@ -74,12 +74,12 @@ class ClientThrottle(SimpleRateThrottle):
         if window is None:
             return 0
         key = window[0]
-        cache.add(key, 0, self.duration + 1)
         try:
             return cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, self.duration + 1)
-            return 1
+        except ValueError:  # the window's first request (or a race with another process)
+            if cache.add(key, 1, self.duration + 1):
+                return 1
+            return cache.incr(key)
 
     def exceeded(self, request) -> bool:
         """Whether the window already holds the limit (without counting this request)."""
@@ -109,6 +109,15 @@ class AddressThrottle(ClientThrottle):
         return f"addr-{self.get_ident(request)}"
 
 
+class SignedInAddressThrottle(AddressThrottle):
+    """The address limit for signed-in clients (anonymous ones are counted by address
+    already)."""
+
+    def applies_to(self, request) -> bool:
+        user = getattr(request, "user", None)
+        return user is not None and user.is_authenticated
+
+
 class FailedTokenThrottle(AddressThrottle):
     """Tokens that were refused, per address: guessing tokens is slowed down."""
 
@@ -117,4 +126,4 @@ class FailedTokenThrottle(AddressThrottle):
 
 
 def api_throttles() -> list[ClientThrottle]:
-    return [ClientThrottle("read"), WriteThrottle("write"), AddressThrottle("address")]
+    return [ClientThrottle("read"), WriteThrottle("write"), SignedInAddressThrottle("address")]
