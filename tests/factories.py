@@ -18,6 +18,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 from django.utils.timezone import now
 from factory.django import DjangoModelFactory
 
@@ -159,9 +160,11 @@ class ClusterOrganisationFactory(DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
+        """``labels`` are verified (as staff would) unless ``labels_verified=False``."""
         labels = kwargs.pop("labels", None)
+        verified = kwargs.pop("labels_verified", True)
         profile = model_class(*args, **kwargs)
-        return services.save_cluster_profile(profile, labels=labels)
+        return services.save_cluster_profile(profile, labels=labels, verified=verified)
 
 
 class ClusterLabelFactory(DjangoModelFactory):
@@ -171,6 +174,7 @@ class ClusterLabelFactory(DjangoModelFactory):
     cluster = factory.SubFactory(ClusterOrganisationFactory)
     scheme = "ecei"
     level = "gold"
+    verified_at = factory.LazyFunction(timezone.now)  # verified by staff; pass None: declared
 
 
 class MembershipFactory(DjangoModelFactory):
@@ -179,6 +183,7 @@ class MembershipFactory(DjangoModelFactory):
 
     cluster = factory.SubFactory(ClusterOrganisationFactory)
     member = factory.SubFactory(OrganisationFactory)
+    status = "accepted"
 
 
 class PersonFactory(DjangoModelFactory):

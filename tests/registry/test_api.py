@@ -455,9 +455,18 @@ def test_cluster_detail_explains_what_keeps_it_from_validation(client):
 
 
 def test_cluster_list_filters_by_label_and_size(client):
-    make_cluster("Gold Cluster", labels=[("ecei", "gold")], members_companies=300)
-    make_cluster("Silver Cluster", labels=[("ecei", "silver")], members_companies=20)
+    declared = {"labels_verified": False}
+    make_cluster("Gold Cluster", labels=[("ecei", "gold")], members_companies=300, **declared)
+    make_cluster("Silver Cluster", labels=[("ecei", "silver")], members_companies=20, **declared)
     make_cluster("Plain Cluster", members_companies=60)
+    staff = make_user("staff@example.org", is_staff=True)
+    # Declared by the teams: not a filter value, and said so, until staff verify them.
+    assert client.get(f"{API}/clusters", {"label": "ecei-gold"}).json()["items"] == []
+    declared = client.get(f"{API}/clusters/gold-cluster").json()["labels"]
+    assert [(x["level"], x["verified"]) for x in declared] == [("gold", False)]
+    registry_services.verify_labels(ClusterLabel.objects.all(), staff)
+    verified = client.get(f"{API}/clusters/gold-cluster").json()["labels"]
+    assert [(x["level"], x["verified"]) for x in verified] == [("gold", True)]
 
     gold = client.get(f"{API}/clusters", {"label": "ecei-gold"}).json()
     large = client.get(f"{API}/clusters", {"size": "large,very_large"}).json()

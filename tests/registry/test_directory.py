@@ -198,3 +198,32 @@ def test_services_refuse_values_the_database_cannot_hold(field, value):
         services.save_organisation(org)
     assert field in error.value.message_dict
     assert not Organisation.objects.filter(legal_name="X").exists()
+
+
+def test_a_declared_label_is_marked_and_not_a_filter_until_staff_verify_it(client):
+    """Any team can type "ECEI Gold" into its profile: it shows as declared, and the label
+    filter (and its counts) follow verified labels only."""
+    org = ClusterOrganisationFactory(
+        organisation__legal_name="Self Proclaimed",
+        labels=[ClusterLabel(scheme="ecei", level="gold")],
+        labels_verified=False,
+    ).organisation
+    url = reverse("registry:cluster-list")
+    assert "ecei-gold" not in facet(client.get(url), "label")
+    assert names(client.get(url, {"label": "ecei-gold"})) == []
+    listing = client.get(url).content.decode()
+    assert "ECEI Gold · declared" in listing
+    page = client.get(org.get_absolute_url()).content.decode()
+    assert "declared by the cluster, not verified by the platform" in page
+    staff = factories.UserFactory(is_staff=True)
+    services.verify_labels(ClusterLabel.objects.all(), staff)
+    assert names(client.get(url, {"label": "ecei-gold"})) == ["Self Proclaimed"]
+    page = client.get(org.get_absolute_url()).content.decode()
+    assert "ECEI Gold ✓" in page and "verified by the platform on" in page
+    # The team edits the label: declared again.
+    label = ClusterLabel.objects.get()
+    profile = label.cluster
+    services.save_cluster_profile(
+        profile, labels=[ClusterLabel(scheme="ecei", level="gold", awarded_by="Someone else")]
+    )
+    assert not ClusterLabel.objects.get().verified

@@ -315,3 +315,49 @@ def test_team_manages_member_organisations(client, cluster, user):
     membership = cluster.cluster_profile.memberships.get()
     client.post(url, {"remove": membership.pk})
     assert not cluster.cluster_profile.memberships.exists()
+
+
+def test_a_membership_shows_on_the_members_page_only_once_its_team_confirms_it(
+    client, cluster, user
+):
+    """A cluster's team lists CNRS as a member: the cluster's page says the member has not
+    confirmed it, CNRS's page does not show it until CNRS's team confirms."""
+    ProfileTeamMember.objects.create(organisation=cluster, user=user)
+    cnrs = services.save_organisation(
+        Organisation(legal_name="CNRS", kind="research", country_id="FR")
+    )
+    cnrs_team = create_verified_user("team@cnrs.example", "a-Long-pass-2026")
+    ProfileTeamMember.objects.create(organisation=cnrs, user=cnrs_team)
+    client.force_login(user)
+    client.post(reverse("registry:cluster-members", args=[cluster.slug]), {"organisation": "CNRS"})
+    membership = cluster.cluster_profile.memberships.get()
+    assert membership.status == "proposed"
+    cluster_page = client.get(cluster.cluster_profile.get_absolute_url()).content.decode()
+    assert "CNRS" in cluster_page and "not confirmed by the member" in cluster_page
+    assert cluster.name not in client.get(cnrs.get_absolute_url()).content.decode()
+    # The cluster's team cannot confirm in CNRS's name.
+    answer = reverse("registry:membership-answer", args=[cnrs.slug, membership.pk])
+    assert client.post(answer, {"answer": "accept"}).status_code == 403
+    client.force_login(cnrs_team)
+    page = client.get(cnrs.get_absolute_url()).content.decode()
+    assert "Memberships to confirm" in page and cluster.name in page
+    client.post(answer, {"answer": "accept"})
+    client.logout()
+    page = client.get(cnrs.get_absolute_url()).content.decode()
+    assert "Member of" in page and cluster.name in page
+    cluster_page = client.get(cluster.cluster_profile.get_absolute_url()).content.decode()
+    assert "not confirmed by the member" not in cluster_page
+
+
+def test_a_member_denies_a_membership(client, cluster, user):
+    ProfileTeamMember.objects.create(organisation=cluster, user=user)
+    member = services.save_organisation(
+        Organisation(legal_name="Not Us SA", kind="company", country_id="FR")
+    )
+    membership = services.add_member(cluster.cluster_profile, member, user)
+    member_team = create_verified_user("team@notus.example", "a-Long-pass-2026")
+    ProfileTeamMember.objects.create(organisation=member, user=member_team)
+    client.force_login(member_team)
+    answer = reverse("registry:membership-answer", args=[member.slug, membership.pk])
+    client.post(answer, {"answer": "decline"})
+    assert not cluster.cluster_profile.memberships.exists()

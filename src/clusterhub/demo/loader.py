@@ -172,7 +172,7 @@ def _ensure_profile(
         )
         for label in spec.labels
     ]
-    services.save_cluster_profile(profile, labels=labels)
+    services.save_cluster_profile(profile, labels=labels, verified=True)
     (result.created if is_new else result.updated)["cluster profiles"] += 1
     result.created["labels"] += len(labels) if is_new else 0
 

@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from clusterhub.core import jobs
 from clusterhub.core.models import Job
@@ -269,6 +269,28 @@ class OrganisationAdmin(admin.ModelAdmin):
 class ClusterLabelInline(admin.TabularInline):
     model = ClusterLabel
     extra = 0
+    readonly_fields = ("verified_at", "verified_by")
+
+
+@admin.register(ClusterLabel)
+class ClusterLabelAdmin(admin.ModelAdmin):
+    """Labels as the clusters declared them; staff verify them against the awarding body."""
+
+    list_display = ("cluster", "scheme", "level", "valid_until", "verified_at", "verified_by")
+    list_select_related = ("cluster__organisation", "verified_by")
+    list_filter = (("verified_at", admin.EmptyFieldListFilter), "scheme", "level")
+    search_fields = ("cluster__organisation__legal_name", "cluster__organisation__short_name")
+    readonly_fields = ("verified_at", "verified_by")
+    autocomplete_fields = ("cluster",)
+    actions = ["verify"]
+
+    @admin.action(description=gettext_lazy("Verify the selected labels"))
+    def verify(self, request, queryset):
+        count = services.verify_labels(queryset, request.user)
+        self.message_user(
+            request,
+            ngettext("%(n)d label verified.", "%(n)d labels verified.", count) % {"n": count},
+        )
 
 
 class MembershipInline(admin.TabularInline):

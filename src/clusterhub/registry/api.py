@@ -170,6 +170,18 @@ class LabelSchema(InputSchema):
     valid_until: date | None = None
 
 
+class LabelOut(Schema):
+    scheme: str
+    level: str
+    awarded_by: str
+    valid_from: date | None
+    valid_until: date | None
+    verified: bool = Field(
+        description="Verified by platform staff; otherwise declared by the cluster's team."
+    )
+    verified_at: datetime | None
+
+
 class ValidationOut(Schema):
     is_validated: bool
     missing_criteria: list[str]
@@ -194,7 +206,7 @@ class ClusterOut(Schema):
     contact_name: str
     contact_email: str
     contact_phone: str
-    labels: list[LabelSchema]
+    labels: list[LabelOut]
     validation: ValidationOut
     url: str
 
@@ -505,6 +517,9 @@ def delete_cluster(request, slug: str):
 class ClusterMemberOut(Schema):
     organisation: OrganisationRef = Field(alias="member")
     since: int | None
+    status: Literal["proposed", "accepted"] = Field(
+        description="accepted: confirmed by the member's profile team (or entered by staff)."
+    )
 
 
 class MemberIn(InputSchema):

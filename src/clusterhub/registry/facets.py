@@ -212,9 +212,11 @@ def _build_clusters(token: str) -> DirectoryIndex:
                 sizes.append(str(band))
                 break
     labels: dict[str, np.ndarray] = {}
-    for cluster_id, scheme, level in ClusterLabel.objects.values_list(
-        "cluster_id", "scheme", "level"
-    ):
+    # Only verified labels count in the filter: a declared one is shown as such on the
+    # cluster's page but does not make it findable as labelled.
+    for cluster_id, scheme, level in ClusterLabel.objects.filter(
+        verified_at__isnull=False
+    ).values_list("cluster_id", "scheme", "level"):
         key = f"{scheme}-{level}"
         if key not in labels:
             labels[key] = np.zeros(n, dtype=bool)

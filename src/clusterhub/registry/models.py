@@ -269,6 +269,16 @@ class ClusterLabel(models.Model):
     awarded_by = models.CharField(_("awarded by"), max_length=200, blank=True)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    # Declared by the cluster's team until platform staff verify it.
+    verified_at = models.DateTimeField(_("verified on"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
 
     class Meta:
         ordering = ["-valid_until"]
@@ -287,6 +297,15 @@ class ClusterLabel(models.Model):
         return self.short_name
 
     @property
+    def verified(self) -> bool:
+        return self.verified_at is not None
+
+    def same_award(self, other: "ClusterLabel") -> bool:
+        """Whether ``other`` states the same award (so a verification still holds)."""
+        fields = ("scheme", "level", "awarded_by", "valid_from", "valid_until")
+        return all(getattr(self, f) == getattr(other, f) for f in fields)
+
+    @property
     def short_name(self) -> str:
         if self.scheme == LabelScheme.ECEI:
             return _("ECEI %(level)s") % {"level": self.get_level_display()}
@@ -297,12 +316,22 @@ class ClusterLabel(models.Model):
         return f"{self.scheme}-{self.level}"
 
 
+class MembershipStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed by the cluster")
+    ACCEPTED = "accepted", _("Confirmed by the member")
+
+
 class Membership(models.Model):
     cluster = models.ForeignKey(
         ClusterOrganisation, on_delete=models.CASCADE, related_name="memberships"
     )
     member = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     since = models.PositiveSmallIntegerField(_("member since (year)"), null=True, blank=True)
+    # A cluster's team declares its members; a membership shows on the member's own page only
+    # once the member's team confirms it (staff and imports write confirmed memberships).
+    status = models.CharField(
+        _("status"), max_length=10, choices=MembershipStatus, default=MembershipStatus.PROPOSED
+    )
 
     class Meta:
         verbose_name = _("membership")

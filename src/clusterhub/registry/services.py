@@ -18,12 +18,14 @@ from clusterhub.core.search import normalise
 from clusterhub.reference.models import Ecosystem, NaceActivity, NutsRegion, Technology
 from clusterhub.reference.selectors import region_for_point
 
+from . import facets
 from .models import (
     INVITATION_SALT,
     ORGANISATION_SLUG_FALLBACK,
     ClusterLabel,
     ClusterOrganisation,
     Membership,
+    MembershipStatus,
     Organisation,
     OrganisationKind,
     Person,
@@ -140,9 +142,19 @@ def refresh_search_document(org: Organisation) -> None:
 
 @transaction.atomic
 def save_cluster_profile(
-    profile: ClusterOrganisation, labels: Iterable[ClusterLabel] | None = None
+    profile: ClusterOrganisation,
+    labels: Iterable[ClusterLabel] | None = None,
+    *,
+    verified: bool = False,
+    verified_by=None,
 ) -> ClusterOrganisation:
-    """Save a cluster profile: member total and validation follow from its figures."""
+    """Save a cluster profile: member total and validation follow from its figures.
+
+    ``labels`` replace the profile's labels. A label is "declared" until platform staff verify
+    it: an unchanged label keeps its verification, a new or changed one is declared again,
+    unless the caller vouches for them all (``verified``: platform staff, an import or the demo
+    data, with ``verified_by`` when a person did it).
+    """
     org = profile.organisation
     if org.kind != OrganisationKind.CLUSTER:
         org.kind = OrganisationKind.CLUSTER
@@ -153,12 +165,33 @@ def save_cluster_profile(
     profile.is_validated = not profile.missing_criteria()
     profile.save()
     if labels is not None:
+        before = [old for old in profile.labels.all() if old.verified]
         profile.labels.all().delete()
         for label in labels:
             label.cluster = profile
+            label.pk = None
+            vouched = next((old for old in before if old.same_award(label)), None)
+            if verified:
+                label.verified_at, label.verified_by = timezone.now(), verified_by
+            elif vouched is not None:
+                label.verified_at, label.verified_by = vouched.verified_at, vouched.verified_by
+            else:
+                label.verified_at, label.verified_by = None, None
             label.full_clean()
             label.save()
     return profile
+
+
+def verify_labels(labels: Iterable[ClusterLabel], by) -> int:
+    """Platform staff verify labels (checked against the awarding body's list)."""
+    if not by.is_staff:
+        raise PermissionDenied(_("Only platform staff verify labels."))
+    pks = [label.pk for label in labels]
+    count = ClusterLabel.objects.filter(pk__in=pks, verified_at__isnull=True).update(
+        verified_at=timezone.now(), verified_by=by
+    )
+    facets.changed()  # the label filter counts verified labels only
+    return count
 
 
 def delete_organisation(org: Organisation, user) -> None:
@@ -356,7 +389,15 @@ def add_member(
         raise ValidationError({"organisation": _("A cluster is not a member of itself.")})
     if since is not None and not 1800 <= since <= timezone.now().year:
         raise ValidationError({"since": _("Enter a year between 1800 and this year.")})
-    membership, created = record_membership(profile, member, since)
+    confirmed = added_by.is_staff or added_by.has_perm("registry.change_organisation", member)
+    membership, created = Membership.objects.get_or_create(
+        cluster=profile,
+        member=member,
+        defaults={
+            "since": since,
+            "status": MembershipStatus.ACCEPTED if confirmed else MembershipStatus.PROPOSED,
+        },
+    )
     if not created:
         raise ValidationError(
             {"organisation": _("%(name)s is already a member.") % {"name": member}}
@@ -364,17 +405,36 @@ def add_member(
     return membership
 
 
+def answer_membership(membership: Membership, by, *, accept: bool) -> Membership | None:
+    """The member's profile team confirms a membership the cluster declared, or declines it
+    (the membership is then removed)."""
+    if not by.has_perm("registry.change_organisation", membership.member):
+        raise PermissionDenied(_("Only the member's profile team may answer."))
+    if not accept:
+        membership.delete()
+        return None
+    membership.status = MembershipStatus.ACCEPTED
+    membership.save(update_fields=["status"])
+    return membership
+
+
 def record_membership(
     profile: ClusterOrganisation, member: Organisation, since: int | None = None
 ) -> tuple[Membership, bool]:
-    """The membership of ``member`` in the cluster, created if missing (imports, demo data)."""
+    """The membership of ``member`` in the cluster, created if missing (imports, demo data:
+    written by platform staff, so confirmed)."""
     return Membership.objects.get_or_create(
-        cluster=profile, member=member, defaults={"since": since}
+        cluster=profile,
+        member=member,
+        defaults={"since": since, "status": MembershipStatus.ACCEPTED},
     )
 
 
 def save_membership(membership: Membership) -> Membership:
-    """Save a membership edited by platform staff (admin): validated, the year included."""
+    """Save a membership edited by platform staff (admin): validated, the year included; one
+    that staff add is confirmed."""
+    if membership._state.adding:
+        membership.status = MembershipStatus.ACCEPTED
     membership.full_clean(exclude=["cluster", "member"])
     membership.save()
     return membership

@@ -17,6 +17,11 @@ urlpatterns = [
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
     path("organisations/<slug:slug>/edit/", views.organisation_edit, name="organisation-edit"),
     path("organisations/<slug:slug>/team/", views.team, name="team"),
+    path(
+        "organisations/<slug:slug>/memberships/<int:pk>/",
+        views.membership_answer,
+        name="membership-answer",
+    ),
     path("map/", views.cluster_map, name="map"),
     path("invitations/", views.invitations, name="invitations"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),

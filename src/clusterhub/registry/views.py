@@ -20,6 +20,7 @@ from .forms import ClusterProfileForm, MemberForm, OrganisationForm, TeamMemberF
 from .models import (
     ClusterOrganisation,
     Membership,
+    MembershipStatus,
     Organisation,
     OrganisationKind,
     ProfileTeamMember,
@@ -41,7 +42,7 @@ FACET_TITLES = {
     "region": gettext_lazy("Region (NUTS 2)"),
     "ecosystem": gettext_lazy("Industrial ecosystem"),
     "technology": gettext_lazy("Technology"),
-    "label": gettext_lazy("Label"),
+    "label": gettext_lazy("Label (verified)"),
     "member_kind": gettext_lazy("Members"),
     "size": gettext_lazy("Size"),
 }
@@ -178,7 +179,12 @@ def organisation_detail(request, slug):
             "people": selectors.public_people(org),
             "participations": selectors.projects_of(org),
             "collaborators": selectors.collaborators_of(org),
-            "clusters": org.memberships.select_related("cluster__organisation"),
+            "clusters": org.memberships.filter(status=MembershipStatus.ACCEPTED).select_related(
+                "cluster__organisation"
+            ),
+            "proposals": org.memberships.filter(status=MembershipStatus.PROPOSED).select_related(
+                "cluster__organisation"
+            ),
             "can_edit": request.user.has_perm("registry.change_organisation", org),
         },
     )
@@ -452,3 +458,21 @@ def invitation(request, token):
         {"invitation": found, "allowed": allowed},
         status=200 if allowed else 403,
     )
+
+
+@login_required
+@require_http_methods(["POST"])
+def membership_answer(request, slug, pk):
+    """The member's profile team confirms, or denies, a membership a cluster declared."""
+    org = _editable(request, slug)
+    membership = get_object_or_404(
+        Membership.objects.select_related("cluster__organisation"), pk=pk, member=org
+    )
+    accept = request.POST.get("answer") == "accept"
+    services.answer_membership(membership, request.user, accept=accept)
+    name = membership.cluster.organisation.name
+    if accept:
+        messages.success(request, _("Membership of %(name)s confirmed.") % {"name": name})
+    else:
+        messages.info(request, _("%(name)s no longer lists you as a member.") % {"name": name})
+    return redirect(org.get_absolute_url())

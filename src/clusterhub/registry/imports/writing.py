@@ -199,7 +199,15 @@ def write_organisations(entries: list[Entry], report: ImportReport) -> None:
 
 
 PROFILE_INSERT_FIELDS = [*PROFILE_WRITE_FIELDS, "organisation", "created"]
-LABEL_FIELDS = ["cluster", "scheme", "level", "awarded_by", "valid_from", "valid_until"]
+LABEL_FIELDS = [
+    "cluster",
+    "scheme",
+    "level",
+    "awarded_by",
+    "valid_from",
+    "valid_until",
+    "verified_at",
+]
 
 
 def write_profiles(entries: list[Entry], report: ImportReport) -> None:
@@ -220,8 +228,15 @@ def write_profiles(entries: list[Entry], report: ImportReport) -> None:
     replaced = {p.pk for p in old}
     for chunk in chunks([e.profile.pk for e in given if e.profile.pk in replaced]):
         ClusterLabel.objects.filter(cluster_id__in=chunk).delete()
+    imported_at = timezone.now()  # imports are run by platform staff: their labels are verified
     labels = [
-        ClusterLabel(cluster_id=e.profile.pk, scheme=scheme, level=level, valid_until=until)
+        ClusterLabel(
+            cluster_id=e.profile.pk,
+            scheme=scheme,
+            level=level,
+            valid_until=until,
+            verified_at=imported_at,
+        )
         for e in given
         for scheme, level, until in e.labels
     ]
