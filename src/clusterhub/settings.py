@@ -171,6 +171,8 @@ TASKS = {
 # Uploads (imports) are limited; the import form names the limit in its error.
 CLUSTERHUB_MAX_UPLOAD_BYTES = env.int("CLUSTERHUB_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Rows one registry import may hold (a larger file is refused before anything is written).
+REGISTRY_IMPORT_MAX_ROWS = env.int("REGISTRY_IMPORT_MAX_ROWS", default=50_000)
 
 # The cache holds the rate limits (sign-in, password reset, API) and the heartbeat of the
 # worker, so every process must see the same one: Redis when REDIS_URL is set, else a table of

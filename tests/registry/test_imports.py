@@ -603,3 +603,28 @@ def test_command_cordis_with_projects(cordis_files, capsys):
     )
     assert "would create 3114" in capsys.readouterr().out
     assert not Organisation.objects.exists()
+
+
+# Row limit ------------------------------------------------------------------------------------
+
+
+def test_a_file_over_the_row_limit_is_refused_before_anything_is_written(settings):
+    settings.REGISTRY_IMPORT_MAX_ROWS = 2
+    report = run_import("organisations", upload(csv_bytes([LYON, BERLIN, ATHENS])))
+    assert not report.ok
+    assert report.errors == [
+        (
+            None,
+            "",
+            "the file has more than 2 rows; an import takes at most 2 rows: split it "
+            "into several files",
+        )
+    ]
+    assert not Organisation.objects.exists()
+    rows = [[LYON.get(c, "") for c in ORG_HEADER] for _ in range(5)]
+    report = run_import("organisations", upload(xlsx_bytes(ORG_HEADER, rows), "orgs.xlsx"))
+    assert not report.ok and "at most 2 rows" in report.errors[0][2]
+    assert "5 rows" in report.errors[0][2]  # the workbook states its size: named at once
+    assert not Organisation.objects.exists()
+    report = run_import("organisations", upload(csv_bytes([LYON, BERLIN])))
+    assert report.ok, report.errors

@@ -1,7 +1,10 @@
 """Reading an uploaded CSV or XLSX file into a :class:`Table`, recognised by its content.
 
-A file that cannot be read as a whole (wrong format, encoding, size, no header) raises
-:class:`FileRejected` with a reason a user understands; nothing is parsed yet.
+A file that cannot be read as a whole (wrong format, encoding, size, too many rows, no header)
+raises :class:`FileRejected` with a reason a user understands; nothing is parsed yet. Rows are
+read one at a time (openpyxl's read-only mode, the csv module) and counted as they come: a file
+over the row limit (``REGISTRY_IMPORT_MAX_ROWS``) is refused as soon as its row count passes
+it, without reading the rest.
 """
 
 from __future__ import annotations
@@ -45,6 +48,14 @@ _SIGNATURES = [
 ]
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 ACCEPTED_SUFFIXES = {".csv", ".xlsx", ".txt", ".tsv", ""}
+
+
+def _too_many_rows(limit: int, claimed: int | None = None) -> FileRejected:
+    found = f"{claimed:,} rows" if claimed else f"more than {limit:,} rows"
+    return FileRejected(
+        f"the file has {found}; an import takes at most {limit:,} rows: split it into "
+        "several files"
+    )
 
 
 def _megabytes(n: int) -> str:
@@ -94,7 +105,7 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _read_xlsx(name: str, data: bytes, limit: int) -> Table:
+def _read_xlsx(name: str, data: bytes, limit: int, max_rows: int) -> Table:
     import openpyxl
 
     try:
@@ -112,9 +123,14 @@ def _read_xlsx(name: str, data: bytes, limit: int) -> Table:
         if not workbook.worksheets:
             raise FileRejected("the XLSX file has no worksheet")
         sheet = workbook.worksheets[0]
+        claimed = sheet.max_row  # from the sheet's own dimension, when it states one
+        if claimed and claimed > max_rows + 1:
+            raise _too_many_rows(max_rows, claimed - 1)
         headers: list[str] | None = None
         rows: list[tuple[int, list[str]]] = []
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if len(rows) >= max_rows:
+                raise _too_many_rows(max_rows)
             cells = [_cell_text(v) for v in values]
             if headers is None:
                 if not any(cells):
@@ -154,7 +170,7 @@ def _decode(data: bytes) -> str:
         ) from None
 
 
-def _read_csv(name: str, data: bytes) -> Table:
+def _read_csv(name: str, data: bytes, max_rows: int) -> Table:
     text = _decode(data)
     sample = text[:65536]
     if _CONTROL.search(sample):
@@ -168,6 +184,8 @@ def _read_csv(name: str, data: bytes) -> Table:
     rows: list[tuple[int, list[str]]] = []
     try:
         for number, cells in enumerate(reader, start=1):
+            if len(rows) >= max_rows:
+                raise _too_many_rows(max_rows)
             if headers is None:
                 headers = [c.strip() for c in cells]
                 while headers and not headers[-1]:
@@ -186,9 +204,12 @@ def _read_csv(name: str, data: bytes) -> Table:
     return Table(name, headers, [normalise_header(h) for h in headers], rows)
 
 
-def read_table(source: Any, *, max_bytes: int | None = None) -> Table:
+def read_table(
+    source: Any, *, max_bytes: int | None = None, max_rows: int | None = None
+) -> Table:
     """Read a CSV or XLSX file, recognised by its content (not by its name)."""
     limit = max_bytes or settings.CLUSTERHUB_MAX_UPLOAD_BYTES
+    max_rows = max_rows or settings.REGISTRY_IMPORT_MAX_ROWS
     name, data = _read_source(source, limit)
     suffix = Path(name).suffix.lower()
     if suffix not in ACCEPTED_SUFFIXES:
@@ -202,11 +223,11 @@ def read_table(source: Any, *, max_bytes: int | None = None) -> Table:
         except zipfile.BadZipFile:
             raise FileRejected("the file is a damaged ZIP archive, not an XLSX workbook") from None
         if "xl/workbook.xml" in names:
-            return _read_xlsx(name, data, limit)
+            return _read_xlsx(name, data, limit, max_rows)
         if "content.xml" in names:
             raise FileRejected("the file is an OpenDocument spreadsheet; save it as .xlsx or CSV")
         raise FileRejected("the file is a ZIP archive, not an XLSX workbook")
     for signature, what in _SIGNATURES:
         if data.startswith(signature):
             raise FileRejected(f"the file is {what}, not a CSV or XLSX file")
-    return _read_csv(name, data)
+    return _read_csv(name, data, max_rows)
