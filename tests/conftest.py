@@ -9,6 +9,7 @@ from clusterhub.reference import services as reference_services
 from clusterhub.reference.selectors import forget_region_index
 from clusterhub.registry import facets
 from tests import clock, msgfmt
+from tests.queries import own_queries
 
 LOCALE = Path(__file__).resolve().parent.parent / "src" / "clusterhub" / "locale"
 
@@ -136,12 +137,6 @@ def _default_language():
     translation.deactivate()
 
 
-# Query counts measure the page's own work: the shared cache's table (rate limits, the worker's
-# heartbeat) answers queries too when the cache is the database, and those (with the
-# savepoints around them) are left out.
-CACHE_TABLE = "clusterhub_cache"
-
-
 @contextmanager
 def _assert_queries(num: int, exact: bool, connection=None, info=None):
     from django.db import connection as default_connection
@@ -149,11 +144,7 @@ def _assert_queries(num: int, exact: bool, connection=None, info=None):
 
     with CaptureQueriesContext(connection or default_connection) as context:
         yield context
-    own = [
-        q
-        for q in context.captured_queries
-        if CACHE_TABLE not in q["sql"] and not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
-    ]
+    own = own_queries(context.captured_queries)
     failed = len(own) != num if exact else len(own) > num
     if failed:
         sqls = "\n".join(f"{i}. {q['sql']}" for i, q in enumerate(own, 1))
