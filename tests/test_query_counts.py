@@ -546,7 +546,22 @@ def page_manage_schedule():
     )
 
 
+def page_registry_history():
+    from clusterhub.core import audit
+    from clusterhub.registry import services as registry_services
+
+    user, org = team_org()
+
+    def edit(i):
+        with audit.acting(f.UserFactory(), source="web"):
+            org.city = f"City {next(SEQ)}"
+            registry_services.save_organisation(org)
+
+    return Subject(params={"slug": org.slug}, user=user, add=lambda k: times(k, edit))
+
+
 PAGES = {
+    "registry:history": page_registry_history,
     "registry:cluster-list": lambda: Subject(add=clusters),
     "registry:organisation-list": lambda: Subject(
         add=lambda k: times(k, lambda i: f.OrganisationFactory(ecosystems=["digital"]))

@@ -19,7 +19,7 @@ import decimal
 import functools
 import inspect
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +44,7 @@ class Context:
 
 _context: ContextVar[Context | None] = ContextVar("audit_context", default=None)
 _labels: dict[str, Any] = {}
+_inside: ContextVar[bool] = ContextVar("audit_inside", default=False)
 
 
 def describe(action: str, label) -> None:
@@ -236,6 +237,7 @@ def audited(
     label=None,
     counts: Callable[[Any], dict] | None = None,
     deletes: bool | None = None,
+    returns: bool = False,
 ):
     """Record one entry for each call of the decorated service.
 
@@ -244,7 +246,7 @@ def audited(
     the one whose team reads the entry; ``by`` names the actor argument; ``counts`` turns the
     result of a many-row operation into the ``changes`` recorded (and the object is the
     target). ``deletes`` (default: the action ends in ``.deleted`` or ``.removed``) keeps the
-    last values.
+    last values. ``returns`` records the object the service returns (it creates one).
     """
     if label is not None:
         describe(action, label)
@@ -257,8 +259,17 @@ def audited(
 
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
+            if _inside.get():  # the outer service records the whole write
+                return func(*args, **kwargs)
+            token = _inside.set(True)
+            try:
+                return _call(args, kwargs)
+            finally:
+                _inside.reset(token)
+
+        def _call(args, kwargs):
             bound = signature.bind_partial(*args, **kwargs)
-            obj = bound.arguments.get(target_name) if target_name else None
+            obj = bound.arguments.get(target_name) if target_name and not returns else None
             obj = obj if isinstance(obj, models.Model) else None
             actor = bound.arguments.get(by) if by else None
             with transaction.atomic():
@@ -337,3 +348,49 @@ def actor_name(entry: AuditEntry, *, staff: bool = False) -> str:
     if entry.actor_label:
         return entry.actor_label
     return str(_("Deleted user"))
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dict) and "id" in value:
+        return str(value.get("repr") or f"#{value['id']}")
+    if value is True:
+        return str(_("yes"))
+    if value is False:
+        return str(_("no"))
+    if isinstance(value, list):
+        return ", ".join(_shown(v) for v in value)
+    return str(value)
+
+
+def _field_label(model, name: str) -> str:
+    if model is not None:
+        try:
+            return str(model._meta.get_field(name).verbose_name)
+        except Exception:  # a field removed since, or a count
+            pass
+    return name.replace("_", " ")
+
+
+def history_page(request, scope: models.Model, per_page: int = 20):
+    """One page of the history of ``scope`` for its history page: each entry gets ``who``,
+    ``what`` and ``rows`` (field, before, after) to show."""
+    from django.core.paginator import Paginator
+
+    page = Paginator(history_for(scope).select_related("object_type"), per_page).get_page(
+        request.GET.get("page")
+    )
+    staff = request.user.is_staff
+    for entry in page.object_list:
+        model = entry.object_type.model_class() if entry.object_type else None
+        entry.who = actor_name(entry, staff=staff)
+        entry.what = label_for(entry.action)
+        rows = []
+        for name, value in (entry.changes or {}).items():
+            if isinstance(value, list) and len(value) == 2:
+                rows.append((_field_label(model, name), _shown(value[0]), _shown(value[1])))
+            else:
+                rows.append((_field_label(model, name), "", _shown(value)))
+        entry.rows = rows
+    return page

@@ -10,8 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from clusterhub.core import slugs
+from clusterhub.core.audit import audited, describe
 from clusterhub.core.search import normalise
 from clusterhub.reference.models import Ecosystem, NaceActivity, NutsRegion, Technology
 from clusterhub.reference.selectors import region_for_point
@@ -28,6 +30,8 @@ from .models import (
     TeamInvitation,
 )
 from .validators import sme_flag
+
+describe("registry.import", _l("imported organisations"))
 
 
 def search_document_for(
@@ -95,6 +99,7 @@ def check_region_in_country(org: Organisation) -> None:
             )
 
 
+@audited("registry.organisation.saved", label=_l("saved the organisation"))
 @transaction.atomic
 def save_organisation(
     org: Organisation,
@@ -135,6 +140,9 @@ def refresh_search_document(org: Organisation) -> None:
         Organisation.objects.filter(pk=org.pk).update(search_document=document)
 
 
+@audited(
+    "registry.cluster.saved", scope=lambda o: o.organisation, label=_l("saved the cluster profile")
+)
 @transaction.atomic
 def save_cluster_profile(
     profile: ClusterOrganisation, labels: Iterable[ClusterLabel] | None = None
@@ -158,12 +166,18 @@ def save_cluster_profile(
     return profile
 
 
+@audited("registry.organisation.deleted", by="user", label=_l("deleted the organisation"))
 def delete_organisation(org: Organisation, user) -> None:
     if not user.has_perm("registry.delete_organisation", org):
         raise PermissionDenied(_("Only platform staff may delete an organisation."))
     org.delete()
 
 
+@audited(
+    "registry.cluster.deleted",
+    scope=lambda o: o.organisation,
+    label=_l("removed the cluster profile"),
+)
 def delete_cluster_profile(profile: ClusterOrganisation) -> None:
     """Remove the cluster profile (its labels and memberships with it); the organisation stays,
     no longer shown as a cluster organisation."""
@@ -173,6 +187,13 @@ def delete_cluster_profile(profile: ClusterOrganisation) -> None:
 # Profile teams ------------------------------------------------------------------------------
 
 
+@audited(
+    "registry.team.added",
+    returns=True,
+    by="added_by",
+    scope=lambda o: o.organisation,
+    label=_l("added a colleague to the team"),
+)
 @transaction.atomic
 def add_team_member(org: Organisation, email: str, added_by) -> ProfileTeamMember | TeamInvitation:
     """Add a colleague by e-mail: at once if they have an account, else on their sign-up."""
@@ -198,6 +219,12 @@ def _send_invitation(invitation_pk: int) -> None:
     send_team_invitation.enqueue(invitation_pk)
 
 
+@audited(
+    "registry.team.saved",
+    by="added_by",
+    scope=lambda o: o.organisation,
+    label=_l("saved a team seat"),
+)
 def save_team_member(member: ProfileTeamMember, added_by) -> ProfileTeamMember:
     """Save a team seat as platform staff set it up (admin): who added it is recorded once."""
     if member.added_by_id is None:
@@ -206,6 +233,12 @@ def save_team_member(member: ProfileTeamMember, added_by) -> ProfileTeamMember:
     return member
 
 
+@audited(
+    "registry.invitation.saved",
+    by="invited_by",
+    scope=lambda o: o.organisation,
+    label=_l("saved an invitation"),
+)
 def save_invitation(invitation: TeamInvitation, invited_by) -> TeamInvitation:
     """Save an invitation as platform staff set it up (admin); no e-mail is sent."""
     if invitation.invited_by_id is None:
@@ -214,12 +247,24 @@ def save_invitation(invitation: TeamInvitation, invited_by) -> TeamInvitation:
     return invitation
 
 
+@audited(
+    "registry.team.removed",
+    by="removed_by",
+    scope=lambda o: o.organisation,
+    label=_l("removed a colleague from the team"),
+)
 def remove_team_member(member: ProfileTeamMember, removed_by) -> None:
     if not removed_by.has_perm("registry.change_organisation", member.organisation):
         raise PermissionDenied(_("Only the profile team may remove colleagues."))
     member.delete()
 
 
+@audited(
+    "registry.invitations.accepted",
+    target="user",
+    counts=lambda n: {"accepted": n},
+    label=_l("accepted team invitations"),
+)
 @transaction.atomic
 def accept_invitations(user, email: str | None = None) -> int:
     """Turn pending invitations for the user's verified address into team seats."""
@@ -237,6 +282,11 @@ def accept_invitations(user, email: str | None = None) -> int:
 # People -------------------------------------------------------------------------------------
 
 
+@audited(
+    "registry.person.consent",
+    scope=lambda o: o.organisation,
+    label=_l("changed the consent of a person"),
+)
 def set_public_consent(person: Person, consent: bool) -> Person:
     person.public_consent = consent
     person.public_consent_at = timezone.now() if consent else None
@@ -247,6 +297,7 @@ def set_public_consent(person: Person, consent: bool) -> Person:
 # Creation with a team, whole clusters, memberships, people (used by the JSON API) -----------
 
 
+@audited("registry.organisation.created", by="user", label=_l("created the organisation"))
 @transaction.atomic
 def create_organisation_with_team(
     org: Organisation,
@@ -272,6 +323,13 @@ def create_organisation_with_team(
     return org
 
 
+@audited(
+    "registry.team.seated",
+    returns=True,
+    by="added_by",
+    scope=lambda o: o.organisation,
+    label=_l("gave a seat on the team"),
+)
 def seat_team_member(org: Organisation, user, added_by=None) -> tuple[ProfileTeamMember, bool]:
     """Give ``user`` a seat on the profile team, unchecked: for the creator of a profile,
     platform staff and the demo data. Colleagues join through :func:`add_team_member`."""
@@ -280,6 +338,7 @@ def seat_team_member(org: Organisation, user, added_by=None) -> tuple[ProfileTea
     )
 
 
+@audited("registry.cluster.saved", scope=lambda o: o.organisation)
 @transaction.atomic
 def save_cluster(
     profile: ClusterOrganisation, *, labels: Iterable[ClusterLabel] | None = None, **topics
@@ -289,6 +348,13 @@ def save_cluster(
     return save_cluster_profile(profile, labels=labels)
 
 
+@audited(
+    "registry.membership.added",
+    returns=True,
+    by="added_by",
+    scope=lambda m: m.cluster.organisation,
+    label=_l("added a member"),
+)
 def add_member(
     profile: ClusterOrganisation, member: Organisation, added_by, since: int | None = None
 ) -> Membership:
@@ -306,6 +372,7 @@ def add_member(
     return membership
 
 
+@audited("registry.membership.added", returns=True, scope=lambda m: m.cluster.organisation)
 def record_membership(
     profile: ClusterOrganisation, member: Organisation, since: int | None = None
 ) -> tuple[Membership, bool]:
@@ -315,6 +382,11 @@ def record_membership(
     )
 
 
+@audited(
+    "registry.membership.saved",
+    scope=lambda m: m.cluster.organisation,
+    label=_l("saved a membership"),
+)
 def save_membership(membership: Membership) -> Membership:
     """Save a membership edited by platform staff (admin): validated, the year included."""
     membership.full_clean(exclude=["cluster", "member"])
@@ -322,12 +394,19 @@ def save_membership(membership: Membership) -> Membership:
     return membership
 
 
+@audited(
+    "registry.membership.removed",
+    by="removed_by",
+    scope=lambda m: m.cluster.organisation,
+    label=_l("removed a member"),
+)
 def remove_member(membership: Membership, removed_by) -> None:
     if not removed_by.has_perm("registry.change_clusterorganisation", membership.cluster):
         raise PermissionDenied(_("Only the profile team may change the member list."))
     membership.delete()
 
 
+@audited("registry.person.saved", scope=lambda o: o.organisation, label=_l("saved a person"))
 @transaction.atomic
 def save_person(person: Person, *, public_consent: bool | None = None) -> Person:
     """Validate and save a person; consent changes through :func:`set_public_consent` (dated)."""
@@ -338,6 +417,12 @@ def save_person(person: Person, *, public_consent: bool | None = None) -> Person
     return person
 
 
+@audited(
+    "registry.person.deleted",
+    by="deleted_by",
+    scope=lambda o: o.organisation,
+    label=_l("removed a person"),
+)
 def delete_person(person: Person, deleted_by) -> None:
     if not deleted_by.has_perm("registry.change_organisation", person.organisation):
         raise PermissionDenied(_("Only the profile team may remove people."))

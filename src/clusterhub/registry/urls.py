@@ -17,5 +17,6 @@ urlpatterns = [
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
     path("organisations/<slug:slug>/edit/", views.organisation_edit, name="organisation-edit"),
     path("organisations/<slug:slug>/team/", views.team, name="team"),
+    path("organisations/<slug:slug>/history/", views.history, name="history"),
     path("map/", views.cluster_map, name="map"),
 ]
