@@ -5,8 +5,8 @@ keeps the last values; secrets are never stored; the staff admin lists the entri
 import json
 
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from clusterhub.core import audit
