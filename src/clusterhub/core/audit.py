@@ -24,6 +24,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
@@ -215,11 +216,20 @@ def record(
         action=action,
         object_type=object_type,
         object_id=str(object_id) if object_id is not None else oid,
-        object_repr=str(obj)[:300] if obj is not None else "",
+        object_repr=_repr(obj),
         scope_type=scope_type,
         scope_id=scope_id,
         changes=json_safe(changes or {}),
     )
+
+
+def _repr(obj) -> str:
+    """What the object was called; for an account only its number (no e-mail address)."""
+    if obj is None:
+        return ""
+    if isinstance(obj, get_user_model()):
+        return f"#{obj.pk}"
+    return str(obj)[:300]
 
 
 def _instance(value):
@@ -283,7 +293,7 @@ def audited(
                         action,
                         written,
                         scope=scope(written) if scope and written is not None else None,
-                        changes=counts(result),
+                        changes=counts(result, bound.arguments),
                         by=actor,
                     )
                     return result

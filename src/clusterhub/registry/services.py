@@ -262,7 +262,7 @@ def remove_team_member(member: ProfileTeamMember, removed_by) -> None:
 @audited(
     "registry.invitations.accepted",
     target="user",
-    counts=lambda n: {"accepted": n},
+    counts=lambda n, a: {"accepted": n},
     label=_l("accepted team invitations"),
 )
 @transaction.atomic
