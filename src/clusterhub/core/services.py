@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from .audit import audited
 from .models import ApiToken
@@ -29,7 +29,7 @@ TOKEN_NAME_LENGTH = ApiToken._meta.get_field("name").max_length
 # API tokens ------------------------------------------------------------------------------------
 
 
-@audited("core.token.issued", returns=True, by="user", label=_l("issued an API token"))
+@audited("core.token.issued", returns=True, by="user", label=gettext_lazy("issued an API token"))
 def issue_api_token(user, name: str) -> tuple[ApiToken, str]:
     """A new personal token of ``user`` and its raw value, which is shown once.
 
@@ -45,7 +45,7 @@ def issue_api_token(user, name: str) -> tuple[ApiToken, str]:
     return token, raw
 
 
-@audited("core.token.revoked", deletes=True, label=_l("revoked an API token"))
+@audited("core.token.revoked", deletes=True, label=gettext_lazy("revoked an API token"))
 def revoke_api_token(token: ApiToken) -> None:
     """Delete the token: the API refuses it from now on."""
     token.delete()

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from clusterhub.core.audit import audited
 from clusterhub.core.slugs import unique_slug
@@ -49,7 +49,7 @@ def unique_event_slug(title: str, start, exclude_pk: int | None = None) -> str:
     )
 
 
-@audited("events.event.saved", by="created_by", label=_l("saved the event"))
+@audited("events.event.saved", by="created_by", label=gettext_lazy("saved the event"))
 @transaction.atomic
 def save_event(
     event: Event,
@@ -116,7 +116,7 @@ def save_event(
     returns=True,
     by="added_by",
     scope=lambda o: o.event,
-    label=_l("added an organiser"),
+    label=gettext_lazy("added an organiser"),
 )
 def add_organiser(event: Event, user, added_by) -> EventOrganiser:
     if not added_by.has_perm("events.manage_event", event):
@@ -162,7 +162,7 @@ def check_session(session: Session) -> None:
         raise ValidationError(errors)
 
 
-@audited("events.session.saved", scope=lambda o: o.event, label=_l("saved a session"))
+@audited("events.session.saved", scope=lambda o: o.event, label=gettext_lazy("saved a session"))
 @transaction.atomic
 def save_session(session: Session) -> Session:
     if session.start and session.end:
@@ -184,7 +184,7 @@ class SpeakerInput:
     "events.speakers.set",
     counts=lambda r, a: {"count": len(r)},
     scope=lambda o: o.event,
-    label=_l("set the speakers of a session"),
+    label=gettext_lazy("set the speakers of a session"),
 )
 @transaction.atomic
 def set_speakers(session: Session, speakers: list[SpeakerInput]) -> list[SessionSpeaker]:
@@ -262,7 +262,7 @@ def sniff_material(name: str, head: bytes, fileobj) -> str:
     return ALLOWED_MATERIALS[ext]
 
 
-@audited("events.material.saved", scope=lambda o: o.event, label=_l("saved a material"))
+@audited("events.material.saved", scope=lambda o: o.event, label=gettext_lazy("saved a material"))
 @transaction.atomic
 def save_material(material: Material, upload=None) -> Material:
     """Save a material: an uploaded file (type and size checked) or a link."""
@@ -360,7 +360,7 @@ def _notify(registration: Registration, kind: str) -> None:
     returns=True,
     by="user",
     scope=lambda o: o.event,
-    label=_l("registered a participant"),
+    label=gettext_lazy("registered a participant"),
 )
 def register_participant(
     event: Event, *, user=None, answers: dict | None = None, **details
@@ -434,7 +434,7 @@ def register_participant(
 @audited(
     "events.waitlist.promoted",
     counts=lambda r, a: {"count": len(r)},
-    label=_l("promoted people from the waiting list"),
+    label=gettext_lazy("promoted people from the waiting list"),
 )
 def promote_waitlist(event: Event) -> list[Registration]:
     """Move people up from the waiting list, oldest first, while seats are free.
@@ -465,7 +465,7 @@ def promote_waitlist(event: Event) -> list[Registration]:
     "events.registration.cancelled",
     by="by",
     scope=lambda o: o.event,
-    label=_l("cancelled a registration"),
+    label=gettext_lazy("cancelled a registration"),
 )
 @transaction.atomic
 def cancel_registration(registration: Registration, by=None) -> Registration:
@@ -491,7 +491,7 @@ def cancel_registration(registration: Registration, by=None) -> Registration:
     "events.registration.decided",
     by="by",
     scope=lambda o: o.event,
-    label=_l("decided on a registration"),
+    label=gettext_lazy("decided on a registration"),
 )
 @transaction.atomic
 def decide_registration(registration: Registration, approve: bool, by) -> Registration:
@@ -513,7 +513,7 @@ def decide_registration(registration: Registration, approve: bool, by) -> Regist
     return registration
 
 
-@audited("events.event.capacity", by="by", label=_l("changed the capacity"))
+@audited("events.event.capacity", by="by", label=gettext_lazy("changed the capacity"))
 @transaction.atomic
 def set_capacity(event: Event, capacity: int | None, by=None) -> Event:
     event = _lock(event)
@@ -571,7 +571,7 @@ def claim_reminders(within: timedelta, now=None) -> list[int]:
 @audited(
     "events.registration.consent",
     scope=lambda o: o.event,
-    label=_l("changed the listing consent of a participant"),
+    label=gettext_lazy("changed the listing consent of a participant"),
 )
 def set_listing_consent(registration: Registration, consent: bool) -> Registration:
     registration.listing_consent = consent
@@ -585,7 +585,7 @@ def set_listing_consent(registration: Registration, consent: bool) -> Registrati
     returns=True,
     by="by",
     scope=lambda o: o.event,
-    label=_l("checked a participant in"),
+    label=gettext_lazy("checked a participant in"),
 )
 @transaction.atomic
 def check_in(
@@ -628,7 +628,7 @@ def _require_organiser(event: Event, by) -> None:
     "events.organiser.removed",
     by="removed_by",
     scope=lambda o: o.event,
-    label=_l("removed an organiser"),
+    label=gettext_lazy("removed an organiser"),
 )
 @transaction.atomic
 def remove_organiser(seat: EventOrganiser, removed_by) -> None:
@@ -639,7 +639,12 @@ def remove_organiser(seat: EventOrganiser, removed_by) -> None:
     seat.delete()
 
 
-@audited("events.session.deleted", by="by", scope=lambda o: o.event, label=_l("deleted a session"))
+@audited(
+    "events.session.deleted",
+    by="by",
+    scope=lambda o: o.event,
+    label=gettext_lazy("deleted a session"),
+)
 @transaction.atomic
 def delete_session(session: Session, by=None) -> None:
     """Delete a session; its materials stay with the event, unpublished decisions kept."""
@@ -652,7 +657,7 @@ def delete_session(session: Session, by=None) -> None:
     "events.speaker.removed",
     by="by",
     scope=lambda o: o.session.event,
-    label=_l("removed a speaker"),
+    label=gettext_lazy("removed a speaker"),
 )
 @transaction.atomic
 def remove_speaker(speaker: SessionSpeaker, by=None) -> None:
@@ -666,7 +671,7 @@ def remove_speaker(speaker: SessionSpeaker, by=None) -> None:
     "events.material.published",
     by="by",
     scope=lambda o: o.event,
-    label=_l("changed whether a material is published"),
+    label=gettext_lazy("changed whether a material is published"),
 )
 def set_material_published(material: Material, published: bool, by=None) -> Material:
     _require_organiser(material.event, by)
@@ -676,7 +681,10 @@ def set_material_published(material: Material, published: bool, by=None) -> Mate
 
 
 @audited(
-    "events.material.deleted", by="by", scope=lambda o: o.event, label=_l("deleted a material")
+    "events.material.deleted",
+    by="by",
+    scope=lambda o: o.event,
+    label=gettext_lazy("deleted a material"),
 )
 @transaction.atomic
 def delete_material(material: Material, by=None) -> None:
@@ -692,7 +700,7 @@ def delete_material(material: Material, by=None) -> None:
     "events.question.saved",
     by="by",
     scope=lambda o: o.event,
-    label=_l("saved a registration question"),
+    label=gettext_lazy("saved a registration question"),
 )
 @transaction.atomic
 def save_question(question: RegistrationQuestion, by=None) -> RegistrationQuestion:
@@ -715,7 +723,7 @@ def save_question(question: RegistrationQuestion, by=None) -> RegistrationQuesti
     "events.question.deleted",
     by="by",
     scope=lambda o: o.event,
-    label=_l("deleted a registration question"),
+    label=gettext_lazy("deleted a registration question"),
 )
 def delete_question(question: RegistrationQuestion, by=None) -> None:
     """Delete a question; answers already given stay in the registrations."""
@@ -727,7 +735,7 @@ def delete_question(question: RegistrationQuestion, by=None) -> None:
     "events.question.moved",
     by="by",
     scope=lambda o: o.event,
-    label=_l("moved a registration question"),
+    label=gettext_lazy("moved a registration question"),
 )
 @transaction.atomic
 def move_question(question: RegistrationQuestion, offset: int, by=None) -> None:
@@ -749,7 +757,7 @@ def move_question(question: RegistrationQuestion, offset: int, by=None) -> None:
 @audited(
     "events.attendance.recorded",
     counts=lambda r, a: {"count": len(r)},
-    label=_l("recorded the attendance"),
+    label=gettext_lazy("recorded the attendance"),
 )
 @transaction.atomic
 def record_attendance(event: Event, participants: Iterable[dict]) -> list[Registration]:

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from clusterhub.core.audit import audited
 from clusterhub.events.models import Event, Registration, RegistrationStatus
@@ -63,7 +63,7 @@ def _notify(kind: str, **ids) -> None:
     "matchmaking.setup.saved",
     by="by",
     scope=lambda o: o.event,
-    label=_l("saved the B2B meetings set-up"),
+    label=gettext_lazy("saved the B2B meetings set-up"),
 )
 @transaction.atomic
 def save_matchmaking(matchmaking: Matchmaking, by) -> Matchmaking:
@@ -90,7 +90,7 @@ def _breaks(session: MatchmakingSession) -> list[tuple[dt.datetime, dt.datetime]
     "matchmaking.session.saved",
     by="by",
     scope=lambda o: o.matchmaking.event,
-    label=_l("saved a B2B session"),
+    label=gettext_lazy("saved a B2B session"),
 )
 @transaction.atomic
 def save_session(session: MatchmakingSession, by) -> MatchmakingSession:
@@ -118,7 +118,7 @@ def save_session(session: MatchmakingSession, by) -> MatchmakingSession:
     "matchmaking.slots.made",
     counts=lambda r, a: {"count": len(r)},
     scope=lambda o: o.matchmaking.event,
-    label=_l("made the meeting slots"),
+    label=gettext_lazy("made the meeting slots"),
 )
 def make_slots(session: MatchmakingSession) -> list[MeetingSlot]:
     """(Re)cut a session into slots; slots holding scheduled meetings are kept."""
@@ -149,7 +149,7 @@ def make_slots(session: MatchmakingSession) -> list[MeetingSlot]:
     "matchmaking.participant.joined",
     returns=True,
     scope=lambda o: o.matchmaking.event,
-    label=_l("joined the B2B meetings"),
+    label=gettext_lazy("joined the B2B meetings"),
 )
 @transaction.atomic
 def opt_in(
@@ -185,7 +185,7 @@ def opt_in(
 @audited(
     "matchmaking.participant.left",
     scope=lambda o: o.matchmaking.event,
-    label=_l("left the B2B meetings"),
+    label=gettext_lazy("left the B2B meetings"),
 )
 def opt_out(participant: Participant) -> Participant:
     participant.opted_in = False
@@ -240,7 +240,7 @@ def request_refusal(sender: Participant, recipient: Participant, now=None) -> st
     "matchmaking.request.sent",
     returns=True,
     scope=lambda o: o.matchmaking.event,
-    label=_l("sent a meeting request"),
+    label=gettext_lazy("sent a meeting request"),
 )
 @transaction.atomic
 def send_request(sender: Participant, recipient: Participant, message: str = "") -> MeetingRequest:
@@ -277,7 +277,7 @@ def _weight(request: MeetingRequest) -> float:
 @audited(
     "matchmaking.request.answered",
     scope=lambda o: o.matchmaking.event,
-    label=_l("answered a meeting request"),
+    label=gettext_lazy("answered a meeting request"),
 )
 @transaction.atomic
 def answer_request(
@@ -337,7 +337,7 @@ def expire_pending_requests(now=None) -> int:
 @audited(
     "matchmaking.request.cancelled",
     scope=lambda o: o.matchmaking.event,
-    label=_l("cancelled a meeting request"),
+    label=gettext_lazy("cancelled a meeting request"),
 )
 @transaction.atomic
 def cancel_request(request: MeetingRequest, by_participant: Participant) -> MeetingRequest:
@@ -383,7 +383,7 @@ def _book(meeting: Meeting, slot: MeetingSlot | None, table: str) -> None:
     "matchmaking.meeting.moved",
     by="by",
     scope=lambda o: o.matchmaking.event,
-    label=_l("moved a meeting"),
+    label=gettext_lazy("moved a meeting"),
 )
 @transaction.atomic
 def move_meeting(
@@ -417,7 +417,7 @@ def move_meeting(
     by="by",
     scope=lambda o: o.event,
     counts=lambda r, a: {"count": r, "final": a.get("final")},
-    label=_l("published the agendas"),
+    label=gettext_lazy("published the agendas"),
 )
 @transaction.atomic
 def publish_agendas(matchmaking: Matchmaking, by, *, final: bool) -> int:
@@ -510,7 +510,7 @@ def scheduling_problem(matchmaking: Matchmaking, meetings: list[Meeting], slots:
     by="by",
     scope=lambda o: o.event,
     counts=lambda r, a: {"scheduled": r.scheduled, "total": r.total},
-    label=_l("ran the scheduler"),
+    label=gettext_lazy("ran the scheduler"),
 )
 @transaction.atomic
 def run_scheduler(matchmaking: Matchmaking, by, *, time_limit: float = 20.0) -> ScheduleRun:
@@ -569,7 +569,7 @@ def run_scheduler(matchmaking: Matchmaking, by, *, time_limit: float = 20.0) -> 
     "matchmaking.meeting.no_show",
     by="by",
     scope=lambda o: o.matchmaking.event,
-    label=_l("marked a no-show"),
+    label=gettext_lazy("marked a no-show"),
 )
 def mark_no_show(meeting: Meeting, participant: Participant, by, no_show: bool = True) -> Meeting:
     _manager(by, meeting.matchmaking.event)
@@ -586,7 +586,9 @@ def meeting_held(meeting: Meeting, now: dt.datetime | None = None) -> bool:
 
 
 @audited(
-    "matchmaking.meeting.rated", scope=lambda o: o.matchmaking.event, label=_l("rated a meeting")
+    "matchmaking.meeting.rated",
+    scope=lambda o: o.matchmaking.event,
+    label=gettext_lazy("rated a meeting"),
 )
 def rate_meeting(meeting: Meeting, participant: Participant, outcome: str) -> Meeting:
     """One of the two who met says what came of the meeting, once it has taken place."""
@@ -613,7 +615,7 @@ def rate_meeting(meeting: Meeting, participant: Participant, outcome: str) -> Me
     "matchmaking.item.saved",
     returns=True,
     scope=lambda o: o.participant.matchmaking.event,
-    label=_l("saved a marketplace item"),
+    label=gettext_lazy("saved a marketplace item"),
 )
 def save_marketplace_item(
     participant: Participant,
@@ -640,7 +642,7 @@ def save_marketplace_item(
 @audited(
     "matchmaking.item.deleted",
     scope=lambda o: o.participant.matchmaking.event,
-    label=_l("deleted a marketplace item"),
+    label=gettext_lazy("deleted a marketplace item"),
 )
 def delete_marketplace_item(item: MarketplaceItem, participant: Participant) -> None:
     if item.participant_id != participant.pk:
@@ -656,7 +658,7 @@ def delete_marketplace_item(item: MarketplaceItem, participant: Participant) -> 
     "matchmaking.session.deleted",
     by="by",
     scope=lambda o: o.matchmaking.event,
-    label=_l("deleted a B2B session"),
+    label=gettext_lazy("deleted a B2B session"),
 )
 @transaction.atomic
 def delete_session(session: MatchmakingSession, by) -> None:
@@ -686,7 +688,7 @@ def participant_type_rules(matchmaking: Matchmaking) -> dict[str, list[str]]:
     by="by",
     scope=lambda o: o.event,
     counts=lambda r, a: {"count": len(r)},
-    label=_l("added a participant type"),
+    label=gettext_lazy("added a participant type"),
 )
 @transaction.atomic
 def add_participant_type(matchmaking: Matchmaking, name: str, by) -> list[ParticipantType]:
@@ -705,7 +707,7 @@ def add_participant_type(matchmaking: Matchmaking, name: str, by) -> list[Partic
     scope=lambda o: o.event,
     counts=lambda r, a: {"count": len(r)},
     deletes=False,
-    label=_l("removed a participant type"),
+    label=gettext_lazy("removed a participant type"),
 )
 @transaction.atomic
 def remove_participant_type(
@@ -725,7 +727,7 @@ def remove_participant_type(
     by="by",
     scope=lambda o: o.event,
     counts=lambda r, a: {"count": len(r)},
-    label=_l("set who may meet whom"),
+    label=gettext_lazy("set who may meet whom"),
 )
 @transaction.atomic
 def set_participant_types(
@@ -780,7 +782,7 @@ def set_participant_types(
     "matchmaking.participant.setup",
     by="by",
     scope=lambda o: o.matchmaking.event,
-    label=_l("changed a participant's type or table"),
+    label=gettext_lazy("changed a participant's type or table"),
 )
 def set_participant_setup(
     participant: Participant, by, *, type: ParticipantType | None, fixed_table: str = ""
@@ -802,7 +804,7 @@ def set_participant_setup(
     "matchmaking.meeting.locked",
     by="by",
     scope=lambda o: o.matchmaking.event,
-    label=_l("locked or unlocked a meeting"),
+    label=gettext_lazy("locked or unlocked a meeting"),
 )
 @transaction.atomic
 def set_locked(meeting: Meeting, locked: bool, by) -> Meeting:
@@ -836,7 +838,7 @@ def video_link(pattern: str, meeting: Meeting, event: Event) -> str:
     by="by",
     scope=lambda o: o.event,
     counts=lambda r, a: {"count": r},
-    label=_l("set the video links"),
+    label=gettext_lazy("set the video links"),
 )
 @transaction.atomic
 def set_video_links(matchmaking: Matchmaking, pattern: str, by, *, overwrite: bool = False) -> int:
@@ -882,7 +884,7 @@ def set_video_links(matchmaking: Matchmaking, pattern: str, by, *, overwrite: bo
     "matchmaking.video.url",
     by="by",
     scope=lambda o: o.matchmaking.event,
-    label=_l("set a video link"),
+    label=gettext_lazy("set a video link"),
 )
 def set_video_url(meeting: Meeting, url: str, by) -> Meeting:
     """The organisers give (or clear) one remote meeting's video link by hand."""

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from clusterhub.core.audit import audited
 from clusterhub.core.search import normalise
@@ -80,7 +80,7 @@ def refresh_search(opp: Opportunity) -> None:
     opp.search_document = document
 
 
-@audited("partnering.opportunity.saved", by="user", label=_l("saved the opportunity"))
+@audited("partnering.opportunity.saved", by="user", label=gettext_lazy("saved the opportunity"))
 @transaction.atomic
 def save_opportunity(
     opp: Opportunity,
@@ -115,7 +115,9 @@ def save_opportunity(
     return opp
 
 
-@audited("partnering.opportunity.published", by="user", label=_l("published the opportunity"))
+@audited(
+    "partnering.opportunity.published", by="user", label=gettext_lazy("published the opportunity")
+)
 @transaction.atomic
 def publish_opportunity(opp: Opportunity, user) -> Opportunity:
     """Publish (or renew) an opportunity for up to 12 months."""
@@ -138,7 +140,7 @@ def publish_opportunity(opp: Opportunity, user) -> Opportunity:
     return opp
 
 
-@audited("partnering.opportunity.closed", by="user", label=_l("closed the opportunity"))
+@audited("partnering.opportunity.closed", by="user", label=gettext_lazy("closed the opportunity"))
 @transaction.atomic
 def close_opportunity(opp: Opportunity, user) -> Opportunity:
     if not user.has_perm("registry.change_organisation", opp.owner):
@@ -168,7 +170,7 @@ def expire_due_opportunities(today: dt.date | None = None) -> int:
     "partnering.opportunity.followed",
     by="user",
     counts=lambda r, a: {"following": a.get("on", True)},
-    label=_l("changed whether they follow the opportunity"),
+    label=gettext_lazy("changed whether they follow the opportunity"),
 )
 def follow(opp: Opportunity, user, on: bool = True) -> None:
     if on:
@@ -188,7 +190,7 @@ def notify_followers(opp: Opportunity, message: str) -> None:
     returns=True,
     by="user",
     scope=lambda o: o.opportunity,
-    label=_l("expressed an interest"),
+    label=gettext_lazy("expressed an interest"),
 )
 @transaction.atomic
 def express_interest(
@@ -225,7 +227,7 @@ def express_interest(
     "partnering.interest.answered",
     by="user",
     scope=lambda o: o.opportunity,
-    label=_l("answered an expression of interest"),
+    label=gettext_lazy("answered an expression of interest"),
 )
 @transaction.atomic
 def answer_interest(interest: ExpressionOfInterest, answer: str, user) -> ExpressionOfInterest:
@@ -258,7 +260,7 @@ def parse_rules(data, *, known_countries=None) -> eligibility.Rules:
         raise ValidationError({"rules": str(error)}) from None
 
 
-@audited("partnering.call.saved", by="user", label=_l("saved the funding call"))
+@audited("partnering.call.saved", by="user", label=gettext_lazy("saved the funding call"))
 @transaction.atomic
 def save_call(call: FundingCall, user) -> FundingCall:
     """Platform staff publish funding calls with their eligibility rules."""
@@ -319,7 +321,10 @@ def _can_work_in(user, consortium: Consortium) -> None:
 
 
 @audited(
-    "partnering.consortium.created", returns=True, by="user", label=_l("created the consortium")
+    "partnering.consortium.created",
+    returns=True,
+    by="user",
+    label=gettext_lazy("created the consortium"),
 )
 @transaction.atomic
 def create_consortium(
@@ -364,7 +369,7 @@ def create_consortium(
     returns=True,
     by="by",
     scope=lambda o: o.consortium,
-    label=_l("invited a partner"),
+    label=gettext_lazy("invited a partner"),
 )
 @transaction.atomic
 def invite_member(
@@ -410,7 +415,7 @@ def invite_member(
     "partnering.member.changed",
     by="by",
     scope=lambda o: o.consortium,
-    label=_l("changed a partner"),
+    label=gettext_lazy("changed a partner"),
 )
 @transaction.atomic
 def change_member(
@@ -461,7 +466,7 @@ def change_member(
     returns=True,
     by="by",
     scope=lambda o: o.consortium,
-    label=_l("gave access to the workspace"),
+    label=gettext_lazy("gave access to the workspace"),
 )
 @transaction.atomic
 def grant_access(consortium: Consortium, user, by, member: ConsortiumMember | None = None):
@@ -472,7 +477,7 @@ def grant_access(consortium: Consortium, user, by, member: ConsortiumMember | No
     return access
 
 
-@audited("partnering.consortium.note", by="by", label=_l("updated the note"))
+@audited("partnering.consortium.note", by="by", label=gettext_lazy("updated the note"))
 def update_note(consortium: Consortium, note: str, by) -> Consortium:
     _can_work_in(by, consortium)
     consortium.note = note
@@ -485,7 +490,7 @@ def update_note(consortium: Consortium, note: str, by) -> Consortium:
     returns=True,
     by="by",
     scope=lambda o: o.consortium,
-    label=_l("added a checklist item"),
+    label=gettext_lazy("added a checklist item"),
 )
 def add_checklist_item(consortium: Consortium, text: str, by) -> ChecklistItem:
     _can_work_in(by, consortium)
@@ -499,7 +504,7 @@ def add_checklist_item(consortium: Consortium, text: str, by) -> ChecklistItem:
     "partnering.checklist.set",
     by="by",
     scope=lambda o: o.consortium,
-    label=_l("ticked a checklist item"),
+    label=gettext_lazy("ticked a checklist item"),
 )
 def set_checklist_item(item: ChecklistItem, done: bool, by) -> ChecklistItem:
     _can_work_in(by, item.consortium)
@@ -525,7 +530,7 @@ def may_answer_invitation(member: ConsortiumMember, user) -> bool:
     "partnering.member.answered",
     by="user",
     scope=lambda o: o.consortium,
-    label=_l("answered an invitation to the consortium"),
+    label=gettext_lazy("answered an invitation to the consortium"),
 )
 @transaction.atomic
 def answer_invitation(member: ConsortiumMember, user, *, accept: bool) -> ConsortiumMember:

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from clusterhub.core import slugs
 from clusterhub.core.audit import audited, describe
@@ -31,7 +31,7 @@ from .models import (
 )
 from .validators import sme_flag
 
-describe("registry.import", _l("imported organisations"))
+describe("registry.import", gettext_lazy("imported organisations"))
 
 
 def search_document_for(
@@ -99,7 +99,7 @@ def check_region_in_country(org: Organisation) -> None:
             )
 
 
-@audited("registry.organisation.saved", label=_l("saved the organisation"))
+@audited("registry.organisation.saved", label=gettext_lazy("saved the organisation"))
 @transaction.atomic
 def save_organisation(
     org: Organisation,
@@ -141,7 +141,9 @@ def refresh_search_document(org: Organisation) -> None:
 
 
 @audited(
-    "registry.cluster.saved", scope=lambda o: o.organisation, label=_l("saved the cluster profile")
+    "registry.cluster.saved",
+    scope=lambda o: o.organisation,
+    label=gettext_lazy("saved the cluster profile"),
 )
 @transaction.atomic
 def save_cluster_profile(
@@ -166,7 +168,7 @@ def save_cluster_profile(
     return profile
 
 
-@audited("registry.organisation.deleted", by="user", label=_l("deleted the organisation"))
+@audited("registry.organisation.deleted", by="user", label=gettext_lazy("deleted the organisation"))
 def delete_organisation(org: Organisation, user) -> None:
     if not user.has_perm("registry.delete_organisation", org):
         raise PermissionDenied(_("Only platform staff may delete an organisation."))
@@ -176,7 +178,7 @@ def delete_organisation(org: Organisation, user) -> None:
 @audited(
     "registry.cluster.deleted",
     scope=lambda o: o.organisation,
-    label=_l("removed the cluster profile"),
+    label=gettext_lazy("removed the cluster profile"),
 )
 def delete_cluster_profile(profile: ClusterOrganisation) -> None:
     """Remove the cluster profile (its labels and memberships with it); the organisation stays,
@@ -192,7 +194,7 @@ def delete_cluster_profile(profile: ClusterOrganisation) -> None:
     returns=True,
     by="added_by",
     scope=lambda o: o.organisation,
-    label=_l("added a colleague to the team"),
+    label=gettext_lazy("added a colleague to the team"),
 )
 @transaction.atomic
 def add_team_member(org: Organisation, email: str, added_by) -> ProfileTeamMember | TeamInvitation:
@@ -223,7 +225,7 @@ def _send_invitation(invitation_pk: int) -> None:
     "registry.team.saved",
     by="added_by",
     scope=lambda o: o.organisation,
-    label=_l("saved a team seat"),
+    label=gettext_lazy("saved a team seat"),
 )
 def save_team_member(member: ProfileTeamMember, added_by) -> ProfileTeamMember:
     """Save a team seat as platform staff set it up (admin): who added it is recorded once."""
@@ -237,7 +239,7 @@ def save_team_member(member: ProfileTeamMember, added_by) -> ProfileTeamMember:
     "registry.invitation.saved",
     by="invited_by",
     scope=lambda o: o.organisation,
-    label=_l("saved an invitation"),
+    label=gettext_lazy("saved an invitation"),
 )
 def save_invitation(invitation: TeamInvitation, invited_by) -> TeamInvitation:
     """Save an invitation as platform staff set it up (admin); no e-mail is sent."""
@@ -251,7 +253,7 @@ def save_invitation(invitation: TeamInvitation, invited_by) -> TeamInvitation:
     "registry.team.removed",
     by="removed_by",
     scope=lambda o: o.organisation,
-    label=_l("removed a colleague from the team"),
+    label=gettext_lazy("removed a colleague from the team"),
 )
 def remove_team_member(member: ProfileTeamMember, removed_by) -> None:
     if not removed_by.has_perm("registry.change_organisation", member.organisation):
@@ -263,7 +265,7 @@ def remove_team_member(member: ProfileTeamMember, removed_by) -> None:
     "registry.invitations.accepted",
     target="user",
     counts=lambda n, a: {"accepted": n},
-    label=_l("accepted team invitations"),
+    label=gettext_lazy("accepted team invitations"),
 )
 @transaction.atomic
 def accept_invitations(user, email: str | None = None) -> int:
@@ -285,7 +287,7 @@ def accept_invitations(user, email: str | None = None) -> int:
 @audited(
     "registry.person.consent",
     scope=lambda o: o.organisation,
-    label=_l("changed the consent of a person"),
+    label=gettext_lazy("changed the consent of a person"),
 )
 def set_public_consent(person: Person, consent: bool) -> Person:
     person.public_consent = consent
@@ -297,7 +299,7 @@ def set_public_consent(person: Person, consent: bool) -> Person:
 # Creation with a team, whole clusters, memberships, people (used by the JSON API) -----------
 
 
-@audited("registry.organisation.created", by="user", label=_l("created the organisation"))
+@audited("registry.organisation.created", by="user", label=gettext_lazy("created the organisation"))
 @transaction.atomic
 def create_organisation_with_team(
     org: Organisation,
@@ -328,7 +330,7 @@ def create_organisation_with_team(
     returns=True,
     by="added_by",
     scope=lambda o: o.organisation,
-    label=_l("gave a seat on the team"),
+    label=gettext_lazy("gave a seat on the team"),
 )
 def seat_team_member(org: Organisation, user, added_by=None) -> tuple[ProfileTeamMember, bool]:
     """Give ``user`` a seat on the profile team, unchecked: for the creator of a profile,
@@ -353,7 +355,7 @@ def save_cluster(
     returns=True,
     by="added_by",
     scope=lambda m: m.cluster.organisation,
-    label=_l("added a member"),
+    label=gettext_lazy("added a member"),
 )
 def add_member(
     profile: ClusterOrganisation, member: Organisation, added_by, since: int | None = None
@@ -385,7 +387,7 @@ def record_membership(
 @audited(
     "registry.membership.saved",
     scope=lambda m: m.cluster.organisation,
-    label=_l("saved a membership"),
+    label=gettext_lazy("saved a membership"),
 )
 def save_membership(membership: Membership) -> Membership:
     """Save a membership edited by platform staff (admin): validated, the year included."""
@@ -398,7 +400,7 @@ def save_membership(membership: Membership) -> Membership:
     "registry.membership.removed",
     by="removed_by",
     scope=lambda m: m.cluster.organisation,
-    label=_l("removed a member"),
+    label=gettext_lazy("removed a member"),
 )
 def remove_member(membership: Membership, removed_by) -> None:
     if not removed_by.has_perm("registry.change_clusterorganisation", membership.cluster):
@@ -406,7 +408,9 @@ def remove_member(membership: Membership, removed_by) -> None:
     membership.delete()
 
 
-@audited("registry.person.saved", scope=lambda o: o.organisation, label=_l("saved a person"))
+@audited(
+    "registry.person.saved", scope=lambda o: o.organisation, label=gettext_lazy("saved a person")
+)
 @transaction.atomic
 def save_person(person: Person, *, public_consent: bool | None = None) -> Person:
     """Validate and save a person; consent changes through :func:`set_public_consent` (dated)."""
@@ -421,7 +425,7 @@ def save_person(person: Person, *, public_consent: bool | None = None) -> Person
     "registry.person.deleted",
     by="deleted_by",
     scope=lambda o: o.organisation,
-    label=_l("removed a person"),
+    label=gettext_lazy("removed a person"),
 )
 def delete_person(person: Person, deleted_by) -> None:
     if not deleted_by.has_perm("registry.change_organisation", person.organisation):
