@@ -142,3 +142,21 @@ def test_staff_see_the_entries_in_the_admin(client):
     client.force_login(factories.UserFactory(staff=True, is_superuser=True))
     page = client.get(reverse("admin:core_auditentry_changelist")).content.decode()
     assert "registry.organisation.saved" in page and "Listed Ltd" in page
+
+
+def test_an_admin_deletion_is_recorded_with_the_admin_source(client):
+    from clusterhub.partnering import services as partnering_services
+
+    user, org = factories.team_member()
+    consortium = factories.ConsortiumFactory(coordinator=org, user=user)
+    item = partnering_services.add_checklist_item(consortium, "Budget table", user)
+    staff = factories.UserFactory(staff=True, is_superuser=True)
+    client.force_login(staff)
+    response = client.post(
+        reverse("admin:partnering_checklistitem_delete", args=[item.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    [entry] = entries("partnering.checklistitem.deleted")
+    assert entry.actor == staff and entry.source == "admin"
+    assert entry.changes["text"] == ["Budget table", None]
+    assert entry in audit.history_for(consortium)

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.db import transaction
 
+from . import audit
 from .models import ApiToken, AuditEntry
 
 
@@ -54,3 +56,49 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """For the admins whose saves and deletions are plain model writes (no service): each one
+    leaves an audit entry, ``<app>.<model>.saved`` / ``.deleted``; ``audit_scope`` names the
+    attribute leading to the object whose team reads it (e.g. ``"consortium"``)."""
+
+    audit_scope: str | None = None
+
+    def _audit_action(self, obj, verb: str) -> str:
+        return f"{obj._meta.app_label}.{obj._meta.model_name}.{verb}"
+
+    def _audit_scope(self, obj):
+        return getattr(obj, self.audit_scope) if self.audit_scope else None
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            before = audit.stored(obj) if change else None
+            super().save_model(request, obj, form, change)
+            changes = audit.diff(obj, before, audit.stored(obj))
+            if before is None or changes:
+                audit.record(
+                    self._audit_action(obj, "saved"),
+                    obj,
+                    scope=self._audit_scope(obj),
+                    changes=changes,
+                    by=request.user,
+                )
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            before, scope, pk = audit.stored(obj), self._audit_scope(obj), obj.pk
+            super().delete_model(request, obj)
+            audit.record(
+                self._audit_action(obj, "deleted"),
+                obj,
+                scope=scope,
+                changes=audit.diff(obj, before, None) if before else {},
+                by=request.user,
+                object_id=pk,
+            )
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_model(request, obj)
