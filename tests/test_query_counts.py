@@ -546,7 +546,63 @@ def page_manage_schedule():
     )
 
 
+def page_registry_history():
+    from clusterhub.core import audit
+    from clusterhub.registry import services as registry_services
+
+    user, org = team_org()
+
+    def edit(i):
+        with audit.acting(f.UserFactory(), source="web"):
+            org.city = f"City {next(SEQ)}"
+            registry_services.save_organisation(org)
+
+    return Subject(params={"slug": org.slug}, user=user, add=lambda k: times(k, edit))
+
+
+def page_event_history():
+    from clusterhub.events import services as event_services
+
+    organiser, event = organised_event()
+
+    def edit(i):
+        other = f.UserFactory()
+        event_services.add_organiser(event, other, added_by=organiser)
+        event_services.set_capacity(event, 100 + next(SEQ), by=other)
+
+    return Subject(params={"slug": event.slug}, user=organiser, add=lambda k: times(k, edit))
+
+
+def page_consortium_history():
+    from clusterhub.partnering import services as partnering_services
+
+    user, org = team_org()
+    consortium = f.ConsortiumFactory(coordinator=org, user=user)
+
+    def edit(i):
+        partnering_services.update_note(consortium, f"Note {next(SEQ)}", user)
+
+    return Subject(params={"pk": consortium.pk}, user=user, add=lambda k: times(k, edit))
+
+
+def page_opportunity_history():
+    from clusterhub.partnering import services as partnering_services
+
+    user, org = team_org()
+    opp = f.OpportunityFactory(owner=org, user=user)
+
+    def edit(i):
+        opp.title = f"Offer {next(SEQ)}"
+        partnering_services.save_opportunity(opp, user=user)
+
+    return Subject(params={"pk": opp.pk}, user=user, add=lambda k: times(k, edit))
+
+
 PAGES = {
+    "registry:history": page_registry_history,
+    "events:history": page_event_history,
+    "partnering:consortium-history": page_consortium_history,
+    "partnering:opportunity-history": page_opportunity_history,
     "registry:cluster-list": lambda: Subject(add=clusters),
     "registry:organisation-list": lambda: Subject(
         add=lambda k: times(k, lambda i: f.OrganisationFactory(ecosystems=["digital"]))

@@ -34,7 +34,8 @@ from django.utils.module_loading import import_string
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from .models import Job, JobStatus
+from . import audit
+from .models import AuditSource, Job, JobStatus
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +137,10 @@ def perform(job_id: int, work: Callable[[Job], Any]) -> None:
     job = Job.objects.filter(pk=job_id).first()
     if job is None or job.status == JobStatus.DONE:
         return
-    with translation.override(job.language or settings.LANGUAGE_CODE):
+    with (
+        translation.override(job.language or settings.LANGUAGE_CODE),
+        audit.acting(job.user, source=AuditSource.TASK, label="" if job.user_id else "system"),
+    ):
         now = timezone.now()
         Job.objects.filter(pk=job.pk).update(
             status=JobStatus.RUNNING,

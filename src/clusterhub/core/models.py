@@ -149,3 +149,73 @@ class Job(TimeStampedModel):
         if not self.progress_total:
             return None
         return min(100, round(100 * self.progress_done / self.progress_total))
+
+
+class AuditSource(models.TextChoices):
+    WEB = "web", _("web page")
+    API = "api", _("API")
+    ADMIN = "admin", _("administration")
+    TASK = "task", _("background job")
+    COMMAND = "command", _("command")
+
+
+class AuditEntry(models.Model):
+    """One write made through a service: who, what, when, and what changed.
+
+    Written only through :mod:`clusterhub.core.audit`. ``scope`` is the object whose team may
+    read the entry (an organisation, an event, a consortium, an opportunity). Nothing personal
+    is kept beyond the actor link (SET_NULL, so a deleted account leaves an anonymous entry) and
+    the field changes of the object itself; secrets are never stored.
+    """
+
+    created = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    actor_label = models.CharField(_("by (label)"), max_length=100, blank=True)
+    source = models.CharField(
+        _("source"), max_length=10, choices=AuditSource.choices, default=AuditSource.COMMAND
+    )
+    action = models.CharField(_("action"), max_length=100, db_index=True)
+    object_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("object type"),
+    )
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=300, blank=True)
+    scope_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    scope_id = models.CharField(max_length=64, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        ordering = ["-created", "-id"]
+        indexes = [
+            models.Index(fields=["scope_type", "scope_id", "created"]),
+            models.Index(fields=["object_type", "object_id"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(source__in=AuditSource.values),
+                name="core_auditentry_source_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_repr}"

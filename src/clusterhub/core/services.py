@@ -18,7 +18,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from .audit import audited
 from .models import ApiToken
 
 TOKEN_NAME_LENGTH = ApiToken._meta.get_field("name").max_length
@@ -27,6 +29,7 @@ TOKEN_NAME_LENGTH = ApiToken._meta.get_field("name").max_length
 # API tokens ------------------------------------------------------------------------------------
 
 
+@audited("core.token.issued", returns=True, by="user", label=gettext_lazy("issued an API token"))
 def issue_api_token(user, name: str) -> tuple[ApiToken, str]:
     """A new personal token of ``user`` and its raw value, which is shown once.
 
@@ -42,6 +45,7 @@ def issue_api_token(user, name: str) -> tuple[ApiToken, str]:
     return token, raw
 
 
+@audited("core.token.revoked", deletes=True, label=gettext_lazy("revoked an API token"))
 def revoke_api_token(token: ApiToken) -> None:
     """Delete the token: the API refuses it from now on."""
     token.delete()
@@ -62,6 +66,7 @@ def record_token_use(token: ApiToken) -> None:
 # Accounts --------------------------------------------------------------------------------------
 
 
+@audited("core.user.created", returns=True, counts=lambda r, a: {})
 @transaction.atomic
 def create_verified_user(email: str, password: str, *, superuser: bool = False):
     """A user named by ``email`` whose address is verified and primary (no e-mail is sent)."""
@@ -72,6 +77,7 @@ def create_verified_user(email: str, password: str, *, superuser: bool = False):
     return user
 
 
+@audited("core.user.email_verified", target="user", counts=lambda r, a: {})
 def verify_email(user, email: str) -> None:
     """Record ``email`` as the user's verified, primary address (created or updated)."""
     EmailAddress.objects.update_or_create(

@@ -17,7 +17,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from clusterhub.core.audit import audited
 from clusterhub.core.slugs import unique_slug
 from clusterhub.registry.models import Organisation, Person
 
@@ -47,6 +49,7 @@ def unique_event_slug(title: str, start, exclude_pk: int | None = None) -> str:
     )
 
 
+@audited("events.event.saved", by="created_by", label=gettext_lazy("saved the event"))
 @transaction.atomic
 def save_event(
     event: Event,
@@ -108,6 +111,13 @@ def save_event(
     return event
 
 
+@audited(
+    "events.organiser.added",
+    returns=True,
+    by="added_by",
+    scope=lambda o: o.event,
+    label=gettext_lazy("added an organiser"),
+)
 def add_organiser(event: Event, user, added_by) -> EventOrganiser:
     if not added_by.has_perm("events.manage_event", event):
         raise PermissionDenied(_("Only the event's organisers may add organisers."))
@@ -152,6 +162,7 @@ def check_session(session: Session) -> None:
         raise ValidationError(errors)
 
 
+@audited("events.session.saved", scope=lambda o: o.event, label=gettext_lazy("saved a session"))
 @transaction.atomic
 def save_session(session: Session) -> Session:
     if session.start and session.end:
@@ -169,6 +180,12 @@ class SpeakerInput:
     talk_title: str = ""
 
 
+@audited(
+    "events.speakers.set",
+    counts=lambda r, a: {"count": len(r)},
+    scope=lambda o: o.event,
+    label=gettext_lazy("set the speakers of a session"),
+)
 @transaction.atomic
 def set_speakers(session: Session, speakers: list[SpeakerInput]) -> list[SessionSpeaker]:
     session.speakers.exclude(person__in=[s.person for s in speakers]).delete()
@@ -245,6 +262,7 @@ def sniff_material(name: str, head: bytes, fileobj) -> str:
     return ALLOWED_MATERIALS[ext]
 
 
+@audited("events.material.saved", scope=lambda o: o.event, label=gettext_lazy("saved a material"))
 @transaction.atomic
 def save_material(material: Material, upload=None) -> Material:
     """Save a material: an uploaded file (type and size checked) or a link."""
@@ -337,6 +355,13 @@ def _notify(registration: Registration, kind: str) -> None:
     transaction.on_commit(lambda: send_registration_email.enqueue(registration.pk, kind))
 
 
+@audited(
+    "events.registration.created",
+    returns=True,
+    by="user",
+    scope=lambda o: o.event,
+    label=gettext_lazy("registered a participant"),
+)
 def register_participant(
     event: Event, *, user=None, answers: dict | None = None, **details
 ) -> Registration:
@@ -411,6 +436,11 @@ def register_participant(
     return registration
 
 
+@audited(
+    "events.waitlist.promoted",
+    counts=lambda r, a: {"count": len(r)},
+    label=gettext_lazy("promoted people from the waiting list"),
+)
 def promote_waitlist(event: Event) -> list[Registration]:
     """Move people up from the waiting list, oldest first, while seats are free.
 
@@ -436,6 +466,12 @@ def promote_waitlist(event: Event) -> list[Registration]:
     return promoted
 
 
+@audited(
+    "events.registration.cancelled",
+    by="by",
+    scope=lambda o: o.event,
+    label=gettext_lazy("cancelled a registration"),
+)
 @transaction.atomic
 def cancel_registration(registration: Registration, by=None) -> Registration:
     """Cancel a registration (its owner or an organiser); the waiting list moves up."""
@@ -456,6 +492,12 @@ def cancel_registration(registration: Registration, by=None) -> Registration:
     return registration
 
 
+@audited(
+    "events.registration.decided",
+    by="by",
+    scope=lambda o: o.event,
+    label=gettext_lazy("decided on a registration"),
+)
 @transaction.atomic
 def decide_registration(registration: Registration, approve: bool, by) -> Registration:
     """The organisers approve (seat or waiting list) or decline a pending registration."""
@@ -476,6 +518,7 @@ def decide_registration(registration: Registration, approve: bool, by) -> Regist
     return registration
 
 
+@audited("events.event.capacity", by="by", label=gettext_lazy("changed the capacity"))
 @transaction.atomic
 def set_capacity(event: Event, capacity: int | None, by=None) -> Event:
     event = _lock(event)
@@ -499,6 +542,7 @@ def set_capacity(event: Event, capacity: int | None, by=None) -> Event:
     return event
 
 
+@audited("events.reminders.claimed", counts=lambda r, a: {"count": len(r)})
 def claim_reminders(within: timedelta, now=None) -> list[int]:
     """Mark the confirmed participants of events starting within ``within`` as reminded, and
     send each a reminder once the transaction commits.
@@ -529,6 +573,11 @@ def claim_reminders(within: timedelta, now=None) -> list[int]:
     return claimed
 
 
+@audited(
+    "events.registration.consent",
+    scope=lambda o: o.event,
+    label=gettext_lazy("changed the listing consent of a participant"),
+)
 def set_listing_consent(registration: Registration, consent: bool) -> Registration:
     registration.listing_consent = consent
     registration.listing_consent_at = timezone.now() if consent else None
@@ -536,6 +585,13 @@ def set_listing_consent(registration: Registration, consent: bool) -> Registrati
     return registration
 
 
+@audited(
+    "events.registration.checked_in",
+    returns=True,
+    by="by",
+    scope=lambda o: o.event,
+    label=gettext_lazy("checked a participant in"),
+)
 @transaction.atomic
 def check_in(
     event: Event, *, code: str | None = None, registration: Registration | None = None, by=None
@@ -573,6 +629,12 @@ def _require_organiser(event: Event, by) -> None:
         raise PermissionDenied(_("Only the event's organisers may do this."))
 
 
+@audited(
+    "events.organiser.removed",
+    by="removed_by",
+    scope=lambda o: o.event,
+    label=gettext_lazy("removed an organiser"),
+)
 @transaction.atomic
 def remove_organiser(seat: EventOrganiser, removed_by) -> None:
     """Take a seat off the organising team; the team never becomes empty."""
@@ -582,6 +644,12 @@ def remove_organiser(seat: EventOrganiser, removed_by) -> None:
     seat.delete()
 
 
+@audited(
+    "events.session.deleted",
+    by="by",
+    scope=lambda o: o.event,
+    label=gettext_lazy("deleted a session"),
+)
 @transaction.atomic
 def delete_session(session: Session, by=None) -> None:
     """Delete a session; its materials stay with the event, unpublished decisions kept."""
@@ -590,6 +658,12 @@ def delete_session(session: Session, by=None) -> None:
     session.delete()
 
 
+@audited(
+    "events.speaker.removed",
+    by="by",
+    scope=lambda o: o.session.event,
+    label=gettext_lazy("removed a speaker"),
+)
 @transaction.atomic
 def remove_speaker(speaker: SessionSpeaker, by=None) -> None:
     """Take a speaker off a session; their materials stay with the session."""
@@ -598,6 +672,12 @@ def remove_speaker(speaker: SessionSpeaker, by=None) -> None:
     speaker.delete()
 
 
+@audited(
+    "events.material.published",
+    by="by",
+    scope=lambda o: o.event,
+    label=gettext_lazy("changed whether a material is published"),
+)
 def set_material_published(material: Material, published: bool, by=None) -> Material:
     _require_organiser(material.event, by)
     material.published = published
@@ -605,6 +685,12 @@ def set_material_published(material: Material, published: bool, by=None) -> Mate
     return material
 
 
+@audited(
+    "events.material.deleted",
+    by="by",
+    scope=lambda o: o.event,
+    label=gettext_lazy("deleted a material"),
+)
 @transaction.atomic
 def delete_material(material: Material, by=None) -> None:
     """Delete a material and, once the transaction commits, its file."""
@@ -615,6 +701,12 @@ def delete_material(material: Material, by=None) -> None:
     material.delete()
 
 
+@audited(
+    "events.question.saved",
+    by="by",
+    scope=lambda o: o.event,
+    label=gettext_lazy("saved a registration question"),
+)
 @transaction.atomic
 def save_question(question: RegistrationQuestion, by=None) -> RegistrationQuestion:
     """Validate and save a registration question; a new one goes last."""
@@ -632,12 +724,24 @@ def save_question(question: RegistrationQuestion, by=None) -> RegistrationQuesti
     return question
 
 
+@audited(
+    "events.question.deleted",
+    by="by",
+    scope=lambda o: o.event,
+    label=gettext_lazy("deleted a registration question"),
+)
 def delete_question(question: RegistrationQuestion, by=None) -> None:
     """Delete a question; answers already given stay in the registrations."""
     _require_organiser(question.event, by)
     question.delete()
 
 
+@audited(
+    "events.question.moved",
+    by="by",
+    scope=lambda o: o.event,
+    label=gettext_lazy("moved a registration question"),
+)
 @transaction.atomic
 def move_question(question: RegistrationQuestion, offset: int, by=None) -> None:
     """Move a question up (offset -1) or down (+1) the form; the order is renumbered 0…n."""
@@ -655,6 +759,11 @@ def move_question(question: RegistrationQuestion, offset: int, by=None) -> None:
 # Attendance of past events (recorded afterwards: a sign-in sheet, an earlier system, the demo) --
 
 
+@audited(
+    "events.attendance.recorded",
+    counts=lambda r, a: {"count": len(r)},
+    label=gettext_lazy("recorded the attendance"),
+)
 @transaction.atomic
 def record_attendance(event: Event, participants: Iterable[dict]) -> list[Registration]:
     """Record the participants of an event that is over: confirmed and checked in, no e-mails.

@@ -31,6 +31,7 @@ urlpatterns = [
     path("events/<slug:slug>/manage/check-in/", views_manage.check_in, name="check-in"),
     path("events/<slug:slug>/manage/team/", views_manage.team, name="team"),
     path("events/<slug:slug>/manage/summary/", views_manage.summary_edit, name="summary-edit"),
+    path("events/<slug:slug>/manage/history/", views_manage.history, name="history"),
     # Outputs
     path("events/<slug:slug>/booklet.pdf", views_outputs.booklet, name="booklet"),
     path("events/<slug:slug>/manage/badges.pdf", views_outputs.badges, name="badges"),

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from clusterhub.core import audit
 from clusterhub.core.forms import apply_errors
 from clusterhub.registry import services as registry_services
 from clusterhub.registry.models import Organisation, Person
@@ -579,4 +580,15 @@ def team(request, slug):
             "form": form,
             "seats": event.organisers.select_related("user", "added_by").order_by("added_at"),
         },
+    )
+
+
+@login_required
+def history(request, slug):
+    """Who changed what in the event, its agenda, registrations and B2B meetings."""
+    event = _managed(request, slug)
+    return render(
+        request,
+        "events/manage/history.html",
+        {"event": event, "page": audit.history_page(request, event), "crumb": _("History")},
     )

@@ -18,7 +18,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from clusterhub.core.audit import audited
 from clusterhub.events.models import Event, Registration, RegistrationStatus
 
 from . import scheduler
@@ -57,6 +59,12 @@ def _notify(kind: str, **ids) -> None:
 # Set-up -------------------------------------------------------------------------------------
 
 
+@audited(
+    "matchmaking.setup.saved",
+    by="by",
+    scope=lambda o: o.event,
+    label=gettext_lazy("saved the B2B meetings set-up"),
+)
 @transaction.atomic
 def save_matchmaking(matchmaking: Matchmaking, by) -> Matchmaking:
     _manager(by, matchmaking.event)
@@ -78,6 +86,12 @@ def _breaks(session: MatchmakingSession) -> list[tuple[dt.datetime, dt.datetime]
     return out
 
 
+@audited(
+    "matchmaking.session.saved",
+    by="by",
+    scope=lambda o: o.matchmaking.event,
+    label=gettext_lazy("saved a B2B session"),
+)
 @transaction.atomic
 def save_session(session: MatchmakingSession, by) -> MatchmakingSession:
     """Save a meeting session and cut it into slots of the meeting length around its breaks."""
@@ -100,6 +114,12 @@ def save_session(session: MatchmakingSession, by) -> MatchmakingSession:
     return session
 
 
+@audited(
+    "matchmaking.slots.made",
+    counts=lambda r, a: {"count": len(r)},
+    scope=lambda o: o.matchmaking.event,
+    label=gettext_lazy("made the meeting slots"),
+)
 def make_slots(session: MatchmakingSession) -> list[MeetingSlot]:
     """(Re)cut a session into slots; slots holding scheduled meetings are kept."""
     length = dt.timedelta(minutes=session.matchmaking.meeting_minutes)
@@ -125,6 +145,12 @@ def make_slots(session: MatchmakingSession) -> list[MeetingSlot]:
 # Participants -------------------------------------------------------------------------------
 
 
+@audited(
+    "matchmaking.participant.joined",
+    returns=True,
+    scope=lambda o: o.matchmaking.event,
+    label=gettext_lazy("joined the B2B meetings"),
+)
 @transaction.atomic
 def opt_in(
     registration: Registration,
@@ -156,6 +182,11 @@ def opt_in(
     return participant
 
 
+@audited(
+    "matchmaking.participant.left",
+    scope=lambda o: o.matchmaking.event,
+    label=gettext_lazy("left the B2B meetings"),
+)
 def opt_out(participant: Participant) -> Participant:
     participant.opted_in = False
     participant.save(update_fields=["opted_in", "updated"])
@@ -205,6 +236,12 @@ def request_refusal(sender: Participant, recipient: Participant, now=None) -> st
     return None
 
 
+@audited(
+    "matchmaking.request.sent",
+    returns=True,
+    scope=lambda o: o.matchmaking.event,
+    label=gettext_lazy("sent a meeting request"),
+)
 @transaction.atomic
 def send_request(sender: Participant, recipient: Participant, message: str = "") -> MeetingRequest:
     _lock(sender.matchmaking)
@@ -237,6 +274,11 @@ def _weight(request: MeetingRequest) -> float:
     return 2.0 if mutual else 1.0
 
 
+@audited(
+    "matchmaking.request.answered",
+    scope=lambda o: o.matchmaking.event,
+    label=gettext_lazy("answered a meeting request"),
+)
 @transaction.atomic
 def answer_request(
     request: MeetingRequest,
@@ -273,6 +315,7 @@ def answer_request(
     return request
 
 
+@audited("matchmaking.requests.expired", counts=lambda r, a: {"count": r})
 def expire_pending_requests(now=None) -> int:
     """Pending requests past their expiry stop blocking anyone; both sides are told."""
     now = now or timezone.now()
@@ -291,6 +334,11 @@ def expire_pending_requests(now=None) -> int:
     return len(due)
 
 
+@audited(
+    "matchmaking.request.cancelled",
+    scope=lambda o: o.matchmaking.event,
+    label=gettext_lazy("cancelled a meeting request"),
+)
 @transaction.atomic
 def cancel_request(request: MeetingRequest, by_participant: Participant) -> MeetingRequest:
     """Either side withdraws; a scheduled meeting frees its slot and table."""
@@ -331,6 +379,12 @@ def _book(meeting: Meeting, slot: MeetingSlot | None, table: str) -> None:
         )
 
 
+@audited(
+    "matchmaking.meeting.moved",
+    by="by",
+    scope=lambda o: o.matchmaking.event,
+    label=gettext_lazy("moved a meeting"),
+)
 @transaction.atomic
 def move_meeting(
     meeting: Meeting, slot: MeetingSlot | None, table: str, by, *, lock: bool | None = None
@@ -358,6 +412,13 @@ def move_meeting(
     return meeting
 
 
+@audited(
+    "matchmaking.agendas.published",
+    by="by",
+    scope=lambda o: o.event,
+    counts=lambda r, a: {"count": r, "final": a.get("final")},
+    label=gettext_lazy("published the agendas"),
+)
 @transaction.atomic
 def publish_agendas(matchmaking: Matchmaking, by, *, final: bool) -> int:
     """Publish the preliminary or final agendas; people whose meetings changed are told."""
@@ -444,6 +505,13 @@ def scheduling_problem(matchmaking: Matchmaking, meetings: list[Meeting], slots:
     )
 
 
+@audited(
+    "matchmaking.schedule.run",
+    by="by",
+    scope=lambda o: o.event,
+    counts=lambda r, a: {"scheduled": r.scheduled, "total": r.total},
+    label=gettext_lazy("ran the scheduler"),
+)
 @transaction.atomic
 def run_scheduler(matchmaking: Matchmaking, by, *, time_limit: float = 20.0) -> ScheduleRun:
     """Place every accepted meeting it can (maximum total weight), keeping locked meetings and
@@ -497,6 +565,12 @@ def run_scheduler(matchmaking: Matchmaking, by, *, time_limit: float = 20.0) -> 
 # After the event ----------------------------------------------------------------------------
 
 
+@audited(
+    "matchmaking.meeting.no_show",
+    by="by",
+    scope=lambda o: o.matchmaking.event,
+    label=gettext_lazy("marked a no-show"),
+)
 def mark_no_show(meeting: Meeting, participant: Participant, by, no_show: bool = True) -> Meeting:
     _manager(by, meeting.matchmaking.event)
     field = "sender_no_show" if participant.pk == meeting.request.sender_id else "recipient_no_show"
@@ -511,6 +585,11 @@ def meeting_held(meeting: Meeting, now: dt.datetime | None = None) -> bool:
     return slot is not None and slot.start <= (now or timezone.now())
 
 
+@audited(
+    "matchmaking.meeting.rated",
+    scope=lambda o: o.matchmaking.event,
+    label=gettext_lazy("rated a meeting"),
+)
 def rate_meeting(meeting: Meeting, participant: Participant, outcome: str) -> Meeting:
     """One of the two who met says what came of the meeting, once it has taken place."""
     if participant.pk == meeting.request.sender_id:
@@ -532,6 +611,12 @@ def rate_meeting(meeting: Meeting, participant: Participant, outcome: str) -> Me
 # Marketplace (participants' own offers and requests) ----------------------------------------
 
 
+@audited(
+    "matchmaking.item.saved",
+    returns=True,
+    scope=lambda o: o.participant.matchmaking.event,
+    label=gettext_lazy("saved a marketplace item"),
+)
 def save_marketplace_item(
     participant: Participant,
     *,
@@ -554,6 +639,11 @@ def save_marketplace_item(
     return item
 
 
+@audited(
+    "matchmaking.item.deleted",
+    scope=lambda o: o.participant.matchmaking.event,
+    label=gettext_lazy("deleted a marketplace item"),
+)
 def delete_marketplace_item(item: MarketplaceItem, participant: Participant) -> None:
     if item.participant_id != participant.pk:
         raise PermissionDenied(_("Only its author may delete this item."))
@@ -564,6 +654,12 @@ def delete_marketplace_item(item: MarketplaceItem, participant: Participant) -> 
 # Added for views_manage.py and api.py.
 
 
+@audited(
+    "matchmaking.session.deleted",
+    by="by",
+    scope=lambda o: o.matchmaking.event,
+    label=gettext_lazy("deleted a B2B session"),
+)
 @transaction.atomic
 def delete_session(session: MatchmakingSession, by) -> None:
     """Remove a meeting session; its scheduled meetings become unscheduled (with the reason)."""
@@ -587,6 +683,13 @@ def participant_type_rules(matchmaking: Matchmaking) -> dict[str, list[str]]:
     return {t.name: [o.name for o in t.may_request.all()] for t in types}
 
 
+@audited(
+    "matchmaking.types.added",
+    by="by",
+    scope=lambda o: o.event,
+    counts=lambda r, a: {"count": len(r)},
+    label=gettext_lazy("added a participant type"),
+)
 @transaction.atomic
 def add_participant_type(matchmaking: Matchmaking, name: str, by) -> list[ParticipantType]:
     """A new participant type. By default its members may request every type and every type
@@ -598,6 +701,14 @@ def add_participant_type(matchmaking: Matchmaking, name: str, by) -> list[Partic
     return set_participant_types(matchmaking, wanted, by)
 
 
+@audited(
+    "matchmaking.types.removed",
+    by="by",
+    scope=lambda o: o.event,
+    counts=lambda r, a: {"count": len(r)},
+    deletes=False,
+    label=gettext_lazy("removed a participant type"),
+)
 @transaction.atomic
 def remove_participant_type(
     matchmaking: Matchmaking, gone: ParticipantType, by
@@ -611,6 +722,13 @@ def remove_participant_type(
     return set_participant_types(matchmaking, wanted, by)
 
 
+@audited(
+    "matchmaking.types.set",
+    by="by",
+    scope=lambda o: o.event,
+    counts=lambda r, a: {"count": len(r)},
+    label=gettext_lazy("set who may meet whom"),
+)
 @transaction.atomic
 def set_participant_types(
     matchmaking: Matchmaking, rules: dict[str, Iterable[str]], by
@@ -660,6 +778,12 @@ def set_participant_types(
     return list(types.values())
 
 
+@audited(
+    "matchmaking.participant.setup",
+    by="by",
+    scope=lambda o: o.matchmaking.event,
+    label=gettext_lazy("changed a participant's type or table"),
+)
 def set_participant_setup(
     participant: Participant, by, *, type: ParticipantType | None, fixed_table: str = ""
 ) -> Participant:
@@ -676,6 +800,12 @@ def set_participant_setup(
     return participant
 
 
+@audited(
+    "matchmaking.meeting.locked",
+    by="by",
+    scope=lambda o: o.matchmaking.event,
+    label=gettext_lazy("locked or unlocked a meeting"),
+)
 @transaction.atomic
 def set_locked(meeting: Meeting, locked: bool, by) -> Meeting:
     """Lock a placed meeting where it is (the scheduler leaves it alone), or unlock it."""
@@ -703,6 +833,13 @@ def video_link(pattern: str, meeting: Meeting, event: Event) -> str:
     )
 
 
+@audited(
+    "matchmaking.video.links",
+    by="by",
+    scope=lambda o: o.event,
+    counts=lambda r, a: {"count": r},
+    label=gettext_lazy("set the video links"),
+)
 @transaction.atomic
 def set_video_links(matchmaking: Matchmaking, pattern: str, by, *, overwrite: bool = False) -> int:
     """A video link for each remote meeting, made from the organisers' room address pattern
@@ -743,6 +880,12 @@ def set_video_links(matchmaking: Matchmaking, pattern: str, by, *, overwrite: bo
     return count
 
 
+@audited(
+    "matchmaking.video.url",
+    by="by",
+    scope=lambda o: o.matchmaking.event,
+    label=gettext_lazy("set a video link"),
+)
 def set_video_url(meeting: Meeting, url: str, by) -> Meeting:
     """The organisers give (or clear) one remote meeting's video link by hand."""
     from django.core.validators import URLValidator

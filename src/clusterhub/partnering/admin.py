@@ -10,6 +10,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from clusterhub.core.admin import AuditedAdmin
 from clusterhub.reference.models import Country
 
 from . import services
@@ -161,7 +162,8 @@ class OpportunityAdmin(admin.ModelAdmin):
 
 
 @admin.register(OpportunityFollower)
-class OpportunityFollowerAdmin(admin.ModelAdmin):
+class OpportunityFollowerAdmin(AuditedAdmin):
+    audit_scope = "opportunity"
     list_display = ("opportunity", "user", "created")
     list_select_related = ("opportunity", "user")
     search_fields = ("opportunity__title", "user__email")
@@ -169,7 +171,8 @@ class OpportunityFollowerAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExpressionOfInterest)
-class ExpressionOfInterestAdmin(admin.ModelAdmin):
+class ExpressionOfInterestAdmin(AuditedAdmin):
+    audit_scope = "opportunity"
     list_display = ("opportunity", "organisation", "user", "created", "answered_at")
     list_select_related = ("opportunity", "organisation", "user")
     search_fields = ("opportunity__title", "organisation__legal_name", "user__email")
@@ -280,7 +283,7 @@ class ChecklistInline(admin.TabularInline):
 
 
 @admin.register(Consortium)
-class ConsortiumAdmin(admin.ModelAdmin):
+class ConsortiumAdmin(AuditedAdmin):
     list_display = ("acronym", "call", "coordinator", "created")
     list_select_related = ("call", "coordinator")
     search_fields = ("acronym", "title", "coordinator__legal_name", "call__identifier")
@@ -319,7 +322,8 @@ class ConsortiumAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConsortiumMember)
-class ConsortiumMemberAdmin(admin.ModelAdmin):
+class ConsortiumMemberAdmin(AuditedAdmin):
+    audit_scope = "consortium"
     list_display = ("organisation", "consortium", "role", "status", "work_packages")
     list_select_related = ("organisation", "consortium")
     list_filter = ("role", "status")
@@ -342,7 +346,8 @@ class ConsortiumMemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConsortiumAccess)
-class ConsortiumAccessAdmin(admin.ModelAdmin):
+class ConsortiumAccessAdmin(AuditedAdmin):
+    audit_scope = "consortium"
     list_display = ("user", "consortium", "member")
     list_select_related = ("user", "consortium", "member__organisation")
     search_fields = ("user__email", "consortium__acronym")
@@ -350,7 +355,8 @@ class ConsortiumAccessAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChecklistItem)
-class ChecklistItemAdmin(admin.ModelAdmin):
+class ChecklistItemAdmin(AuditedAdmin):
+    audit_scope = "consortium"
     list_display = ("text", "consortium", "done", "order")
     list_select_related = ("consortium",)
     list_filter = ("done",)

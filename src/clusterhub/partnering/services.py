@@ -8,7 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from clusterhub.core.audit import audited
 from clusterhub.core.search import normalise
 from clusterhub.registry.models import Organisation, OrganisationKind
 
@@ -78,6 +80,7 @@ def refresh_search(opp: Opportunity) -> None:
     opp.search_document = document
 
 
+@audited("partnering.opportunity.saved", by="user", label=gettext_lazy("saved the opportunity"))
 @transaction.atomic
 def save_opportunity(
     opp: Opportunity,
@@ -112,6 +115,9 @@ def save_opportunity(
     return opp
 
 
+@audited(
+    "partnering.opportunity.published", by="user", label=gettext_lazy("published the opportunity")
+)
 @transaction.atomic
 def publish_opportunity(opp: Opportunity, user) -> Opportunity:
     """Publish (or renew) an opportunity for up to 12 months."""
@@ -134,6 +140,7 @@ def publish_opportunity(opp: Opportunity, user) -> Opportunity:
     return opp
 
 
+@audited("partnering.opportunity.closed", by="user", label=gettext_lazy("closed the opportunity"))
 @transaction.atomic
 def close_opportunity(opp: Opportunity, user) -> Opportunity:
     if not user.has_perm("registry.change_organisation", opp.owner):
@@ -144,6 +151,7 @@ def close_opportunity(opp: Opportunity, user) -> Opportunity:
     return opp
 
 
+@audited("partnering.opportunities.expired", counts=lambda r, a: {"count": r})
 def expire_due_opportunities(today: dt.date | None = None) -> int:
     """Expire published opportunities past their expiry date; followers are told."""
     today = today or timezone.localdate()
@@ -158,6 +166,12 @@ def expire_due_opportunities(today: dt.date | None = None) -> int:
     return len(due)
 
 
+@audited(
+    "partnering.opportunity.followed",
+    by="user",
+    counts=lambda r, a: {"following": a.get("on", True)},
+    label=gettext_lazy("changed whether they follow the opportunity"),
+)
 def follow(opp: Opportunity, user, on: bool = True) -> None:
     if on:
         OpportunityFollower.objects.get_or_create(opportunity=opp, user=user)
@@ -171,6 +185,13 @@ def notify_followers(opp: Opportunity, message: str) -> None:
     transaction.on_commit(lambda: send_follower_update.enqueue(opp.pk, message))
 
 
+@audited(
+    "partnering.interest.expressed",
+    returns=True,
+    by="user",
+    scope=lambda o: o.opportunity,
+    label=gettext_lazy("expressed an interest"),
+)
 @transaction.atomic
 def express_interest(
     opp: Opportunity, organisation: Organisation, user, message: str
@@ -202,6 +223,12 @@ def express_interest(
     return interest
 
 
+@audited(
+    "partnering.interest.answered",
+    by="user",
+    scope=lambda o: o.opportunity,
+    label=gettext_lazy("answered an expression of interest"),
+)
 @transaction.atomic
 def answer_interest(interest: ExpressionOfInterest, answer: str, user) -> ExpressionOfInterest:
     if not user.has_perm("registry.change_organisation", interest.opportunity.owner):
@@ -233,6 +260,7 @@ def parse_rules(data, *, known_countries=None) -> eligibility.Rules:
         raise ValidationError({"rules": str(error)}) from None
 
 
+@audited("partnering.call.saved", by="user", label=gettext_lazy("saved the funding call"))
 @transaction.atomic
 def save_call(call: FundingCall, user) -> FundingCall:
     """Platform staff publish funding calls with their eligibility rules."""
@@ -292,6 +320,12 @@ def _can_work_in(user, consortium: Consortium) -> None:
         raise PermissionDenied(_("Only the consortium's members may do this."))
 
 
+@audited(
+    "partnering.consortium.created",
+    returns=True,
+    by="user",
+    label=gettext_lazy("created the consortium"),
+)
 @transaction.atomic
 def create_consortium(
     call: FundingCall,
@@ -330,6 +364,13 @@ def create_consortium(
     return consortium
 
 
+@audited(
+    "partnering.member.invited",
+    returns=True,
+    by="by",
+    scope=lambda o: o.consortium,
+    label=gettext_lazy("invited a partner"),
+)
 @transaction.atomic
 def invite_member(
     consortium: Consortium,
@@ -370,6 +411,12 @@ def invite_member(
     return member
 
 
+@audited(
+    "partnering.member.changed",
+    by="by",
+    scope=lambda o: o.consortium,
+    label=gettext_lazy("changed a partner"),
+)
 @transaction.atomic
 def change_member(
     member: ConsortiumMember,
@@ -414,6 +461,13 @@ def change_member(
     return broken
 
 
+@audited(
+    "partnering.access.granted",
+    returns=True,
+    by="by",
+    scope=lambda o: o.consortium,
+    label=gettext_lazy("gave access to the workspace"),
+)
 @transaction.atomic
 def grant_access(consortium: Consortium, user, by, member: ConsortiumMember | None = None):
     _can_work_in(by, consortium)
@@ -423,6 +477,7 @@ def grant_access(consortium: Consortium, user, by, member: ConsortiumMember | No
     return access
 
 
+@audited("partnering.consortium.note", by="by", label=gettext_lazy("updated the note"))
 def update_note(consortium: Consortium, note: str, by) -> Consortium:
     _can_work_in(by, consortium)
     consortium.note = note
@@ -430,6 +485,13 @@ def update_note(consortium: Consortium, note: str, by) -> Consortium:
     return consortium
 
 
+@audited(
+    "partnering.checklist.added",
+    returns=True,
+    by="by",
+    scope=lambda o: o.consortium,
+    label=gettext_lazy("added a checklist item"),
+)
 def add_checklist_item(consortium: Consortium, text: str, by) -> ChecklistItem:
     _can_work_in(by, consortium)
     if not text.strip():
@@ -438,6 +500,12 @@ def add_checklist_item(consortium: Consortium, text: str, by) -> ChecklistItem:
     return ChecklistItem.objects.create(consortium=consortium, text=text.strip()[:300], order=order)
 
 
+@audited(
+    "partnering.checklist.set",
+    by="by",
+    scope=lambda o: o.consortium,
+    label=gettext_lazy("ticked a checklist item"),
+)
 def set_checklist_item(item: ChecklistItem, done: bool, by) -> ChecklistItem:
     _can_work_in(by, item.consortium)
     item.done = done
@@ -458,6 +526,12 @@ def may_answer_invitation(member: ConsortiumMember, user) -> bool:
     return member.organisation.team_members.filter(user=user).exists()
 
 
+@audited(
+    "partnering.member.answered",
+    by="user",
+    scope=lambda o: o.consortium,
+    label=gettext_lazy("answered an invitation to the consortium"),
+)
 @transaction.atomic
 def answer_invitation(member: ConsortiumMember, user, *, accept: bool) -> ConsortiumMember:
     """The invited organisation joins the workspace (as interested) or declines.

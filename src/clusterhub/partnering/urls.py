@@ -9,6 +9,7 @@ urlpatterns = [
     path("opportunities/new/", views.opportunity_create, name="opportunity-create"),
     path("opportunities/<int:pk>/", views.opportunity_detail, name="opportunity"),
     path("opportunities/<int:pk>/edit/", views.opportunity_edit, name="opportunity-edit"),
+    path("opportunities/<int:pk>/history/", views.opportunity_history, name="opportunity-history"),
     path(
         "opportunities/<int:pk>/interest/",
         views.opportunity_interest,
@@ -43,6 +44,7 @@ urlpatterns = [
         name="consortium-member",
     ),
     path("consortia/<int:pk>/note/", views.consortium_note, name="consortium-note"),
+    path("consortia/<int:pk>/history/", views.consortium_history, name="consortium-history"),
     path("consortia/<int:pk>/checklist/", views.checklist_add, name="checklist-add"),
     path(
         "consortia/<int:pk>/checklist/<int:item_pk>/",

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from clusterhub.core import audit
 from clusterhub.core.exports import export_csv, export_xlsx
 from clusterhub.core.forms import apply_errors, error_text
 
@@ -659,3 +660,35 @@ def consortium_export(request, pk: int, fmt: str):
     if fmt == "csv":
         return export_csv(rows, selectors.EXPORT_COLUMNS, name)
     return export_xlsx(rows, selectors.EXPORT_COLUMNS, name)
+
+
+@login_required
+def opportunity_history(request, pk: int):
+    """Who changed what in the opportunity and its expressions of interest: for its owners."""
+    opp = _opportunity(request, pk)
+    if not _is_owner(request.user, opp):
+        raise PermissionDenied(_("Only the team of %(org)s may do this.") % {"org": opp.owner})
+    return render(
+        request,
+        "partnering/history.html",
+        {
+            "title": opp.title,
+            "back": opp.get_absolute_url(),
+            "page": audit.history_page(request, opp),
+        },
+    )
+
+
+@login_required
+def consortium_history(request, pk: int):
+    """Who changed what in the consortium: for those who work in it."""
+    consortium = _consortium(request, pk)
+    return render(
+        request,
+        "partnering/history.html",
+        {
+            "title": consortium.acronym,
+            "back": reverse("partnering:consortium", args=[consortium.pk]),
+            "page": audit.history_page(request, consortium),
+        },
+    )

@@ -3,10 +3,12 @@ correct a name, and neither adds nor deletes (other tables point at it)."""
 
 from django.contrib import admin
 
+from clusterhub.core.admin import AuditedAdmin
+
 from .models import Country, Ecosystem, NaceActivity, NutsRegion, Technology
 
 
-class ReferenceAdmin(admin.ModelAdmin):
+class ReferenceAdmin(AuditedAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 

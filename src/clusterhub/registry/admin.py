@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from clusterhub.core import jobs
+from clusterhub.core.admin import AuditedAdmin
 from clusterhub.core.models import Job
 
 from . import services, tasks
@@ -467,7 +468,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(AuditedAdmin):
     list_display = ("acronym", "cordis_id", "programme", "topic", "title")
     list_filter = ("programme",)
     search_fields = ("acronym", "cordis_id", "title", "topic", "topic_title")

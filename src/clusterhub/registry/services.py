@@ -12,8 +12,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clusterhub.core import slugs
+from clusterhub.core.audit import audited, describe
 from clusterhub.core.search import normalise
 from clusterhub.reference.models import Ecosystem, NaceActivity, NutsRegion, Technology
 from clusterhub.reference.selectors import region_for_point
@@ -33,6 +35,8 @@ from .models import (
     TeamInvitation,
 )
 from .validators import sme_flag
+
+describe("registry.import", gettext_lazy("imported organisations"))
 
 
 def search_document_for(
@@ -100,6 +104,7 @@ def check_region_in_country(org: Organisation) -> None:
             )
 
 
+@audited("registry.organisation.saved", label=gettext_lazy("saved the organisation"))
 @transaction.atomic
 def save_organisation(
     org: Organisation,
@@ -140,6 +145,11 @@ def refresh_search_document(org: Organisation) -> None:
         Organisation.objects.filter(pk=org.pk).update(search_document=document)
 
 
+@audited(
+    "registry.cluster.saved",
+    scope=lambda o: o.organisation,
+    label=gettext_lazy("saved the cluster profile"),
+)
 @transaction.atomic
 def save_cluster_profile(
     profile: ClusterOrganisation,
@@ -182,6 +192,13 @@ def save_cluster_profile(
     return profile
 
 
+@audited(
+    "registry.labels.verified",
+    target="by",
+    by="by",
+    counts=lambda n, *a: {"verified": n},
+    label=gettext_lazy("verified cluster labels"),
+)
 def verify_labels(labels: Iterable[ClusterLabel], by) -> int:
     """Platform staff verify labels (checked against the awarding body's list)."""
     if not by.is_staff:
@@ -194,12 +211,18 @@ def verify_labels(labels: Iterable[ClusterLabel], by) -> int:
     return count
 
 
+@audited("registry.organisation.deleted", by="user", label=gettext_lazy("deleted the organisation"))
 def delete_organisation(org: Organisation, user) -> None:
     if not user.has_perm("registry.delete_organisation", org):
         raise PermissionDenied(_("Only platform staff may delete an organisation."))
     org.delete()
 
 
+@audited(
+    "registry.cluster.deleted",
+    scope=lambda o: o.organisation,
+    label=gettext_lazy("removed the cluster profile"),
+)
 def delete_cluster_profile(profile: ClusterOrganisation) -> None:
     """Remove the cluster profile (its labels and memberships with it); the organisation stays,
     no longer shown as a cluster organisation."""
@@ -212,6 +235,13 @@ def delete_cluster_profile(profile: ClusterOrganisation) -> None:
 INVITATION_DAYS = 14
 
 
+@audited(
+    "registry.team.added",
+    returns=True,
+    by="added_by",
+    scope=lambda o: o.organisation,
+    label=gettext_lazy("invited a colleague to the team"),
+)
 @transaction.atomic
 def add_team_member(org: Organisation, email: str, added_by) -> TeamInvitation:
     """Invite a colleague by e-mail to the profile team. Nobody joins a team without saying
@@ -260,6 +290,13 @@ def may_answer_invitation(invitation: TeamInvitation, user) -> bool:
     )
 
 
+@audited(
+    "registry.invitation.answered",
+    by="user",
+    scope=lambda i: i.organisation,
+    deletes=True,
+    label=gettext_lazy("answered an invitation to the team"),
+)
 @transaction.atomic
 def answer_invitation(invitation: TeamInvitation, user, *, accept: bool):
     """Accept (join the team) or decline an invitation; either way it is used up."""
@@ -279,6 +316,13 @@ def answer_invitation(invitation: TeamInvitation, user, *, accept: bool):
     return seat
 
 
+@audited(
+    "registry.invitation.withdrawn",
+    by="by",
+    scope=lambda i: i.organisation,
+    deletes=True,
+    label=gettext_lazy("withdrew an invitation to the team"),
+)
 def withdraw_invitation(invitation: TeamInvitation, by) -> None:
     if not by.has_perm("registry.change_organisation", invitation.organisation):
         raise PermissionDenied(_("Only the profile team may withdraw invitations."))
@@ -303,6 +347,12 @@ def _send_invitation(invitation_pk: int) -> None:
     send_team_invitation.enqueue(invitation_pk)
 
 
+@audited(
+    "registry.team.saved",
+    by="added_by",
+    scope=lambda o: o.organisation,
+    label=gettext_lazy("saved a team seat"),
+)
 def save_team_member(member: ProfileTeamMember, added_by) -> ProfileTeamMember:
     """Save a team seat as platform staff set it up (admin): who added it is recorded once."""
     if member.added_by_id is None:
@@ -311,6 +361,12 @@ def save_team_member(member: ProfileTeamMember, added_by) -> ProfileTeamMember:
     return member
 
 
+@audited(
+    "registry.invitation.saved",
+    by="invited_by",
+    scope=lambda o: o.organisation,
+    label=gettext_lazy("saved an invitation"),
+)
 def save_invitation(invitation: TeamInvitation, invited_by) -> TeamInvitation:
     """Save an invitation as platform staff set it up (admin); no e-mail is sent."""
     if invitation.invited_by_id is None:
@@ -319,6 +375,12 @@ def save_invitation(invitation: TeamInvitation, invited_by) -> TeamInvitation:
     return invitation
 
 
+@audited(
+    "registry.team.removed",
+    by="removed_by",
+    scope=lambda o: o.organisation,
+    label=gettext_lazy("removed a colleague from the team"),
+)
 def remove_team_member(member: ProfileTeamMember, removed_by) -> None:
     if not removed_by.has_perm("registry.change_organisation", member.organisation):
         raise PermissionDenied(_("Only the profile team may remove colleagues."))
@@ -328,6 +390,11 @@ def remove_team_member(member: ProfileTeamMember, removed_by) -> None:
 # People -------------------------------------------------------------------------------------
 
 
+@audited(
+    "registry.person.consent",
+    scope=lambda o: o.organisation,
+    label=gettext_lazy("changed the consent of a person"),
+)
 def set_public_consent(person: Person, consent: bool) -> Person:
     person.public_consent = consent
     person.public_consent_at = timezone.now() if consent else None
@@ -338,6 +405,7 @@ def set_public_consent(person: Person, consent: bool) -> Person:
 # Creation with a team, whole clusters, memberships, people (used by the JSON API) -----------
 
 
+@audited("registry.organisation.created", by="user", label=gettext_lazy("created the organisation"))
 @transaction.atomic
 def create_organisation_with_team(
     org: Organisation,
@@ -363,6 +431,13 @@ def create_organisation_with_team(
     return org
 
 
+@audited(
+    "registry.team.seated",
+    returns=True,
+    by="added_by",
+    scope=lambda o: o.organisation,
+    label=gettext_lazy("gave a seat on the team"),
+)
 def seat_team_member(org: Organisation, user, added_by=None) -> tuple[ProfileTeamMember, bool]:
     """Give ``user`` a seat on the profile team, unchecked: for the creator of a profile,
     platform staff and the demo data. Colleagues join through :func:`add_team_member`."""
@@ -371,6 +446,7 @@ def seat_team_member(org: Organisation, user, added_by=None) -> tuple[ProfileTea
     )
 
 
+@audited("registry.cluster.saved", scope=lambda o: o.organisation)
 @transaction.atomic
 def save_cluster(
     profile: ClusterOrganisation, *, labels: Iterable[ClusterLabel] | None = None, **topics
@@ -380,6 +456,13 @@ def save_cluster(
     return save_cluster_profile(profile, labels=labels)
 
 
+@audited(
+    "registry.membership.added",
+    returns=True,
+    by="added_by",
+    scope=lambda m: m.cluster.organisation,
+    label=gettext_lazy("added a member"),
+)
 def add_member(
     profile: ClusterOrganisation, member: Organisation, added_by, since: int | None = None
 ) -> Membership:
@@ -405,6 +488,12 @@ def add_member(
     return membership
 
 
+@audited(
+    "registry.membership.answered",
+    by="by",
+    scope=lambda m: m.member,
+    label=gettext_lazy("answered a membership declared by a cluster"),
+)
 def answer_membership(membership: Membership, by, *, accept: bool) -> Membership | None:
     """The member's profile team confirms a membership the cluster declared, or declines it
     (the membership is then removed)."""
@@ -418,6 +507,7 @@ def answer_membership(membership: Membership, by, *, accept: bool) -> Membership
     return membership
 
 
+@audited("registry.membership.added", returns=True, scope=lambda m: m.cluster.organisation)
 def record_membership(
     profile: ClusterOrganisation, member: Organisation, since: int | None = None
 ) -> tuple[Membership, bool]:
@@ -430,6 +520,11 @@ def record_membership(
     )
 
 
+@audited(
+    "registry.membership.saved",
+    scope=lambda m: m.cluster.organisation,
+    label=gettext_lazy("saved a membership"),
+)
 def save_membership(membership: Membership) -> Membership:
     """Save a membership edited by platform staff (admin): validated, the year included; one
     that staff add is confirmed."""
@@ -440,12 +535,21 @@ def save_membership(membership: Membership) -> Membership:
     return membership
 
 
+@audited(
+    "registry.membership.removed",
+    by="removed_by",
+    scope=lambda m: m.cluster.organisation,
+    label=gettext_lazy("removed a member"),
+)
 def remove_member(membership: Membership, removed_by) -> None:
     if not removed_by.has_perm("registry.change_clusterorganisation", membership.cluster):
         raise PermissionDenied(_("Only the profile team may change the member list."))
     membership.delete()
 
 
+@audited(
+    "registry.person.saved", scope=lambda o: o.organisation, label=gettext_lazy("saved a person")
+)
 @transaction.atomic
 def save_person(person: Person, *, public_consent: bool | None = None) -> Person:
     """Validate and save a person; consent changes through :func:`set_public_consent` (dated)."""
@@ -456,6 +560,12 @@ def save_person(person: Person, *, public_consent: bool | None = None) -> Person
     return person
 
 
+@audited(
+    "registry.person.deleted",
+    by="deleted_by",
+    scope=lambda o: o.organisation,
+    label=gettext_lazy("removed a person"),
+)
 def delete_person(person: Person, deleted_by) -> None:
     if not deleted_by.has_perm("registry.change_organisation", person.organisation):
         raise PermissionDenied(_("Only the profile team may remove people."))

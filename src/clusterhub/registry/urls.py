@@ -22,6 +22,7 @@ urlpatterns = [
         views.membership_answer,
         name="membership-answer",
     ),
+    path("organisations/<slug:slug>/history/", views.history, name="history"),
     path("map/", views.cluster_map, name="map"),
     path("invitations/", views.invitations, name="invitations"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),

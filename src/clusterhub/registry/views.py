@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from clusterhub.core import audit
 from clusterhub.core.forms import apply_errors
 from clusterhub.core.svg import bar_chart
 from clusterhub.reference.models import NutsRegion
@@ -476,3 +477,12 @@ def membership_answer(request, slug, pk):
     else:
         messages.info(request, _("%(name)s no longer lists you as a member.") % {"name": name})
     return redirect(org.get_absolute_url())
+
+
+@login_required
+def history(request, slug):
+    """The history of an organisation's profile, for its team and platform staff."""
+    org = _editable(request, slug)
+    return render(
+        request, "registry/history.html", {"org": org, "page": audit.history_page(request, org)}
+    )

@@ -31,6 +31,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
+from clusterhub.core import audit
+
 from .columns import IMPORT_KINDS
 from .cordis import import_cordis
 from .organisations import import_organisations
@@ -78,4 +80,10 @@ def run_import(
         import_organisations(table, report, cluster=kind == "clusters")
     if not report.ok:
         report.created = report.updated = 0
+    elif not dry_run:
+        audit.record(
+            "registry.import",
+            changes={"kind": kind, "created": report.created, "updated": report.updated},
+            by=user,
+        )
     return report

@@ -53,8 +53,7 @@ ACCEPTED_SUFFIXES = {".csv", ".xlsx", ".txt", ".tsv", ""}
 def _too_many_rows(limit: int, claimed: int | None = None) -> FileRejected:
     found = f"{claimed:,} rows" if claimed else f"more than {limit:,} rows"
     return FileRejected(
-        f"the file has {found}; an import takes at most {limit:,} rows: split it into "
-        "several files"
+        f"the file has {found}; an import takes at most {limit:,} rows: split it into several files"
     )
 
 
@@ -204,9 +203,7 @@ def _read_csv(name: str, data: bytes, max_rows: int) -> Table:
     return Table(name, headers, [normalise_header(h) for h in headers], rows)
 
 
-def read_table(
-    source: Any, *, max_bytes: int | None = None, max_rows: int | None = None
-) -> Table:
+def read_table(source: Any, *, max_bytes: int | None = None, max_rows: int | None = None) -> Table:
     """Read a CSV or XLSX file, recognised by its content (not by its name)."""
     limit = max_bytes or settings.CLUSTERHUB_MAX_UPLOAD_BYTES
     max_rows = max_rows or settings.REGISTRY_IMPORT_MAX_ROWS
