@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("account/tokens/", core_views.api_tokens, name="api-tokens"),
+    path("account/data/", core_views.personal_data, name="personal-data"),
     path("jobs/", include("clusterhub.core.urls")),
     path("admin/login/", core_views.admin_login, name="admin-login"),
     path("admin/", admin.site.urls),

@@ -18,3 +18,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(create_cache_table, sender=self, dispatch_uid="create_cache_table")
+        from . import privacy
+
+        privacy.discover()

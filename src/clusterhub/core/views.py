@@ -1,21 +1,23 @@
 import time
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from . import heartbeat, services
+from . import heartbeat, privacy, services
 from .models import ApiToken
 
 
@@ -113,3 +115,34 @@ def _safe_next(request) -> str:
     ):
         return target
     return ""
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def personal_data(request):
+    """The account's own data: a ZIP of everything about the signed-in person, and the
+    deletion of the account (confirmed with the password)."""
+    error = ""
+    if request.method == "POST" and request.POST.get("action") == "download":
+        response = HttpResponse(privacy.export_zip(request.user), content_type="application/zip")
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="clusterhub-my-data-{stamp}.zip"'
+        return response
+    if request.method == "POST" and request.POST.get("action") == "delete":
+        if not request.user.check_password(request.POST.get("password", "")):
+            error = _("The password is not right: the account was not deleted.")
+        else:
+            try:
+                privacy.delete_account(request.user)
+            except PermissionDenied as exc:
+                error = str(exc)
+            else:
+                logout(request)
+                messages.success(request, _("Your account is deleted. Thank you for your visit."))
+                return redirect("home")
+    return render(
+        request,
+        "core/personal_data.html",
+        {"error": error, "is_staff": request.user.is_staff},
+        status=400 if error else 200,
+    )

@@ -864,3 +864,26 @@ def touch_agenda(*event_pks: int) -> None:
 
     for pk in set(event_pks):
         stamps.touch(agenda_stamp(pk))
+
+
+# Personal data --------------------------------------------------------------------------------
+
+
+def forget_user(user) -> int:
+    """A deleted account's registrations stay in the events' figures (status, kind of
+    organisation, country, check-in) without anything that names the person; their organiser
+    seats go with the account. Returns how many registrations were anonymised."""
+    registrations = list(Registration.objects.filter(user=user))
+    for registration in registrations:
+        registration.user = None
+        registration.first_name = "Deleted"
+        registration.last_name = "user"
+        registration.email = f"deleted-{registration.pk}@invalid.clusterhub"
+        registration.job_title = ""
+        registration.dietary_needs = ""
+        registration.accessibility_needs = ""
+        registration.answers = {}
+        registration.listing_consent = False
+        registration.listing_consent_at = None
+        registration.save()
+    return len(registrations)

@@ -902,3 +902,15 @@ def set_video_url(meeting: Meeting, url: str, by) -> Meeting:
     meeting.video_url = url[:200]
     meeting.save(update_fields=["video_url", "updated"])
     return meeting
+
+
+# Personal data --------------------------------------------------------------------------------
+
+
+def forget_user(user) -> int:
+    """A deleted account's B2B profiles lose their free text (pitch, request messages); the
+    meetings stay in the event's figures."""
+    participants = Participant.objects.filter(registration__user=user)
+    MeetingRequest.objects.filter(sender__in=participants).update(message="")
+    MarketplaceItem.objects.filter(participant__in=participants).delete()
+    return participants.update(pitch="", fixed_table="")

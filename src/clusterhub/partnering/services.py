@@ -552,3 +552,27 @@ def answer_invitation(member: ConsortiumMember, user, *, accept: bool) -> Consor
     member.status = MemberStatus.DECLINED
     member.save(update_fields=["status", "updated"])
     return member
+
+
+# Personal data --------------------------------------------------------------------------------
+
+
+def forget_user(user) -> None:
+    """A deleted account's opportunities pass to another member of the owner's profile team;
+    an opportunity with nobody left to answer it is removed. Expressions of interest, follows
+    and workspace access go with the account (cascade)."""
+    from clusterhub.registry.models import ProfileTeamMember
+
+    for opp in Opportunity.objects.filter(contact=user).select_related("owner"):
+        heir = (
+            ProfileTeamMember.objects.filter(organisation=opp.owner)
+            .exclude(user=user)
+            .order_by("added_at")
+            .first()
+        )
+        if heir is None:
+            opp.delete()
+        else:
+            opp.contact = heir.user
+            opp.show_contact_email = False  # the new contact did not choose to show theirs
+            opp.save(update_fields=["contact", "show_contact_email"])

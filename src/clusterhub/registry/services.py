@@ -570,3 +570,12 @@ def delete_person(person: Person, deleted_by) -> None:
     if not deleted_by.has_perm("registry.change_organisation", person.organisation):
         raise PermissionDenied(_("Only the profile team may remove people."))
     person.delete()
+
+
+# Personal data --------------------------------------------------------------------------------
+
+
+def forget_user(user) -> None:
+    """A deleted account's public profile (Person) goes with it; team seats go by cascade;
+    invitations it sent stay valid (the organisation sent them)."""
+    Person.objects.filter(user=user).delete()
