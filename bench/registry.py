@@ -253,7 +253,7 @@ def run_one() -> dict:
 
     # The same question as one hand-written SELECT: the first page of matching clusters.
     if connection.vendor == "postgresql":
-        text = "to_tsvector('simple', o.search_document) @@ to_tsquery('simple', %s)"
+        text = "o.search_vector @@ to_tsquery('simple', %s)"
         term = f"{QUERY['q']}:*"
     else:
         text = (
