@@ -2,8 +2,10 @@
 
 A searchable model keeps a denormalised ``search_document`` column, written through
 :func:`normalise`. The index is created by :class:`CreateFullTextIndex` in the model's
-migration. Queries match every word of the term, the last ones as prefixes, without regard to
-case or accents ("polymeris" finds "Polyméris").
+migration: on SQLite an FTS5 table kept in step by triggers, on PostgreSQL a stored
+``search_vector`` column (generated from ``search_document``, so nothing computes it at query
+time) with a GIN index (:class:`StoreSearchVector`). Queries match every word of the term,
+the last ones as prefixes, without regard to case or accents ("polymeris" finds "Polyméris").
 """
 
 from __future__ import annotations
@@ -84,10 +86,7 @@ def text_match(model, term: str) -> RawSQL:
         return RawSQL(f'SELECT "{pk}" FROM "{table}"', [])
     if connection.vendor == "postgresql":
         query = " & ".join(f"{t}:*" for t in tokens)
-        sql = (
-            f'SELECT "{pk}" FROM "{table}" WHERE '
-            f"to_tsvector('simple', search_document) @@ to_tsquery('simple', %s)"
-        )
+        sql = f'SELECT "{pk}" FROM "{table}" WHERE search_vector @@ to_tsquery(\'simple\', %s)'
     else:
         query = " AND ".join(f'"{t}"*' for t in tokens)
         sql = f'SELECT rowid FROM "{table}_fts" WHERE "{table}_fts" MATCH %s'
@@ -179,3 +178,42 @@ def sqlite_triggers(t: str) -> list[str]:
         f'INSERT INTO "{t}_fts"(rowid, search_document) '
         f"VALUES (new.id, new.search_document); END",
     ]
+
+
+class StoreSearchVector(Operation):
+    """Migration operation (PostgreSQL; nothing to do on SQLite, whose FTS5 table is stored
+    already): replace the index over ``to_tsvector(search_document)`` by a stored, generated
+    ``search_vector`` column with a GIN index, so that matching rows are not re-parsed when
+    the index is checked against them."""
+
+    reversible = True
+
+    def __init__(self, table: str):
+        self.table = table
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        t = self.table
+        schema_editor.execute(f'DROP INDEX IF EXISTS "{t}_fts"')
+        schema_editor.execute(
+            f'ALTER TABLE "{t}" ADD COLUMN search_vector tsvector GENERATED ALWAYS AS '
+            f"(to_tsvector('simple', coalesce(search_document, ''))) STORED"
+        )
+        schema_editor.execute(f'CREATE INDEX "{t}_fts" ON "{t}" USING gin (search_vector)')
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        t = self.table
+        schema_editor.execute(f'DROP INDEX IF EXISTS "{t}_fts"')
+        schema_editor.execute(f'ALTER TABLE "{t}" DROP COLUMN IF EXISTS search_vector')
+        schema_editor.execute(
+            f'CREATE INDEX "{t}_fts" ON "{t}" USING gin (to_tsvector(\'simple\', search_document))'
+        )
+
+    def describe(self):
+        return f"Store the search vector of {self.table}"
