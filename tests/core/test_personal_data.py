@@ -111,6 +111,12 @@ def test_deleting_my_account_keeps_the_figures_and_forgets_the_name(client, anna
     assert not Registration.objects.filter(last_name="Keller").exists()
     assert not Registration.objects.filter(email="anna@example.org").exists()
     assert not Person.objects.filter(last_name="Keller").exists()
+    # The history keeps who did what and when, not her old values.
+    from clusterhub.core.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action__startswith="events.registration").exists()
+    assert "Keller" not in str(list(AuditEntry.objects.values_list("changes", "object_repr")))
+    assert "anna@example.org" not in str(list(AuditEntry.objects.values_list("changes")))
     # Her opportunity passed to her colleague of the profile team.
     opportunity = Opportunity.objects.get(pk=her_data["opportunity"].pk)
     assert opportunity.contact.email != "anna@example.org"

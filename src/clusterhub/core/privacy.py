@@ -4,8 +4,9 @@ Core imports no app: each app contributes a ``privacy.py`` module that calls :fu
 with two functions, ``export(user) -> dict`` (everything the app holds about the user, never
 another person's personal data) and ``forget(user)`` (run inside the deletion's transaction:
 what must outlive the account, such as a registration that counts in an event's figures, is
-kept without anything that names the person). The modules are found by
-:func:`discover` when the platform starts.
+kept without anything that names the person). ``forget`` returns the rows it anonymised or
+removed, so that the audit trail's record of their old values is emptied too. The modules are
+found by :func:`discover` when the platform starts.
 """
 
 from __future__ import annotations
@@ -111,7 +112,23 @@ def delete_account(user) -> None:
     record(
         "core.account.deleted", None, object_id=user.pk, changes={"account": ["open", "deleted"]}
     )
+    forgotten: list = []
     for provider in sorted(_providers.values(), key=lambda p: p.order):
-        provider.forget(user)
+        forgotten.extend(provider.forget(user) or [])
+    _scrub_history(forgotten)
     AuditEntry.objects.filter(actor=user).update(actor=None, actor_label="deleted user")
     user.delete()
+
+
+def _scrub_history(rows) -> None:
+    """Empty the audit trail's before/after values of rows that named a deleted person: the
+    entries stay (who did what, when), their personal content goes."""
+    from django.contrib.contenttypes.models import ContentType
+
+    by_type: dict = {}
+    for row in rows:
+        by_type.setdefault(type(row), []).append(str(row.pk))
+    for model, pks in by_type.items():
+        AuditEntry.objects.filter(
+            object_type=ContentType.objects.get_for_model(model), object_id__in=pks
+        ).update(changes={"personal data": ["removed", None]}, object_repr="")

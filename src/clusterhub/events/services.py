@@ -869,10 +869,10 @@ def touch_agenda(*event_pks: int) -> None:
 # Personal data --------------------------------------------------------------------------------
 
 
-def forget_user(user) -> int:
+def forget_user(user) -> list[Registration]:
     """A deleted account's registrations stay in the events' figures (status, kind of
     organisation, country, check-in) without anything that names the person; their organiser
-    seats go with the account. Returns how many registrations were anonymised."""
+    seats go with the account. Returns the registrations anonymised."""
     registrations = list(Registration.objects.filter(user=user))
     for registration in registrations:
         registration.user = None
@@ -886,4 +886,4 @@ def forget_user(user) -> int:
         registration.listing_consent = False
         registration.listing_consent_at = None
         registration.save()
-    return len(registrations)
+    return registrations

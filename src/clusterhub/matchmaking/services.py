@@ -907,10 +907,12 @@ def set_video_url(meeting: Meeting, url: str, by) -> Meeting:
 # Personal data --------------------------------------------------------------------------------
 
 
-def forget_user(user) -> int:
+def forget_user(user) -> list:
     """A deleted account's B2B profiles lose their free text (pitch, request messages); the
-    meetings stay in the event's figures."""
-    participants = Participant.objects.filter(registration__user=user)
-    MeetingRequest.objects.filter(sender__in=participants).update(message="")
+    meetings stay in the event's figures. Returns the rows changed."""
+    participants = list(Participant.objects.filter(registration__user=user))
+    requests = list(MeetingRequest.objects.filter(sender__in=participants))
+    MeetingRequest.objects.filter(pk__in=[r.pk for r in requests]).update(message="")
     MarketplaceItem.objects.filter(participant__in=participants).delete()
-    return participants.update(pitch="", fixed_table="")
+    Participant.objects.filter(pk__in=[p.pk for p in participants]).update(pitch="", fixed_table="")
+    return participants + requests

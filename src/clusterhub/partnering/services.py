@@ -557,7 +557,7 @@ def answer_invitation(member: ConsortiumMember, user, *, accept: bool) -> Consor
 # Personal data --------------------------------------------------------------------------------
 
 
-def forget_user(user) -> None:
+def forget_user(user) -> list:
     """A deleted account's opportunities pass to another member of the owner's profile team;
     an opportunity with nobody left to answer it is removed. Expressions of interest, follows
     and workspace access go with the account (cascade)."""
@@ -576,3 +576,4 @@ def forget_user(user) -> None:
             opp.contact = heir.user
             opp.show_contact_email = False  # the new contact did not choose to show theirs
             opp.save(update_fields=["contact", "show_contact_email"])
+    return []  # opportunities hold no personal field of their contact

@@ -575,7 +575,9 @@ def delete_person(person: Person, deleted_by) -> None:
 # Personal data --------------------------------------------------------------------------------
 
 
-def forget_user(user) -> None:
+def forget_user(user) -> list[Person]:
     """A deleted account's public profile (Person) goes with it; team seats go by cascade;
-    invitations it sent stay valid (the organisation sent them)."""
-    Person.objects.filter(user=user).delete()
+    invitations it sent stay valid (the organisation sent them). Returns the profiles."""
+    people = list(Person.objects.filter(user=user))
+    Person.objects.filter(pk__in=[p.pk for p in people]).delete()
+    return people
