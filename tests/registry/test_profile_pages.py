@@ -20,6 +20,7 @@ from clusterhub.registry.models import (
     Project,
     TeamInvitation,
 )
+from tests.factories import ClusterOrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -361,3 +362,22 @@ def test_a_member_denies_a_membership(client, cluster, user):
     answer = reverse("registry:membership-answer", args=[member.slug, membership.pk])
     client.post(answer, {"answer": "decline"})
     assert not cluster.cluster_profile.memberships.exists()
+
+
+def test_a_cluster_proposed_as_member_of_another_confirms_it_on_its_own_page(client, user):
+    network = ClusterOrganisationFactory(organisation__legal_name="Cluster Network")
+    member = ClusterOrganisationFactory(organisation__legal_name="Member Cluster")
+    network_team = create_verified_user("team@network.example", "a-Long-pass-2026")
+    ProfileTeamMember.objects.create(organisation=network.organisation, user=network_team)
+    ProfileTeamMember.objects.create(organisation=member.organisation, user=user)
+    membership = services.add_member(network, member.organisation, network_team)
+    page = client.get(member.get_absolute_url()).content.decode()
+    assert "Cluster Network" not in page
+    client.force_login(user)
+    page = client.get(member.get_absolute_url()).content.decode()
+    assert "Memberships to confirm" in page and "Cluster Network" in page
+    answer = reverse("registry:membership-answer", args=[member.organisation.slug, membership.pk])
+    client.post(answer, {"answer": "accept"})
+    client.logout()
+    page = client.get(member.get_absolute_url()).content.decode()
+    assert "Member of" in page and "Cluster Network" in page

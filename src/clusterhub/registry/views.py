@@ -160,9 +160,19 @@ def cluster_detail(request, slug):
             "people": selectors.public_people(org),
             "participations": selectors.projects_of(org),
             "collaborators": selectors.collaborators_of(org),
+            **_member_of(org),
             "can_edit": request.user.has_perm("registry.change_organisation", org),
         },
     )
+
+
+def _member_of(org: Organisation) -> dict:
+    """The clusters ``org`` is a confirmed member of, and those waiting for its team."""
+    memberships = org.memberships.select_related("cluster__organisation")
+    return {
+        "clusters": memberships.filter(status=MembershipStatus.ACCEPTED),
+        "proposals": memberships.filter(status=MembershipStatus.PROPOSED),
+    }
 
 
 def organisation_detail(request, slug):
@@ -180,12 +190,7 @@ def organisation_detail(request, slug):
             "people": selectors.public_people(org),
             "participations": selectors.projects_of(org),
             "collaborators": selectors.collaborators_of(org),
-            "clusters": org.memberships.filter(status=MembershipStatus.ACCEPTED).select_related(
-                "cluster__organisation"
-            ),
-            "proposals": org.memberships.filter(status=MembershipStatus.PROPOSED).select_related(
-                "cluster__organisation"
-            ),
+            **_member_of(org),
             "can_edit": request.user.has_perm("registry.change_organisation", org),
         },
     )
