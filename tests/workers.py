@@ -1,4 +1,4 @@
-"""A real ``manage.py db_worker`` process for tests of background jobs.
+"""A real ``manage.py worker`` process (``db_worker`` with a heartbeat) for job tests.
 
 ``db_worker(settings, tmp_path)`` switches the test process to django-tasks-db's
 ``DatabaseBackend`` and starts a worker subprocess on the test database (SQLite: the file that
@@ -65,7 +65,7 @@ def db_worker(settings, tmp_path: Path):
             [
                 sys.executable,
                 "manage.py",
-                "db_worker",
+                "worker",  # db_worker with its heartbeat, as production runs it
                 "--no-reload",
                 "--no-startup-delay",
                 "--interval",

@@ -171,3 +171,23 @@ def test_the_job_page_speaks_french(transactional_db, client):
     client.cookies["django_language"] = "fr"
     text = page(client, job)
     assert "Tâche de fond" in text and "Échec :" in text and "Relancer" in text
+
+
+def test_a_running_job_whose_worker_went_silent_no_longer_blocks_a_new_one(db):
+    """A worker killed in the middle leaves its job "running": after 15 minutes without news it
+    is marked failed with the reason, and the same work can start again."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    user = UserFactory()
+    stuck = Job.objects.create(
+        kind="tests.long", key="k", label="Long work", user=user, status=JobStatus.RUNNING
+    )
+    Job.objects.filter(pk=stuck.pk).update(updated=timezone.now() - timedelta(minutes=10))
+    assert jobs.pending("tests.long", key="k") == stuck  # still working, as far as we know
+    Job.objects.filter(pk=stuck.pk).update(updated=timezone.now() - timedelta(minutes=16))
+    assert jobs.pending("tests.long", key="k") is None
+    stuck.refresh_from_db()
+    assert stuck.status == JobStatus.FAILED
+    assert "The worker stopped while doing this job" in stuck.error

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -279,8 +280,25 @@ def latest(kind: str, *, key: str | None = None, status: str | None = None) -> J
     return jobs.order_by("-created", "-id").first()
 
 
+# A running job reports progress (``updated``) as it goes; one silent for this long lost its
+# worker (killed, restarted) and no longer blocks a new run.
+STALE_AFTER_MINUTES = 15
+
+
 def pending(kind: str, *, key: str) -> Job | None:
-    """A queued or running job of ``kind`` with ``key``: start no second one."""
+    """A queued or running job of ``kind`` with ``key``: start no second one. A running job
+    whose worker went silent is marked failed (it can be retried) instead of blocking."""
+    cutoff = timezone.now() - timedelta(minutes=STALE_AFTER_MINUTES)
+    silent = Job.objects.filter(kind=kind, key=key, status=JobStatus.RUNNING, updated__lt=cutoff)
+    for job in silent:
+        fail(
+            job,
+            _(
+                "The worker stopped while doing this job (no news for %(minutes)d minutes). "
+                "Start it again."
+            )
+            % {"minutes": STALE_AFTER_MINUTES},
+        )
     return (
         Job.objects.filter(kind=kind, key=key, status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
         .order_by("-created", "-id")
