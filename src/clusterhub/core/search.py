@@ -93,8 +93,8 @@ def text_match(model, term: str) -> RawSQL:
     return RawSQL(sql, [query])
 
 
-class CreateFullTextIndex(Operation):
-    """Migration operation: the full-text index over ``search_document`` of one table."""
+class _TableOperation(Operation):
+    """A migration operation on the full-text index of one table (no model state of its own)."""
 
     reversible = True
 
@@ -103,6 +103,10 @@ class CreateFullTextIndex(Operation):
 
     def state_forwards(self, app_label, state):
         pass
+
+
+class CreateFullTextIndex(_TableOperation):
+    """Migration operation: the full-text index over ``search_document`` of one table."""
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         t = self.table
@@ -124,34 +128,24 @@ class CreateFullTextIndex(Operation):
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.execute(f'DROP INDEX IF EXISTS "{t}_fts"')
             return
-        for suffix in ("ai", "ad", "au"):
-            schema_editor.execute(f'DROP TRIGGER IF EXISTS "{t}_fts_{suffix}"')
+        drop_sqlite_triggers(schema_editor, t)
         schema_editor.execute(f'DROP TABLE IF EXISTS "{t}_fts"')
 
     def describe(self):
         return f"Create the full-text index of {self.table}"
 
 
-class RestoreFullTextIndex(Operation):
+class RestoreFullTextIndex(_TableOperation):
     """Migration operation, after any change that makes SQLite rebuild the table (adding a
     field with a default, changing a field): SQLite drops a table's triggers with the table, so
     the index would stop following the rows. Re-creates the triggers and rebuilds the index;
     nothing to do on PostgreSQL, whose index survives ``ALTER TABLE``."""
 
-    reversible = True
-
-    def __init__(self, table: str):
-        self.table = table
-
-    def state_forwards(self, app_label, state):
-        pass
-
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         t = self.table
         if schema_editor.connection.vendor == "postgresql":
             return
-        for suffix in ("ai", "ad", "au"):
-            schema_editor.execute(f'DROP TRIGGER IF EXISTS "{t}_fts_{suffix}"')
+        drop_sqlite_triggers(schema_editor, t)
         for sql in sqlite_triggers(t):
             schema_editor.execute(sql)
         schema_editor.execute(f'INSERT INTO "{t}_fts"("{t}_fts") VALUES (\'rebuild\')')
@@ -161,6 +155,11 @@ class RestoreFullTextIndex(Operation):
 
     def describe(self):
         return f"Restore the full-text index of {self.table}"
+
+
+def drop_sqlite_triggers(schema_editor, t: str) -> None:
+    for suffix in ("ai", "ad", "au"):
+        schema_editor.execute(f'DROP TRIGGER IF EXISTS "{t}_fts_{suffix}"')
 
 
 def sqlite_triggers(t: str) -> list[str]:
@@ -180,19 +179,11 @@ def sqlite_triggers(t: str) -> list[str]:
     ]
 
 
-class StoreSearchVector(Operation):
+class StoreSearchVector(_TableOperation):
     """Migration operation (PostgreSQL; nothing to do on SQLite, whose FTS5 table is stored
     already): replace the index over ``to_tsvector(search_document)`` by a stored, generated
     ``search_vector`` column with a GIN index, so that matching rows are not re-parsed when
     the index is checked against them."""
-
-    reversible = True
-
-    def __init__(self, table: str):
-        self.table = table
-
-    def state_forwards(self, app_label, state):
-        pass
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor != "postgresql":
