@@ -1,33 +1,35 @@
-"""Partner recommendation benchmark: real H2020 consortia, leave-one-project-out, and latency at
-100,000 generated organisations.
+"""Partner recommendation benchmark, in time order: the index holds what started up to a year,
+the questions are the consortia that started after it.
 
-Run with ``make bench`` or ``python bench/recommender.py [--data DIR] [--folds 5]``.
-``--write-weights`` learns the weights on the whole data set and writes them into
-``src/clusterhub/partnering/recommender_weights.json`` (what the platform uses).
+    python bench/recommender.py [--data FILE] [--index-until YEAR] [--queries YEAR[-YEAR]] [--fit]
 
-The task: for every project with at least 3 organisations and a known coordinator, keep the
-coordinator, hide every other partner, and rank all organisations, once with the project's
-topic title as text and once with no text at all (coordinator only).
+``--data``: a participations file in the format of ``../shared/data/cordis-h2020-network``
+(project, role, pic, kind, country, start_year, end_year, programme_parts; ``.csv`` or
+``.csv.gz``), with ``organisations-*.csv.gz`` beside it when there is one; or the folder of the
+CORDIS sample (``participations.csv`` + ``projects.csv``, whose call topics give a year and a
+text). Defaults: the shared network, index up to 2016, questions 2017–2018.
 
-No leakage, by construction:
-- each query project is answered by an index rebuilt without it (``recommender.leave_out``):
-  its titles are not in any organisation's text, its participations are not in the graph nor in
-  the activity counts, and organisations known only through it are not candidates;
-- the weights are learned by cross-validation folds over the query projects: the weights that
-  answer a project were learned on a history from which its whole fold was removed (and each
-  training example is itself leave-one-project-out inside that history);
-- the eligibility gaps come from the Horizon Europe default rules and the coordinator alone;
-- organisations are shuffled (fixed seed) so that ties never favour the order of the file.
+The shipped ranker (``src/clusterhub/partnering/recommender_model.txt``) is used as it is: it
+was learned on an earlier split (index up to 2015, questions 2016) and never saw the
+questions. ``--fit`` refits it in this run on the split just before ``--index-until`` (index
+up to YEAR − 1, questions YEAR), never on the questions; ``--write-model`` also writes it as the
+shipped model.
 
-Figures, each measured in this run: Recall@10, Recall@20 and MRR (macro-averaged over the
-consortia; every hidden partner counts in the denominator, found or findable or not) of the
-recommender and of the baselines: popularity, text-only (BM25), graph-only (joint projects with
-the coordinator, Adamic–Adar, random walk with restart), each a single signal with ties in a
-fixed arbitrary order; and, as a stronger reference, each signal with popularity breaking its
-ties (a two-signal hybrid). Then the ratio of the recommender to the best single-signal
-baseline (the target) and to the best hybrid, the ceiling (share of hidden partners that appear
-in the history at all), and recommendation latency p50/p95 at 100,000 generated organisations.
-The last line is one JSON object with all figures.
+Each question: the coordinator of a consortium of at least 3 organisations; the other partners
+are hidden. Modes: coordinator only; + the call's programme parts; + the call topic's text
+(where the data has one). Baselines, in the same run and on the same questions: popularity
+(most projects; in the programme mode, most projects in the programme), Adamic–Adar with the
+coordinator's direct partners first, and a random walk of three steps from the coordinator
+(organisation → project → organisation, three times; popularity breaks ties). Recall@K counts
+every hidden partner in the denominator, including those the history never saw: the ceiling
+is the share of hidden partners the index knows. Partners new to the programme are then
+ranked from their profile (kind, country, name) among every organisation known in the
+registry: their recall is printed apart.
+
+Last, latency at 30,000 organisations (p50/p95 of full recommendations with reasons) and the
+time to build the index. The last line is one JSON object with every figure.
+
+Source of the data: CORDIS, European Commission (CC BY 4.0).
 """
 
 from __future__ import annotations
@@ -35,9 +37,10 @@ from __future__ import annotations
 import argparse
 import ast
 import csv
+import gzip
 import json
-import os
 import random
+import re
 import statistics
 import sys
 import time
@@ -52,9 +55,8 @@ sys.path.insert(0, str(ROOT / "src"))
 from clusterhub.partnering import recommender as rc  # noqa: E402
 from clusterhub.partnering.eligibility import HORIZON_EUROPE_DEFAULT  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data" / "cordis-h2020-sample"
-N_LATENCY = int(os.environ.get("BENCH_ORGANISATIONS", 100_000))
-REQUESTS = int(os.environ.get("BENCH_REQUESTS", 200))
+NETWORK = ROOT.parent / "shared" / "data" / "cordis-h2020-network" / "participations-2014-2018.csv.gz"
+SAMPLE = ROOT.parent / "shared" / "data" / "cordis-h2020-sample"
 KIND_OF_ACTIVITY = {
     "PRC": "company",
     "HES": "higher_education",
@@ -62,11 +64,9 @@ KIND_OF_ACTIVITY = {
     "PUB": "public_authority",
     "OTH": "other",
 }
-TARGET_RATIO, TARGET_P95_MS = 1.3, 100.0
-# Single-signal baselines (ties in the fixed shuffled order), and the same signals with
-# popularity as the tie-breaker ("hybrid" references, stronger than any single signal).
-BASELINES = ("popularity", "text", "joint", "adamic_adar", "walk")
-HYBRIDS = ("text_pop", "joint_pop", "adamic_adar_pop", "walk_pop")
+KS = (10, 20, 50)
+TARGETS = {"programme": 1.25, "coordinator": 1.0, "text": 1.0}  # × the random walk's Recall@20
+TARGET_P95_MS, TARGET_BUILD_S, LATENCY_ORGS = 50.0, 10.0, 30_000
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -92,282 +92,315 @@ def reference_countries() -> tuple[frozenset, frozenset, dict]:
     )
 
 
-def load(data: Path) -> tuple[list[rc.Organisation], list[rc.Project]]:
-    member_states, associated, to_iso = reference_countries()
-    organisations: dict[str, rc.Organisation] = {}
-    participants: dict[str, list[str]] = defaultdict(list)
-    coordinator: dict[str, str] = {}
-    acronym: dict[str, str] = {}
-    with (data / "participations.csv").open(newline="", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            pic, project = row["organisationID"], row["projectID"]
-            country = to_iso.get(row["country"], row["country"])
-            if pic not in organisations:
-                status = (
-                    "member_state"
-                    if country in member_states
-                    else "associated"
-                    if country in associated
-                    else "third"
+def _open(path: Path):
+    return gzip.open(path, "rt", encoding="utf-8", newline="") if path.suffix == ".gz" else (
+        path.open(newline="", encoding="utf-8")
+    )
+
+
+class Data:
+    """Organisations (with every one the registry would know, history or not) and projects."""
+
+    def __init__(self, path: Path) -> None:
+        member_states, associated, self.to_iso = reference_countries()
+
+        def status(country: str) -> str:
+            if country in member_states:
+                return "member_state"
+            return "associated" if country in associated else "third"
+
+        self.status = status
+        self.orgs: dict[str, rc.Organisation] = {}
+        self.projects: list[rc.Project] = []
+        self.has_text = False
+        if path.is_dir():
+            self._load_sample(path)
+        else:
+            self._load_network(path)
+
+    def _org(self, pic: str, name: str, kind: str, country: str, sme: bool = False) -> None:
+        if pic in self.orgs:
+            return
+        country = self.to_iso.get(country, country)
+        self.orgs[pic] = rc.Organisation(
+            id=pic,
+            name=name or pic,
+            kind=KIND_OF_ACTIVITY.get(kind, "other"),
+            is_sme=sme,
+            country=country,
+            country_status=self.status(country),
+        )
+
+    def _load_network(self, path: Path) -> None:
+        names: dict[str, str] = {}
+        for extra in sorted(path.parent.glob("organisations-*.csv*")):
+            import ftfy
+
+            with _open(extra) as f:
+                for row in csv.DictReader(f):
+                    names[row["pic"]] = ftfy.fix_text(row["short_name"] or row["name"])
+        rows: dict[str, dict] = {}
+        with _open(path) as f:
+            for row in csv.DictReader(f):
+                pic, project = row["pic"], row["project"]
+                self._org(pic, names.get(pic, ""), row["kind"], row["country"])
+                entry = rows.setdefault(
+                    project,
+                    {
+                        "participants": [],
+                        "year": int(row["start_year"]),
+                        "end": int(row["end_year"]) if row["end_year"].isdigit() else None,
+                        "coordinator": None,
+                        "programmes": rc_programmes(row["programme_parts"]),
+                    },
                 )
-                organisations[pic] = rc.Organisation(
-                    id=pic,
-                    name=row["shortName"] or row["name"],
-                    kind=KIND_OF_ACTIVITY.get(row["activityType"], "other"),
-                    is_sme=row["SME"] == "True",
-                    country=country,
-                    country_status=status,
-                    description=row["name"] if row["shortName"] else "",
-                )
-            if pic not in participants[project]:
-                participants[project].append(pic)
-            if row["role"] == "coordinator":
-                coordinator[project] = pic
-            acronym[project] = row["projectAcronym"]
-    projects = []
-    with (data / "projects.csv").open(newline="", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            pid = row["projectID"]
-            projects.append(
-                rc.Project(
-                    id=pid,
-                    participants=tuple(participants[pid]),
-                    topic=row["topic_title"],
-                    acronym=acronym.get(pid, row["projectAcronym"]),
-                    coordinator=coordinator.get(pid),
-                )
+                if pic not in entry["participants"]:
+                    entry["participants"].append(pic)
+                if row["role"] == "coordinator" and entry["coordinator"] is None:
+                    entry["coordinator"] = pic
+        self.projects = [
+            rc.Project(
+                id=pid,
+                participants=tuple(e["participants"]),
+                acronym=pid,
+                year=e["year"],
+                end_year=e["end"],
+                coordinator=e["coordinator"],
+                programmes=e["programmes"],
             )
-    orgs = list(organisations.values())
-    random.Random(2026).shuffle(orgs)  # ties must not follow the file's order
-    return orgs, projects
+            for pid, e in rows.items()
+        ]
+
+    def _load_sample(self, folder: Path) -> None:
+        participants: dict[str, list[str]] = defaultdict(list)
+        coordinator: dict[str, str] = {}
+        with (folder / "participations.csv").open(newline="", encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                pic, project = row["organisationID"], row["projectID"]
+                self._org(
+                    pic, row["shortName"] or row["name"], row["activityType"], row["country"],
+                    row["SME"] == "True",
+                )  # fmt: skip
+                if pic not in participants[project]:
+                    participants[project].append(pic)
+                if row["role"] == "coordinator":
+                    coordinator[project] = pic
+        with (folder / "projects.csv").open(newline="", encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                years = [int(y) for y in re.findall(r"20[12]\d", row["topic"])]
+                pid = row["projectID"]
+                self.projects.append(
+                    rc.Project(
+                        id=pid,
+                        participants=tuple(participants[pid]),
+                        topic=row["topic_title"],
+                        acronym=row["projectAcronym"],
+                        year=min(years) if years else None,
+                        coordinator=coordinator.get(pid),
+                        programmes=rc.programme_parts_for(row["topic"]),
+                    )
+                )
+        self.has_text = True
 
 
-def ranking(primary: np.ndarray, secondary: np.ndarray | None, pool: np.ndarray) -> np.ndarray:
-    """Rank (0 = best) of every organisation; outside the pool: a rank past every candidate."""
-    n = len(primary)
-    keys = (np.arange(n),) if secondary is None else (np.arange(n), -secondary)
-    order = np.lexsort((*keys, -primary, ~pool))
+def rc_programmes(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (text or "").split(";") if part.strip())
+
+
+# -------------------------------------------------------------------------------- evaluation
+
+
+def ranks_of(score: np.ndarray, ties: np.ndarray, pool: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """0-based ranks of ``wanted`` among ``pool`` by score, then ``ties``, then index."""
+    n = len(score)
+    order = np.lexsort((np.arange(n), -ties, -score, ~pool))
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)
     rank[~pool] = n
-    return rank
+    return rank[wanted]
 
 
-def metrics(rank: np.ndarray, hidden_idx: list[int], n_hidden: int) -> tuple[float, float, float]:
-    ranks = rank[hidden_idx] if hidden_idx else np.array([], dtype=np.int64)
-    ranks = ranks[ranks < len(rank)]
-    r10 = float((ranks < 10).sum()) / n_hidden
-    r20 = float((ranks < 20).sum()) / n_hidden
-    mrr = 1.0 / (ranks.min() + 1) if ranks.size else 0.0
-    return r10, r20, mrr
+def metrics(ranks: np.ndarray, n_hidden: int) -> list[float]:
+    ranks = ranks[ranks < 10**9]
+    out = [float((ranks < k).sum()) / n_hidden for k in KS]
+    out.append(1.0 / (ranks.min() + 1) if ranks.size else 0.0)
+    return out
 
 
-def evaluate(
-    orgs: list[rc.Organisation], projects: list[rc.Project], n_folds: int
-) -> tuple[dict, dict]:
-    by_id = {o.id: o for o in orgs}
-    queries = [
-        p
-        for p in projects
-        if len(set(p.participants)) >= 3 and p.coordinator in set(p.participants)
-    ]
-    skipped = sum(1 for p in projects if len(set(p.participants)) >= 3 and p.coordinator is None)
-    order = [p.id for p in queries]
-    random.Random(7).shuffle(order)
-    fold_of = {pid: i % n_folds for i, pid in enumerate(order)}
-    results: dict[str, dict[str, list[tuple[float, float, float]]]] = {
-        run: defaultdict(list) for run in ("text", "no_text")
-    }
-    ceiling: list[float] = []
-    hidden_total = hidden_seen = 0
-    learned = []
+NAMES = ("recommender", "popularity", "adamic_adar", "walk")
+
+
+def evaluate(data: Data, index_until: int, years: tuple[int, int], ranker: rc.Ranker) -> dict:
+    history, asked = rc.split(data.projects, index_until, years)
+    active = {o for p in history for o in p.participants}
+    orgs = [o for o in data.orgs.values() if o.id in active]
+    random.Random(2026).shuffle(orgs)  # ties never follow the order of the file
     start = time.perf_counter()
-    for fold in range(n_folds):
-        test = [p for p in queries if fold_of[p.id] == fold]
-        train_orgs, train_projects = rc.leave_out(orgs, projects, [p.id for p in test])
-        weights = rc.learn(train_orgs, train_projects)
-        learned.append(weights)
-        for project in test:
-            case = rc.held_out(project, by_id)
-            cand_orgs, history = rc.leave_out(orgs, projects, [project.id])
-            rec = rc.Recommender(cand_orgs, history, weights)
-            pool = np.ones(rec.n, dtype=bool)
-            if case.coordinator.id in rec.index:
-                pool[rec.index[case.coordinator.id]] = False
-            hidden_idx = [rec.index[h] for h in case.hidden if h in rec.index]
-            n_hidden = len(case.hidden)
-            hidden_total += n_hidden
-            hidden_seen += len(hidden_idx)
-            ceiling.append(len(hidden_idx) / n_hidden)
-            needs = rc.query_gaps(HORIZON_EUROPE_DEFAULT, [case.coordinator])
-            activity = rec.activity
-            for run, text in (("text", case.text), ("no_text", "")):
-                x = rec.features(text, [case.coordinator], gaps=needs)
-                mode = "text_and_members" if text else "members_only"
-                score = x @ weights.vector(mode)
-                out = results[run]
-                out["recommender"].append(metrics(ranking(score, None, pool), hidden_idx, n_hidden))
-                out["popularity"].append(
-                    metrics(ranking(activity, None, pool), hidden_idx, n_hidden)
-                )
-                for name in ("text", "joint", "adamic_adar", "walk"):
-                    if name == "text" and not text:
-                        continue
-                    column = x[:, rc.FEATURES.index(name)]
-                    out[name].append(metrics(ranking(column, None, pool), hidden_idx, n_hidden))
-                    out[f"{name}_pop"].append(
-                        metrics(ranking(column, activity, pool), hidden_idx, n_hidden)
-                    )
-        print(
-            f"  fold {fold + 1}/{n_folds}: {len(test)} queries, "
-            f"{time.perf_counter() - start:.0f} s so far",
-            file=sys.stderr,
+    rec = rc.Recommender(orgs, history, ranker, reference_year=index_until)
+    build_s = time.perf_counter() - start
+    modes = ["coordinator", "programme"] + (["text"] if data.has_text else [])
+    if not any(p.programmes for p in data.projects):
+        modes.remove("programme")
+    results: dict[str, dict[str, list]] = {m: defaultdict(list) for m in modes}
+    ceiling, questions = [], rc.questions(asked)
+    n = rec.n
+    pool_all = np.ones(n, dtype=bool)
+    start = time.perf_counter()
+    for question in questions:
+        hidden_known = np.array(
+            [rec.index[h] for h in question.hidden if h in rec.index], dtype=np.int64
         )
+        n_hidden = len(question.hidden)
+        ceiling.append(len(hidden_known) / n_hidden)
+        coordinator = rec.index.get(question.coordinator)
+        pool = pool_all.copy()
+        members = [] if coordinator is None else [coordinator]
+        if coordinator is not None:
+            pool[coordinator] = False
+        steps = rec.walk(members, 3)
+        joint = rec.joint(members)
+        aa = rec.adamic_adar(members, joint) if members else joint
+        for mode in modes:
+            out = results[mode]
+            idx, score, _ = rc.ask(rec, question, mode, profiles=data.orgs, with_scores=True)
+            full = np.full(n, -np.inf)
+            full[idx] = score
+            inside = np.zeros(n, dtype=bool)
+            inside[idx] = True
+            ranks = ranks_of(full, np.zeros(n), inside, hidden_known)
+            ranks[~inside[hidden_known]] = 10**9
+            out["recommender"].append(metrics(ranks, n_hidden))
+            out["known"].append(coordinator is not None)
+            popular = rec.activity
+            if mode != "coordinator" and question.project.programmes:
+                parts = [
+                    rec._programme_index[p]
+                    for p in question.project.programmes
+                    if p in rec._programme_index
+                ]
+                popular = rec.programme_activity(parts) + rec.activity / (rec.activity.max() + 1)
+            out["popularity"].append(
+                metrics(ranks_of(popular, rec.activity, pool, hidden_known), n_hidden)
+            )
+            direct_first = (joint > 0) * (aa.max() + 1.0) + aa
+            out["adamic_adar"].append(
+                metrics(ranks_of(direct_first, rec.activity, pool, hidden_known), n_hidden)
+            )
+            out["walk"].append(
+                metrics(ranks_of(steps[2], rec.activity, pool, hidden_known), n_hidden)
+            )
+    eval_s = time.perf_counter() - start
     figures: dict = {
-        "queries": len(queries),
-        "skipped_no_coordinator": skipped,
-        "hidden_partners": hidden_total,
-        "ceiling_recall": round(float(np.mean(ceiling)), 4),
-        "ceiling_micro": round(hidden_seen / hidden_total, 4),
-        "eval_seconds": round(time.perf_counter() - start, 1),
+        "index_until": index_until,
+        "queries_years": f"{years[0]}-{years[1]}",
+        "organisations": n,
+        "history_projects": len(rec.projects),
+        "queries": len(questions),
+        "hidden_partners": int(sum(len(q.hidden) for q in questions)),
+        "ceiling_recall": round(float(np.mean(ceiling)), 4) if ceiling else 0.0,
+        "index_build_s": round(build_s, 2),
+        "eval_s": round(eval_s, 1),
     }
-    for run, out in results.items():
-        table = {name: np.mean(values, axis=0) for name, values in out.items()}
-        for name, (r10, r20, mrr) in table.items():
-            figures[f"{run}_{name}_recall10"] = round(float(r10), 4)
-            figures[f"{run}_{name}_recall20"] = round(float(r20), 4)
-            figures[f"{run}_{name}_mrr"] = round(float(mrr), 4)
-        for family, names in (("best_baseline", BASELINES), ("best_hybrid", HYBRIDS)):
-            present = [b for b in names if b in table]
-            best = max(present, key=lambda b: table[b][1])
-            figures[f"{run}_{family}"] = best
-            for i, metric in enumerate(("recall10", "recall20", "mrr")):
-                best_value = max(table[b][i] for b in present)
-                figures[f"{run}_{metric}_vs_{family}"] = round(
-                    float(table["recommender"][i] / max(best_value, 1e-9)), 2
-                )
-        figures[f"{run}_recall20_vs_ceiling"] = round(
-            float(table["recommender"][1] / figures["ceiling_recall"]), 3
+    for mode, out in results.items():
+        table = {name: np.mean(out[name], axis=0) for name in NAMES}
+        known = np.array(out["known"])
+        for name in NAMES:
+            for label, mask in (("known", known), ("unknown", ~known)):
+                if mask.any():
+                    values = np.array(out[name])[mask].mean(axis=0)
+                    figures[f"{mode}_{name}_recall20_coordinator_{label}"] = round(
+                        float(values[1]), 4
+                    )
+        figures[f"{mode}_coordinators_known"] = int(known.sum())
+        for name, values in table.items():
+            for label, value in zip((*(f"recall{k}" for k in KS), "mrr"), values, strict=True):
+                figures[f"{mode}_{name}_{label}"] = round(float(value), 4)
+        best = max(NAMES[1:], key=lambda b: table[b][1])
+        figures[f"{mode}_best_baseline"] = best
+        figures[f"{mode}_recall20_vs_walk"] = round(
+            float(table["recommender"][1] / max(table["walk"][1], 1e-9)), 3
         )
-    mean_weights = {
-        mode: {
-            name: round(float(np.mean([w.modes[mode][name] for w in learned])), 3)
-            for name in rc.FEATURES
-        }
-        for mode in ("text_and_members", "members_only")
-    }
-    return figures, mean_weights
+        figures[f"{mode}_recall20_vs_best_baseline"] = round(
+            float(table["recommender"][1] / max(table[best][1], 1e-9)), 3
+        )
+        figures[f"{mode}_mrr_vs_best_baseline"] = round(
+            float(table["recommender"][3] / max(max(table[b][3] for b in NAMES[1:]), 1e-9)), 3
+        )
+        figures[f"{mode}_recall20_vs_ceiling"] = round(
+            float(table["recommender"][1] / max(figures["ceiling_recall"], 1e-9)), 3
+        )
+    figures |= cold_start(data, rec, questions, modes)
+    return figures
+
+
+def cold_start(data: Data, rec: rc.Recommender, questions: list, modes: list[str]) -> dict:
+    """Partners new to the programme (no project in the index), ranked from their profile among
+    every organisation the registry knows (the index plus the profiles without history)."""
+    newcomers = [o for o in data.orgs.values() if o.id not in rec.index and o.name != o.id]
+    if not newcomers:
+        return {}
+    everyone = rc.Recommender([*rec.organisations, *newcomers], rec.projects, rec.ranker,
+                              reference_year=rec.reference_year)  # fmt: skip
+    found: dict[str, list[float]] = defaultdict(list)
+    new_total = 0
+    for question in questions:
+        new = [h for h in question.hidden if h not in rec.index and h in everyone.index]
+        if not new:
+            continue
+        new_total += len(new)
+        for mode in modes:
+            idx, score, _ = rc.ask(everyone, question, mode, profiles=data.orgs, with_scores=True)
+            top = set(idx[np.argsort(-score, kind="stable")[:20]].tolist())
+            found[mode].append(sum(everyone.index[h] in top for h in new) / len(new))
+    out = {"cold_newcomers_in_registry": len(newcomers), "cold_new_partners": new_total}
+    for mode, values in found.items():
+        out[f"cold_{mode}_new_partner_recall20"] = round(float(np.mean(values)), 4)
+    return out
 
 
 # -------------------------------------------------------------------------------- latency
 
-_WORDS = (
-    "additive manufacturing polymer recycling composite textile photonics laser robotics "
-    "mechatronics biotech enzyme food packaging wood aerospace automotive battery hydrogen "
-    "software cybersecurity medtech implant tourism design water wastewater logistics rail "
-    "maritime offshore wind solar grid storage sensor semiconductor microelectronics quantum "
-    "artificial intelligence machine learning data analytics cloud edge blockchain drone "
-    "satellite earth observation climate adaptation biodiversity soil agriculture "
-    "aquaculture fisheries forestry circular economy bioplastics chemicals catalysis "
-    "membrane coating nanomaterials graphene ceramics metal alloy steel cement construction "
-    "building insulation heating cooling mobility charging electric vehicle autonomous "
-    "driving health diagnostics vaccine antimicrobial genomics imaging cancer ageing "
-    "nutrition dairy wine cosmetics fashion footwear furniture printing electronics smart "
-    "city energy efficiency skills training digitalisation industry 4.0 twin simulation "
-    "safety security defence space "
-)
-WORDS = _WORDS.split()
-_SYLLABLES = "po ly me ris tech te ra ci mes val plast tex no va bio lu mi na sol ar tis vi ta gen"
-SYLLABLES = _SYLLABLES.split()
-COUNTRIES_MS = ["FR", "DE", "IT", "ES", "PL", "NL", "BE", "AT", "SE", "PT", "CZ", "RO", "GR", "DK"]
-COUNTRIES_AC = ["NO", "CH", "GB", "IS", "TR"]
-KINDS = ["company"] * 5 + ["research", "higher_education", "public_authority", "cluster", "other"]
 
-
-def generated(n_orgs: int, seed: int = 11) -> tuple[list[rc.Organisation], list[rc.Project]]:
-    """Organisations in topical communities with skewed activity, and projects that mostly draw
-    their partners from one community, preferring the active ones."""
-    rng = np.random.default_rng(seed)
-    py = random.Random(seed)
-    n_fields = 400
-    field_words = [py.sample(WORDS, 4) for _ in range(n_fields)]
-    field = rng.integers(0, n_fields, n_orgs)
-    propensity = rng.pareto(1.5, n_orgs) + 0.05
-    countries = COUNTRIES_MS + COUNTRIES_AC
-    orgs = []
-    for i in range(n_orgs):
-        country = py.choice(countries)
-        kind = py.choice(KINDS)
-        words = field_words[field[i]][:3] + py.sample(WORDS, 2)
-        name = "".join(py.choice(SYLLABLES) for _ in range(py.randint(2, 4))).capitalize()
-        orgs.append(
-            rc.Organisation(
-                id=i,
-                name=f"{name} {i}",
-                kind=kind,
-                is_sme=kind == "company" and py.random() < 0.7,
-                country=country,
-                country_status="member_state" if country in COUNTRIES_MS else "associated",
-                description=f"Works on {', '.join(words)}.",
-                ecosystems=tuple(py.sample(["digital", "health", "agri-food", "energy"], 1)),
-            )
-        )
-    members_of = [[] for _ in range(n_fields)]
-    for i, f in enumerate(field):
-        members_of[f].append(i)
-    weight_of = [propensity[m] / propensity[m].sum() for m in map(np.array, members_of)]
-    all_weights = propensity / propensity.sum()
-    projects = []
-    for j in range(n_orgs // 3):
-        f = int(rng.integers(0, n_fields))
-        size = int(min(3 + rng.geometric(0.15), 40))
-        local = min(len(members_of[f]), int(size * 0.8))
-        chosen = set(rng.choice(members_of[f], local, replace=False, p=weight_of[f]).tolist())
-        chosen.update(rng.choice(n_orgs, size - local, p=all_weights).tolist())
-        ordered = list(chosen)
-        title = " ".join(field_words[f][:2] + py.sample(WORDS, 3))
-        projects.append(
-            rc.Project(
-                id=j,
-                participants=tuple(ordered),
-                title=title,
-                acronym=f"P{j}",
-                year=2014 + j % 10,
-                coordinator=ordered[0],
-            )
-        )
-    return orgs, projects
-
-
-def latency(weights: rc.Weights) -> dict:
-    orgs, projects = generated(N_LATENCY)
+def latency(data: Data, ranker: rc.Ranker, n_orgs: int = LATENCY_ORGS) -> dict:
+    """Recommendations with reasons on an index of ``n_orgs`` organisations: the most active
+    ones of the data with all their history (profiles without history fill up when the data
+    has fewer)."""
+    active = defaultdict(int)
+    for p in data.projects:
+        for o in p.participants:
+            active[o] += 1
+    chosen = sorted(data.orgs, key=lambda o: (-active[o], o))[:n_orgs]
+    orgs = [data.orgs[o] for o in chosen]
+    pad = n_orgs - len(orgs)
+    orgs += [
+        rc.Organisation(id=f"profile-{i}", name=f"Profile {i}", kind=rc.KINDS[i % 5],
+                        country=("FR", "DE", "IT", "ES", "PL")[i % 5], country_status="member_state",
+                        description="plastics recycling composites" if i % 7 == 0 else "software")
+        for i in range(max(pad, 0))
+    ]  # fmt: skip
     start = time.perf_counter()
-    rec = rc.Recommender(orgs, projects, weights)
+    rec = rc.Recommender(orgs, data.projects, ranker)
     build_s = time.perf_counter() - start
     rng = random.Random(5)
-    busy = [i for i in range(len(orgs)) if rec.activity[i] > 0]
+    busy = [o.id for o in orgs if rec.activity[rec.index[o.id]] > 0]
+    parts = rec.programmes or [""]
     times = []
-    for r in range(REQUESTS + 10):
-        members = rng.sample(busy, rng.randint(1, 4))
-        text = " ".join(rng.sample(WORDS, rng.randint(3, 8)))
-        kind = r % 3
-        if kind == 1:
-            text = ""
-        if kind == 2:
-            members = []
-        member_orgs = [orgs[m] for m in members]
-        needs = rc.query_gaps(HORIZON_EUROPE_DEFAULT, member_orgs) if members else None
-        filters = {"kinds": ["research", "higher_education"]} if r % 5 == 0 else {}
+    for r in range(210):
+        members = rng.sample(busy, rng.randint(1, 3))
+        text = rng.choice(["", "", "recycling of plastics and composites", "hydrogen storage"])
+        programmes = [rng.choice(parts)] if r % 2 else []
+        gaps = rc.query_gaps(HORIZON_EUROPE_DEFAULT, [rec.organisations[rec.index[members[0]]]])
         t0 = time.perf_counter()
-        result = rec.recommend(text, members, gaps=needs, k=20, **filters)
+        result = rec.recommend(text, members, programmes=programmes, gaps=gaps, k=20)
         elapsed = (time.perf_counter() - t0) * 1000
-        assert result and all(rec_.reasons for rec_ in result)
-        if r >= 10:  # warm-up
+        assert result and all(item.reasons for item in result)
+        if r >= 10:
             times.append(elapsed)
     return {
-        "latency_organisations": len(orgs),
+        "latency_organisations": rec.n,
         "latency_projects": len(rec.projects),
-        "latency_build_s": round(build_s, 1),
+        "latency_build_s": round(build_s, 2),
+        "latency_build_vs_target": round(build_s / TARGET_BUILD_S, 2),
         "latency_p50_ms": round(statistics.median(times), 1),
         "latency_p95_ms": round(percentile(times, 95), 1),
         "latency_p95_vs_target": round(percentile(times, 95) / TARGET_P95_MS, 2),
@@ -379,71 +412,113 @@ def latency(weights: rc.Weights) -> dict:
 
 def report(f: dict) -> None:
     print(
-        f"{f['queries']} consortia with ≥ 3 organisations and a coordinator "
-        f"({f['skipped_no_coordinator']} more have no coordinator row and are skipped), "
-        f"{f['hidden_partners']} hidden partners; ceiling (hidden partners present in the "
-        f"history): {f['ceiling_recall']:.3f} per consortium, {f['ceiling_micro']:.3f} overall"
+        f"index: what started up to {f['index_until']} ({f['organisations']:,} organisations, "
+        f"{f['history_projects']:,} projects, built in {f['index_build_s']} s); questions: "
+        f"{f['queries']:,} consortia started {f['queries_years']}, {f['hidden_partners']:,} "
+        f"hidden partners; cold-start ceiling (hidden partners the index knows): "
+        f"{f['ceiling_recall']:.3f}"
     )
-    for run, label in (("text", "topic title + coordinator"), ("no_text", "coordinator only")):
-        print(f"[{label}]{' ' * (26 - len(label))}Recall@10  Recall@20    MRR")
-        for name in ("recommender", *BASELINES, *HYBRIDS):
-            if f"{run}_{name}_recall20" not in f:
-                continue
-            shown = name.replace("_pop", " (+ popularity ties)")
-            print(
-                f"  {shown:<34} {f[f'{run}_{name}_recall10']:.3f}      "
-                f"{f[f'{run}_{name}_recall20']:.3f}    {f[f'{run}_{name}_mrr']:.3f}"
+    labels = {
+        "coordinator": "coordinator only",
+        "programme": "coordinator + programme",
+        "text": "coordinator + programme + topic text",
+    }
+    for mode, label in labels.items():
+        if f"{mode}_recommender_recall20" not in f:
+            continue
+        print(f"[{label}]{' ' * max(1, 38 - len(label))}R@10    R@20    R@50    MRR")
+        for name in NAMES:
+            cells = "  ".join(
+                f"{f[f'{mode}_{name}_{m}']:.3f}" for m in ("recall10", "recall20", "recall50", "mrr")
             )
-        for family, what in (
-            ("best_baseline", "best single-signal baseline"),
-            ("best_hybrid", "best signal + popularity hybrid"),
-        ):
-            print(
-                f"  recommender / {what} ({f[f'{run}_{family}']}): "
-                f"Recall@10 {f[f'{run}_recall10_vs_{family}']}×, "
-                f"Recall@20 {f[f'{run}_recall20_vs_{family}']}×"
-                + (f" (target ≥ {TARGET_RATIO}×)" if family == "best_baseline" else "")
-                + f", MRR {f[f'{run}_mrr_vs_{family}']}×"
-            )
-        print(f"  recommender Recall@20 / ceiling: {f[f'{run}_recall20_vs_ceiling']}")
+            print(f"  {name:<38} {cells}")
+        target = TARGETS[mode]
+        print(
+            f"  recommender R@20 / walk: {f[f'{mode}_recall20_vs_walk']}× (target ≥ {target}×); "
+            f"/ best baseline ({f[f'{mode}_best_baseline']}): "
+            f"{f[f'{mode}_recall20_vs_best_baseline']}× (target ≥ 1.0×); MRR / best baseline: "
+            f"{f[f'{mode}_mrr_vs_best_baseline']}×; R@20 / ceiling: "
+            f"{f[f'{mode}_recall20_vs_ceiling']}"
+        )
+    if "cold_new_partners" in f:
+        cells = ", ".join(
+            f"{mode} {f[f'cold_{mode}_new_partner_recall20']:.3f}"
+            for mode in labels
+            if f"cold_{mode}_new_partner_recall20" in f
+        )
+        print(
+            f"partners new to the programme ({f['cold_new_partners']:,}), ranked from their "
+            f"profile among {f['cold_newcomers_in_registry']:,} more organisations: R@20 {cells}"
+        )
     if "latency_p95_ms" in f:
         print(
             f"latency at {f['latency_organisations']:,} organisations, "
-            f"{f['latency_projects']:,} projects (index built in {f['latency_build_s']} s): "
-            f"p50 {f['latency_p50_ms']} ms, p95 {f['latency_p95_ms']} ms "
+            f"{f['latency_projects']:,} projects: index built in {f['latency_build_s']} s "
+            f"({f['latency_build_vs_target']}× the {TARGET_BUILD_S:.0f} s bound); p50 "
+            f"{f['latency_p50_ms']} ms, p95 {f['latency_p95_ms']} ms "
             f"({f['latency_p95_vs_target']}× the {TARGET_P95_MS:.0f} ms bound)"
         )
 
 
+def years_arg(text: str) -> tuple[int, int]:
+    first, _, last = text.partition("-")
+    return int(first), int(last or first)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--skip-latency", action="store_true")
+    parser.add_argument("--data", type=Path, default=NETWORK)
+    parser.add_argument("--index-until", type=int)
+    parser.add_argument("--queries", type=years_arg)
+    parser.add_argument("--fit", action="store_true", help="refit on the split before the index")
+    parser.add_argument("--write-model", action="store_true", help="with --fit: ship the model")
     parser.add_argument(
-        "--write-weights",
-        action="store_true",
-        help="learn on the whole data set and write the packaged weights file",
+        "--texts",
+        type=Path,
+        default=SAMPLE if SAMPLE.is_dir() else None,
+        help="with --fit: a history with call texts to learn the text features from, split "
+        "before the same year (default: the CORDIS sample)",
     )
+    parser.add_argument("--skip-latency", action="store_true")
     args = parser.parse_args()
-    orgs, projects = load(args.data)
-    if args.write_weights:
-        weights = rc.learn(orgs, projects)
-        weights.provenance["data"] = "CORDIS H2020 sample (Source: CORDIS, European Commission)"
-        weights.provenance["written_by"] = "bench/recommender.py --write-weights"
-        path = ROOT / "src/clusterhub/partnering" / rc.WEIGHTS_FILE
-        path.write_text(json.dumps(weights.to_dict(), indent=1, sort_keys=True) + "\n")
-        print(f"wrote {path.relative_to(ROOT)}")
-        for mode, values in weights.modes.items():
-            print(mode, {k: round(v, 2) for k, v in values.items()})
-        return
-    figures, mean_weights = evaluate(orgs, projects, args.folds)
-    for mode, values in mean_weights.items():
-        print(f"learned weights ({mode}, mean over folds): {values}")
+    data = Data(args.data)
+    years = sorted({p.year for p in data.projects if p.year})
+    if not years:
+        sys.exit(f"{args.data}: no project has a start year; a split in time needs them")
+    index_until = args.index_until or (2016 if 2016 in years else years[len(years) * 2 // 3])
+    query_years = args.queries or (index_until + 1, max(years))
+    fitted = {}
+    if not args.fit:
+        ranker = rc.Ranker.packaged()
+    else:
+        start = time.perf_counter()
+        also = []
+        if args.texts and args.texts.resolve() != args.data.resolve():
+            texts = Data(args.texts)
+            text_years = sorted({p.year for p in texts.projects if p.year})
+            text_until = min(index_until, text_years[len(text_years) * 2 // 3]) - 1
+            also.append(
+                (list(texts.orgs.values()), texts.projects, text_until, (text_until + 1,) * 2)
+            )
+            print(f"  with the call texts of {args.texts.name} (index ≤ {text_until})")
+        ranker = rc.fit(
+            list(data.orgs.values()),
+            data.projects,
+            index_until=index_until - 1,
+            query_years=(index_until, index_until),
+            also=also,
+        )
+        fitted = {"fit_s": round(time.perf_counter() - start, 1)}
+        print(f"ranker refitted (index ≤ {index_until - 1}, questions {index_until}) in {fitted['fit_s']} s")
+        if args.write_model:
+            path = ROOT / "src/clusterhub/partnering" / rc.MODEL_FILE
+            path.write_text(ranker.to_string())
+            print(f"wrote {path.relative_to(ROOT)}")
+    figures = evaluate(data, index_until, query_years, ranker) | fitted
     if not args.skip_latency:
-        figures |= latency(rc.Weights.packaged())
+        figures |= latency(data, ranker)
     report(figures)
-    print(json.dumps({"bench": "recommender", "folds": args.folds} | figures))
+    print(json.dumps({"bench": "recommender", "data": args.data.name, "fit": args.fit} | figures))
 
 
 if __name__ == "__main__":

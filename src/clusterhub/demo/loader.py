@@ -43,10 +43,13 @@ from .matchmaking import ensure_demo_matchmaking
 __all__ = ["DemoLoadError", "DemoResult", "demo_email", "load_demo", "password_file"]
 
 CORDIS_SAMPLE = "cordis-h2020-sample"
+CORDIS_NETWORK = "cordis-h2020-network"
 PASSWORD_FILE = "demo-team-password.txt"
 
 
-def load_demo(*, refresh: bool = False, with_history: bool = True) -> DemoResult:
+def load_demo(
+    *, refresh: bool = False, with_history: bool = True, with_network: bool = False
+) -> DemoResult:
     if not (Country.objects.exists() and NutsRegion.objects.exists()):
         raise DemoLoadError("The reference data is missing: run load_reference first.")
     result = DemoResult()
@@ -58,6 +61,10 @@ def load_demo(*, refresh: bool = False, with_history: bool = True) -> DemoResult
             result.history, imported = load_history()
         else:
             result.history = "not requested"
+        if with_network:
+            network, imported_network = load_network()
+            result.history += f"; {network}"
+            imported = imported or imported_network
         vocabularies = _Vocabularies()
         organisations = {
             spec.slug: _ensure_organisation(
@@ -245,6 +252,33 @@ def load_history() -> tuple[str, bool]:
         raise DemoLoadError(f"CORDIS sample not imported: {report.summary()} {first}")
     loaded = Project.objects.filter(cordis_id__in=project_ids).count()
     return f"imported {loaded} projects of the CORDIS H2020 sample", True
+
+
+def network_files() -> tuple[Path, Path | None]:
+    directory = Path(settings.SHARED_DATA_DIR) / CORDIS_NETWORK
+    names = sorted(directory.glob("organisations-*.csv*"))
+    return directory / "participations-2014-2018.csv.gz", (names[-1] if names else None)
+
+
+def load_network() -> tuple[str, bool]:
+    """Import the H2020 collaboration network (2014–2018) through the registry's importer,
+    once: the recommender then learns from the whole network."""
+    participations, names = network_files()
+    if not participations.is_file():
+        return f"network skipped: {participations} not found", False
+    if Project.objects.filter(cordis_id__startswith="rcn:").count() >= 20_000:
+        return "the H2020 network is already loaded", False
+    from clusterhub.registry.imports import run_import
+
+    report = run_import("network", participations, organisations_file=names, max_rows=1_000_000)
+    if not report.ok:
+        first = "; ".join(f"row {r}, {c}: {m}" for r, c, m in report.errors[:3])
+        raise DemoLoadError(f"H2020 network not imported: {report.summary()} {first}")
+    return (
+        f"imported the H2020 network ({report.counts['projects_created']} projects, "
+        f"{report.counts['participations_created']} participations)",
+        True,
+    )
 
 
 # Demo profile team ---------------------------------------------------------------------------

@@ -336,6 +336,47 @@ def opportunity_recommendations(request, pk: int):
     return selectors.recommended_for_opportunity(_visible_opportunity(request, pk))
 
 
+class PartnerRequest(Filters):
+    text: str = Field(
+        "",
+        max_length=500,
+        description="What the partners are for: a topic, a call's text, or a request such as "
+        "“a plastics cluster in another country”.",
+    )
+    organisation: str = Field(
+        "", description="Address or PIC of the organisation the partners are for (its history)."
+    )
+    call: int | None = Field(None, description="A funding call: its programme and text count.")
+    kind: Literal[("", *OrganisationKind.values, "sme")] = ""  # type: ignore[valid-type]
+    country: str = Field("", description="ISO or EU code of the country to keep.")
+    k: int = Field(20, ge=1, le=100)
+
+
+@router.get(
+    "/partners",
+    response={200: list[PartnerRecommendationOut], **READ_ERRORS},
+    auth=read_auth,
+)
+def find_partners(request, filters: Query[PartnerRequest]):
+    """Recommended partners for a request, best first, each with the reasons."""
+    organisation = (
+        organisation_by_key(filters.organisation, "organisation") if filters.organisation else None
+    )
+    call = None
+    if filters.call is not None:
+        call = FundingCall.objects.filter(pk=filters.call).first()
+        if call is None:
+            raise ValidationError({"call": [f"No funding call has the id {filters.call}."]})
+    country = ""
+    if filters.country:
+        country = resolve_country_code(filters.country)
+        if country is None:
+            raise ValidationError({"country": [f"Unknown country code {filters.country!r}."]})
+    return selectors.find_partners(
+        filters.text, organisation, call, filters.kind, country, k=filters.k
+    )
+
+
 class ExpressionOfInterestOut(Schema):
     id: int
     organisation: OrganisationRef

@@ -459,3 +459,60 @@ class AccessForm(forms.Form):
             )
         self.user = user
         return email
+
+
+# Finding partners ---------------------------------------------------------------------------
+
+
+class PartnerSearchForm(forms.Form):
+    """A request for partners: what they are for, from which organisation, for which call."""
+
+    q = forms.CharField(
+        label=gettext_lazy("What are the partners for?"),
+        max_length=500,
+        required=False,
+        help_text=gettext_lazy(
+            "A topic, a call's text or a request such as “a plastics cluster in another country”."
+        ),
+    )
+    organisation = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        to_field_name="slug",
+        label=gettext_lazy("For the consortium of"),
+        empty_label=gettext_lazy("No organisation"),
+    )
+    call = forms.ModelChoiceField(
+        queryset=FundingCall.objects.order_by("-deadline"),
+        required=False,
+        label=gettext_lazy("Funding call"),
+        empty_label=gettext_lazy("Any call"),
+    )
+    kind = forms.ChoiceField(required=False, label=gettext_lazy("Kind"))
+    country = forms.ModelChoiceField(
+        queryset=Country.objects.order_by("name"),
+        required=False,
+        label=gettext_lazy("Country"),
+        empty_label=gettext_lazy("Any country"),
+    )
+
+    def __init__(self, data=None, *, organisations=None):
+        super().__init__(data)
+        from clusterhub.registry.models import Organisation
+
+        self.fields["organisation"].queryset = (
+            organisations if organisations is not None else Organisation.objects.none()
+        )
+        self.fields["kind"].choices = [
+            ("", _("Any kind")),
+            *OrganisationKind.choices,
+            ("sme", _("SME")),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if not ((data.get("q") or "").strip() or data.get("organisation") or data.get("call")):
+            raise forms.ValidationError(
+                _("Say what the partners are for, or choose a call or your organisation.")
+            )
+        return data

@@ -14,7 +14,9 @@ from django.core.exceptions import ValidationError
 
 from clusterhub.core import stamps
 from clusterhub.registry import facets as registry_facets
-from clusterhub.registry.models import Organisation, Participation
+from clusterhub.registry import names
+from clusterhub.registry.imports.network import placeholder_name
+from clusterhub.registry.models import Organisation, Participation, Project
 
 from . import recommender as rec
 
@@ -35,7 +37,7 @@ def _build() -> rec.Recommender:
     organisations = [
         rec.Organisation(
             id=pk,
-            name=short or legal,
+            name=names.repair(short) or names.readable(legal),
             kind=kind,
             is_sme=is_sme,
             country=country,
@@ -43,8 +45,9 @@ def _build() -> rec.Recommender:
             description=description,
             ecosystems=tuple(ecosystems[pk]),
             technologies=tuple(technologies[pk]),
+            listed=not (pic and legal == placeholder_name(pic)),
         )
-        for pk, legal, short, kind, is_sme, country, status, description in (
+        for pk, legal, short, kind, is_sme, country, status, description, pic in (
             Organisation.objects.values_list(
                 "pk",
                 "legal_name",
@@ -54,24 +57,31 @@ def _build() -> rec.Recommender:
                 "country_id",
                 "country__status",
                 "description",
+                "pic",
             ).iterator(chunk_size=5000)
         )
     ]
-    projects: dict[int, dict] = {}
-    for project_id, org_id, role, acronym, title, topic in Participation.objects.values_list(
-        "project_id",
-        "organisation_id",
-        "role",
-        "project__acronym",
-        "project__title",
-        "project__topic_title",
-    ).iterator(chunk_size=5000):
-        entry = projects.setdefault(
-            project_id,
-            {"participants": [], "acronym": acronym, "title": title, "topic": topic, "coord": None},
-        )
+    projects: dict[int, dict] = {
+        pk: {
+            "participants": [],
+            "acronym": acronym,
+            "title": title,
+            "topic": topic,
+            "coord": None,
+            "year": start,
+            "end": end,
+            "parts": tuple(p for p in parts.split(";") if p),
+        }
+        for pk, acronym, title, topic, start, end, parts in Project.objects.values_list(
+            "pk", "acronym", "title", "topic_title", "start_year", "end_year", "programme_parts"
+        ).iterator(chunk_size=5000)
+    }
+    for project_id, org_id, role in Participation.objects.values_list(
+        "project_id", "organisation_id", "role"
+    ).iterator(chunk_size=10000):
+        entry = projects[project_id]
         entry["participants"].append(org_id)
-        if role == Participation.Role.COORDINATOR:
+        if role == Participation.Role.COORDINATOR and entry["coord"] is None:
             entry["coord"] = org_id
     return rec.Recommender(
         organisations,
@@ -83,8 +93,12 @@ def _build() -> rec.Recommender:
                 topic=p["topic"],
                 acronym=p["acronym"],
                 coordinator=p["coord"],
+                year=p["year"],
+                end_year=p["end"],
+                programmes=p["parts"],
             )
             for pk, p in projects.items()
+            if p["participants"]
         ],
     )
 
@@ -110,6 +124,7 @@ def recommend(
     text: str = "",
     members=(),
     *,
+    programmes=(),
     kinds=None,
     countries=None,
     gaps=None,
@@ -134,6 +149,7 @@ def recommend(
         found = engine.recommend(
             text=text or "",
             members=members,
+            programmes=programmes,
             kinds=kinds,
             countries=countries,
             gaps=gaps,

@@ -35,7 +35,7 @@ from clusterhub.reference.models import Country, Ecosystem, Technology
 from clusterhub.reference.selectors import resolve_country_code
 from clusterhub.registry.models import Organisation, OrganisationKind
 
-from . import eligibility, recommendations
+from . import eligibility, recommendations, recommender
 from .models import (
     Consortium,
     ConsortiumAccess,
@@ -373,7 +373,14 @@ def team_organisations(user) -> QuerySet[Organisation]:
 def recommended_for_opportunity(opportunity: Opportunity, k: int = 8) -> list[dict]:
     """Who could answer this opportunity: organisations like the ones it seeks, with reasons."""
     text = " ".join(
-        [opportunity.title, opportunity.summary, opportunity.keywords, opportunity.call_topic]
+        [
+            opportunity.title,
+            opportunity.summary,
+            opportunity.keywords,
+            opportunity.call_topic,
+            *(e.name for e in opportunity.ecosystems.all()),
+            *(t.name for t in opportunity.technologies.all()),
+        ]
     )
     kinds = list(opportunity.partner_kinds or [])
     if opportunity.partner_size == "sme":
@@ -382,9 +389,34 @@ def recommended_for_opportunity(opportunity: Opportunity, k: int = 8) -> list[di
     return recommendations.recommend(
         text,
         [opportunity.owner_id],
+        programmes=recommender.programme_parts_for(opportunity.call_topic),
         kinds=kinds or None,
         countries=countries,
         exclude=list(opportunity.interests.values_list("organisation_id", flat=True)),
+        k=k,
+    )
+
+
+def find_partners(
+    text: str = "",
+    organisation=None,
+    call: FundingCall | None = None,
+    kind: str = "",
+    country: str = "",
+    k: int = 20,
+) -> list[dict]:
+    """Partners for a free request: its text, the organisation asking (its history and
+    country), the call (its programme parts and text), a kind and a country to keep."""
+    programmes: tuple[str, ...] = ()
+    if call is not None:
+        text = " ".join([text, call.title, call.description])
+        programmes = recommender.programme_parts_for(call.identifier, call.programme)
+    return recommendations.recommend(
+        text.strip(),
+        [organisation.pk] if organisation is not None else [],
+        programmes=programmes,
+        kinds=[kind] if kind else None,
+        countries=[country] if country else None,
         k=k,
     )
 
@@ -562,12 +594,16 @@ def gaps_of(consortium: Consortium, members: list[ConsortiumMember]) -> list[Gap
 
 def recommended_for_gap(consortium: Consortium, gap: dict, k: int = 5) -> list[dict]:
     """Organisations that would close one gap of the consortium, for its call and topic."""
-    text = " ".join([consortium.title, consortium.description, consortium.call.title]).strip()
+    call = consortium.call
+    text = " ".join([consortium.title, consortium.description, call.title, call.description])
     seats = list(consortium.members.values_list("organisation_id", "status"))
     members = [org for org, status in seats if status not in ("declined", "left")]
+    # the coordinator first: the recommender asks about the consortium from its side
+    members.sort(key=lambda org: org != consortium.coordinator_id)
     found = recommendations.recommend(
-        text,
+        text.strip(),
         members,
+        programmes=recommender.programme_parts_for(call.identifier, call.programme),
         gaps=[gap],
         kinds=gap.get("kinds") if gap.get("need") == "kind" else None,
         exclude=[org for org, _status in seats],

@@ -25,6 +25,7 @@ urlpatterns = [
         views.opportunity_action,
         name="opportunity-action",
     ),
+    path("partners/", views.find_partners, name="find-partners"),
     path("funding-calls/", views.call_list, name="call-list"),
     path("funding-calls/new/", views.call_edit, name="call-create"),
     path("funding-calls/<int:pk>/", views.call_detail, name="call"),

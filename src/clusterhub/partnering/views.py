@@ -26,6 +26,7 @@ from clusterhub.core.forms import apply_errors, error_text
 
 from . import selectors, services
 from .forms import (
+    PartnerSearchForm,
     AccessForm,
     AnswerForm,
     CallForm,
@@ -86,6 +87,29 @@ def opportunity_list(request):
     if request.htmx and not request.htmx.boosted:
         return render(request, "partnering/opportunity_list_results.html", context)
     return render(request, "partnering/opportunity_list.html", context)
+
+
+def find_partners(request):
+    """Partner recommendations for a request typed by anyone; a signed-in member of a profile
+    team may ask on behalf of their organisation (its history counts)."""
+    organisations = (
+        selectors.team_organisations(request.user) if request.user.is_authenticated else None
+    )
+    form = PartnerSearchForm(request.GET or None, organisations=organisations)
+    results = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            results = selectors.find_partners(
+                data["q"],
+                data["organisation"],
+                data["call"],
+                data["kind"],
+                data["country"].code if data["country"] else "",
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(request, "partnering/find_partners.html", {"form": form, "results": results})
 
 
 def _opportunity(request, pk: int) -> Opportunity:

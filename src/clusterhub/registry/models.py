@@ -12,6 +12,7 @@ from clusterhub.core import slugs
 from clusterhub.core.models import TimeStampedModel
 from clusterhub.reference.models import Country, Ecosystem, NaceActivity, NutsRegion, Technology
 
+from . import names
 from .validators import validate_pic, validate_smes_within_companies, validate_web_url
 
 ORGANISATION_SLUG_FALLBACK = "organisation"
@@ -111,7 +112,13 @@ class Organisation(TimeStampedModel):
 
     @property
     def name(self) -> str:
-        return self.short_name or self.legal_name
+        """The name people read: the short name, else the legal name in ordinary case
+        (registers such as CORDIS write names in capitals; the raw name is kept)."""
+        return names.repair(self.short_name) or names.readable(self.legal_name)
+
+    @property
+    def readable_legal_name(self) -> str:
+        return names.readable(self.legal_name)
 
     def get_absolute_url(self) -> str:
         if self.kind == OrganisationKind.CLUSTER:  # the cluster page falls back without profile
@@ -445,6 +452,14 @@ class Project(models.Model):
     programme = models.CharField(_("programme"), max_length=50, default="H2020")
     topic = models.CharField(_("call topic"), max_length=100, blank=True)
     topic_title = models.CharField(_("call topic title"), max_length=500, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("end year"), null=True, blank=True)
+    programme_parts = models.CharField(
+        _("programme parts"),
+        max_length=200,
+        blank=True,
+        help_text=_("Parts of the programme, separated by semicolons (e.g. SC5;LEIT)."),
+    )
     participants = models.ManyToManyField(
         Organisation, through="Participation", related_name="projects"
     )
@@ -455,7 +470,11 @@ class Project(models.Model):
         verbose_name_plural = _("projects")
 
     def __str__(self) -> str:
-        return self.acronym
+        return self.acronym or f"{self.programme} {self.cordis_id}"
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        return tuple(p.strip() for p in self.programme_parts.split(";") if p.strip())
 
 
 class Participation(models.Model):

@@ -6,7 +6,9 @@ Three kinds of file:
 - ``clusters``: cluster organisations with their profile (the organisation columns plus
   ``founding_year``, ``members_*``, ``management_fte``, ``labels``, …);
 - ``cordis``: CORDIS participation files (``organization.csv`` schema), optionally with a
-  projects file giving each project's call topic.
+  projects file giving each project's call topic;
+- ``network``: the H2020 collaboration network (project, role, pic, kind, country, start and
+  end years, programme parts), optionally with an organisations file giving the names.
 
 Every import is all-or-nothing: every row is checked first and the errors are collected as
 ``(row, column, reason)``, the row numbered as a spreadsheet shows it (the header is row 1).
@@ -35,6 +37,7 @@ from clusterhub.core import audit
 
 from .columns import IMPORT_KINDS
 from .cordis import import_cordis
+from .network import import_network
 from .organisations import import_organisations
 from .reading import FileRejected, Table, read_table
 from .report import ImportReport
@@ -49,11 +52,15 @@ def run_import(
     dry_run: bool = False,
     user=None,
     projects_file: Any = None,
+    organisations_file: Any = None,
+    max_rows: int | None = None,
 ) -> ImportReport:
     """Import a CSV or XLSX file of ``kind`` ("organisations", "clusters" or "cordis").
 
     ``uploaded_file_or_path``: a path, a Django ``UploadedFile`` or a binary file object.
     ``projects_file``: for CORDIS, the optional projects file (call topics).
+    ``organisations_file``: for the network, the optional file of organisation names.
+    ``max_rows``: a row limit other than ``REGISTRY_IMPORT_MAX_ROWS`` (the command line's).
     With ``dry_run`` everything is checked and counted, nothing is written.
     With ``user``, the user must hold ``registry.import_data`` (platform staff).
     """
@@ -63,10 +70,17 @@ def run_import(
         raise PermissionDenied("Only platform staff may import data.")
     report = ImportReport(kind=kind, dry_run=dry_run)
     try:
-        table = read_table(uploaded_file_or_path)
+        table = read_table(uploaded_file_or_path, max_rows=max_rows)
     except FileRejected as exc:
         report.error(None, "", str(exc))
         return report
+    names = None
+    if kind == "network" and organisations_file is not None:
+        try:
+            names = read_table(organisations_file, max_rows=max_rows)
+        except FileRejected as exc:
+            report.error(None, "", f"organisations file: {exc}")
+            return report
     projects = None
     if kind == "cordis" and projects_file is not None:
         try:
@@ -76,6 +90,8 @@ def run_import(
             return report
     if kind == "cordis":
         import_cordis(table, projects, report)
+    elif kind == "network":
+        import_network(table, names, report)
     else:
         import_organisations(table, report, cluster=kind == "clusters")
     if not report.ok:

@@ -10,7 +10,7 @@ from ..models import OrganisationKind, Participation
 from .reading import Table
 from .report import ImportReport
 
-IMPORT_KINDS = ("organisations", "clusters", "cordis")
+IMPORT_KINDS = ("organisations", "clusters", "cordis", "network")
 
 
 # canonical name -> other header names accepted (already normalised)

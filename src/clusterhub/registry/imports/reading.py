@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import gzip
 import io
 import re
 import zipfile
@@ -48,6 +49,7 @@ _SIGNATURES = [
 ]
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 ACCEPTED_SUFFIXES = {".csv", ".xlsx", ".txt", ".tsv", ""}
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 def _too_many_rows(limit: int, claimed: int | None = None) -> FileRejected:
@@ -208,6 +210,15 @@ def read_table(source: Any, *, max_bytes: int | None = None, max_rows: int | Non
     limit = max_bytes or settings.CLUSTERHUB_MAX_UPLOAD_BYTES
     max_rows = max_rows or settings.REGISTRY_IMPORT_MAX_ROWS
     name, data = _read_source(source, limit)
+    if data.startswith(GZIP_MAGIC):  # a compressed CSV (as open-data portals publish them)
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as unpacked:
+                data = unpacked.read(limit * 20 + 1)
+        except (OSError, EOFError):
+            raise FileRejected("the file is a damaged gzip archive") from None
+        if len(data) > limit * 20:
+            raise FileRejected("the file unpacks to more than 20 times the upload limit")
+        name = name.removesuffix(".gz").removesuffix(".GZ")
     suffix = Path(name).suffix.lower()
     if suffix not in ACCEPTED_SUFFIXES:
         raise FileRejected(f"'{name}' is not a CSV or XLSX file; upload a .csv or .xlsx file")
