@@ -54,9 +54,13 @@ def test_a_query_needs_text_or_members(recommender):
         recommender.recommend(text="   ", members=[])
 
 
-def test_the_past_partner_that_matches_the_topic_ranks_first_with_its_reasons(recommender):
+def test_a_matching_profile_then_the_past_partner_that_matches_the_topic(recommender):
     results = recommender.recommend("recycling of polymers", ["CIMES"], k=5)
-    best = results[0]
+    # what an organisation says it does comes first: Lonely's profile is the request
+    assert results[0].id == "Lonely"
+    assert results[0].reasons == ["shares topics: recycling, polymers"]
+    # then the past partner whose projects were about it
+    best = results[1]
     assert best.id == "Polimi"
     assert "worked with CIMES in 2 projects (POLYCIRC, PLASTICE)" in best.reasons
     assert "shares topics: recycling, polymers" in best.reasons

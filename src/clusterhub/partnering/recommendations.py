@@ -37,7 +37,7 @@ def _build() -> rec.Recommender:
     organisations = [
         rec.Organisation(
             id=pk,
-            name=names.repair(short) or names.readable(legal),
+            name=names.readable(short) or names.readable(legal),
             kind=kind,
             is_sme=is_sme,
             country=country,

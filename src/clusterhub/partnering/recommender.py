@@ -327,7 +327,7 @@ def _packaged() -> Ranker:
 
 @dataclass
 class _Query:
-    text: str
+    text: str  # the topic: the request without the words about kind and country
     terms: list[int]
     term_weights: np.ndarray
     members: np.ndarray  # indices of known members
@@ -571,6 +571,12 @@ class Recommender:
         by_row = sparse.csr_matrix((data.astype(np.float32), tf.indices, tf.indptr), shape=tf.shape)
         self._bm25_rows = by_row  # for the reasons (one organisation's terms)
         self.bm25 = by_row.tocsc()  # for scoring (a few terms' columns)
+        # What each organisation says it does (name, description, ecosystems, technologies),
+        # apart from the words of its past projects.
+        own.sum_duplicates()
+        own.data[:] = 1.0
+        self.profile_terms = own.tocsc()
+        self.idf = idf.astype(np.float32)
 
     # ---------------------------------------------------------------- queries
 
@@ -611,7 +617,7 @@ class Recommender:
             if term in self.vocabulary:
                 counts[self.vocabulary[term]] = counts.get(self.vocabulary[term], 0) + 1
         return _Query(
-            text,
+            topic,
             list(counts),
             np.array(list(counts.values()), dtype=np.float32),
             np.array(list(dict.fromkeys(known)), dtype=np.int64),
@@ -708,7 +714,13 @@ class Recommender:
             if in_part is not None and q.members.size
             else np.zeros(self.n, dtype=np.float32)
         )
+        profile = np.zeros(self.n, dtype=np.float32)
+        if q.terms:
+            weights = self.idf[q.terms]
+            profile = np.asarray(self.profile_terms[:, q.terms] @ weights).ravel() / weights.sum()
+            profile[q.members] = 0.0
         return {
+            "profile": profile,
             "programme_tilt": tilted,
             "in_programme": in_part,
             "programme_walk": programme_steps,
@@ -736,6 +748,7 @@ class Recommender:
 
         best(s["walk_total"], FROM_WALK)
         best(s["text"], FROM_TEXT)
+        best(s["profile"], FROM_TEXT)
         best(s["programme"], FROM_PROGRAMME)
         best(s["programme_walk"][0] + s["programme_walk"][1], FROM_PROGRAMME)
         best(s["programme_tilt"], FROM_PROGRAMME)
@@ -981,7 +994,7 @@ class Recommender:
         s = self._signals(q)
         idx = self._pick(q, s, allowed)
         x = self._features(q, s, idx)
-        return s, idx, x, self.ranker.score(x) + self._asked_for(q, x, idx)
+        return s, idx, x, self.ranker.score(x) + self._asked_for(q, s, idx)
 
     def scores(
         self,
@@ -996,11 +1009,18 @@ class Recommender:
         _s, idx, _x, score = self._score(q, self._allowed(q, None, None, ()))
         return idx, score
 
-    def _asked_for(self, q: _Query, x: np.ndarray, idx: np.ndarray) -> np.ndarray:
-        """The kind of partner a request asks for in words ("a cluster", "une PME") comes
-        before the others, whatever the history suggests (text relevance itself is one of the
-        ranker's learned features)."""
+    def _asked_for(self, q: _Query, s: dict, idx: np.ndarray) -> np.ndarray:
+        """What organisations say they do, and the kind of partner a request asks for in words
+        ("a cluster", "une PME"), come before what the history suggests: first the requested
+        kind, then profiles (name, description, ecosystems, technologies) that match the text
+        at least half as well as the best one — the share of the request's words they hold,
+        rare words counting more. The words of past projects are one of the ranker's learned
+        features."""
         bonus = np.zeros(idx.size)
+        profile = s["profile"][idx]
+        best = float(s["profile"].max())
+        if best > 0:
+            bonus += 100.0 * (profile >= 0.5 * best)
         if q.kinds:
             fit = np.zeros(idx.size, dtype=bool)
             for kind in q.kinds:

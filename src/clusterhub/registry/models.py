@@ -114,7 +114,7 @@ class Organisation(TimeStampedModel):
     def name(self) -> str:
         """The name people read: the short name, else the legal name in ordinary case
         (registers such as CORDIS write names in capitals; the raw name is kept)."""
-        return names.repair(self.short_name) or names.readable(self.legal_name)
+        return names.readable(self.short_name) or names.readable(self.legal_name)
 
     @property
     def readable_legal_name(self) -> str:
@@ -458,6 +458,8 @@ class Project(models.Model):
         _("programme parts"),
         max_length=200,
         blank=True,
+        default="",
+        db_default="",
         help_text=_("Parts of the programme, separated by semicolons (e.g. SC5;LEIT)."),
     )
     participants = models.ManyToManyField(
