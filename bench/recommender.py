@@ -55,7 +55,9 @@ sys.path.insert(0, str(ROOT / "src"))
 from clusterhub.partnering import recommender as rc  # noqa: E402
 from clusterhub.partnering.eligibility import HORIZON_EUROPE_DEFAULT  # noqa: E402
 
-NETWORK = ROOT.parent / "shared" / "data" / "cordis-h2020-network" / "participations-2014-2018.csv.gz"
+NETWORK = (
+    ROOT.parent / "shared" / "data" / "cordis-h2020-network" / "participations-2014-2018.csv.gz"
+)
 SAMPLE = ROOT.parent / "shared" / "data" / "cordis-h2020-sample"
 KIND_OF_ACTIVITY = {
     "PRC": "company",
@@ -93,8 +95,10 @@ def reference_countries() -> tuple[frozenset, frozenset, dict]:
 
 
 def _open(path: Path):
-    return gzip.open(path, "rt", encoding="utf-8", newline="") if path.suffix == ".gz" else (
-        path.open(newline="", encoding="utf-8")
+    return (
+        gzip.open(path, "rt", encoding="utf-8", newline="")
+        if path.suffix == ".gz"
+        else (path.open(newline="", encoding="utf-8"))
     )
 
 
@@ -210,7 +214,9 @@ def rc_programmes(text: str) -> tuple[str, ...]:
 # -------------------------------------------------------------------------------- evaluation
 
 
-def ranks_of(score: np.ndarray, ties: np.ndarray, pool: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+def ranks_of(
+    score: np.ndarray, ties: np.ndarray, pool: np.ndarray, wanted: np.ndarray
+) -> np.ndarray:
     """0-based ranks of ``wanted`` among ``pool`` by score, then ``ties``, then index."""
     n = len(score)
     order = np.lexsort((np.arange(n), -ties, -score, ~pool))
@@ -373,11 +379,16 @@ def latency(data: Data, ranker: rc.Ranker, n_orgs: int = LATENCY_ORGS) -> dict:
     orgs = [data.orgs[o] for o in chosen]
     pad = n_orgs - len(orgs)
     orgs += [
-        rc.Organisation(id=f"profile-{i}", name=f"Profile {i}", kind=rc.KINDS[i % 5],
-                        country=("FR", "DE", "IT", "ES", "PL")[i % 5], country_status="member_state",
-                        description="plastics recycling composites" if i % 7 == 0 else "software")
+        rc.Organisation(
+            id=f"profile-{i}",
+            name=f"Profile {i}",
+            kind=rc.KINDS[i % 5],
+            country=("FR", "DE", "IT", "ES", "PL")[i % 5],
+            country_status="member_state",
+            description="plastics recycling composites" if i % 7 == 0 else "software",
+        )
         for i in range(max(pad, 0))
-    ]  # fmt: skip
+    ]
     start = time.perf_counter()
     rec = rc.Recommender(orgs, data.projects, ranker)
     build_s = time.perf_counter() - start
@@ -429,7 +440,8 @@ def report(f: dict) -> None:
         print(f"[{label}]{' ' * max(1, 38 - len(label))}R@10    R@20    R@50    MRR")
         for name in NAMES:
             cells = "  ".join(
-                f"{f[f'{mode}_{name}_{m}']:.3f}" for m in ("recall10", "recall20", "recall50", "mrr")
+                f"{f[f'{mode}_{name}_{m}']:.3f}"
+                for m in ("recall10", "recall20", "recall50", "mrr")
             )
             print(f"  {name:<38} {cells}")
         target = TARGETS[mode]
@@ -509,7 +521,10 @@ def main() -> None:
             also=also,
         )
         fitted = {"fit_s": round(time.perf_counter() - start, 1)}
-        print(f"ranker refitted (index ≤ {index_until - 1}, questions {index_until}) in {fitted['fit_s']} s")
+        print(
+            f"ranker refitted (index ≤ {index_until - 1}, questions {index_until}) "
+            f"in {fitted['fit_s']} s"
+        )
         if args.write_model:
             path = ROOT / "src/clusterhub/partnering" / rc.MODEL_FILE
             path.write_text(ranker.to_string())

@@ -160,3 +160,18 @@ def test_the_cordis_sample_is_imported_once_and_joins_the_demo_organisations():
 
     assert "already loaded" in run()
     assert counts() == first
+
+
+@pytest.mark.skipif(not HAS_IMPORTER, reason="the CORDIS importer is not installed")
+def test_the_h2020_network_loads_once_and_feeds_the_recommender():
+    from clusterhub.partnering import recommendations
+
+    out = run("--without-history", "--network")
+    assert "imported the H2020 network (20073 projects, 91334 participations)" in out
+    assert Project.objects.filter(cordis_id__startswith="rcn:").count() == 20073
+    recommendations.forget()
+    index = recommendations.recommender()
+    assert index.n == Organisation.objects.count() and len(index.projects) == 20073
+    assert index.reference_year == 2018 and "SC5" in index.programmes
+    assert "the H2020 network is already loaded" in run("--without-history", "--network")
+    recommendations.forget()

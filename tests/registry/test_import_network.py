@@ -72,8 +72,7 @@ def test_the_shared_network_imports_whole_with_readable_names(capsys):
 
 def test_bad_rows_are_named_and_nothing_is_written():
     content = HEADER + (
-        b"1,coordinator,999990655,HES,DK,2016,2019,SC5\n"
-        b"1,boss,12,XYZ,QQ,soon,later,SC5\n"
+        b"1,coordinator,999990655,HES,DK,2016,2019,SC5\n1,boss,12,XYZ,QQ,soon,later,SC5\n"
     )
     report = run_import("network", upload(content))
     assert {(row, column) for row, column, _m in report.errors} == {
@@ -99,7 +98,10 @@ def test_missing_columns_are_named():
 
 
 def test_a_failure_while_writing_leaves_nothing_half_written(monkeypatch):
-    content = HEADER + b"1,coordinator,999990655,HES,DK,2016,2019,SC5\n2,participant,999990655,HES,DK,2017,NA,\n"  # noqa: E501
+    content = (
+        HEADER
+        + b"1,coordinator,999990655,HES,DK,2016,2019,SC5\n2,participant,999990655,HES,DK,2017,NA,\n"
+    )  # noqa: E501
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
@@ -112,7 +114,10 @@ def test_a_failure_while_writing_leaves_nothing_half_written(monkeypatch):
 
 def test_a_gzipped_upload_with_names_fills_only_what_is_blank():
     kept = OrganisationFactory(
-        legal_name="Polymeris", kind=OrganisationKind.CLUSTER, pic="912345678", country=country("FR")
+        legal_name="Polymeris",
+        kind=OrganisationKind.CLUSTER,
+        pic="912345678",
+        country=country("FR"),
     )
     content = HEADER + (
         b"7,coordinator,912345678,OTH,FR,2018,2021,Innovation in SMEs;LEIT\n"

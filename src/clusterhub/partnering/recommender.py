@@ -67,6 +67,8 @@ FEATURES = (
     # the programme of the call (missing when not given)
     "programme_share",  # share of the candidate's projects in the programme
     "programme_pct",  # percentile of its projects in the programme
+    "programme_recent_pct",  # ... of those started in the last RECENT_YEARS years
+    "walk_in_programme",  # the walk relative to the best, times the share in the programme
     "programme_joint",  # projects in the programme shared with the members
     "programme_walk1",  # the walk through the programme's projects only, one step (log10 ratio)
     "programme_walk2",  # ... two steps
@@ -197,11 +199,61 @@ challenges societal cross cutting open level levels area areas field fields rela
 STOPWORDS = frozenset(_STOPWORDS.split())
 # Words in an organisation's legal name that say what it is, not what it does.
 _NAME_WORDS = frozenset(
-    """university universite universita universidad universitat universiteit uniwersytet
-    college school institute institut instituto istituto centre center centro zentrum
-    foundation fondation stiftung fundacion fondazione association gmbh ag sa sas sarl srl spa
-    ltd limited llc bv nv ab oy as aps kg ev plc inc co company societe sociedad national
-    nationale nazionale consiglio nazionale research""".split()
+    [
+        "university",
+        "universite",
+        "universita",
+        "universidad",
+        "universitat",
+        "universiteit",
+        "uniwersytet",
+        "college",
+        "school",
+        "institute",
+        "institut",
+        "instituto",
+        "istituto",
+        "centre",
+        "center",
+        "centro",
+        "zentrum",
+        "foundation",
+        "fondation",
+        "stiftung",
+        "fundacion",
+        "fondazione",
+        "association",
+        "gmbh",
+        "ag",
+        "sa",
+        "sas",
+        "sarl",
+        "srl",
+        "spa",
+        "ltd",
+        "limited",
+        "llc",
+        "bv",
+        "nv",
+        "ab",
+        "oy",
+        "as",
+        "aps",
+        "kg",
+        "ev",
+        "plc",
+        "inc",
+        "co",
+        "company",
+        "societe",
+        "sociedad",
+        "national",
+        "nationale",
+        "nazionale",
+        "consiglio",
+        "nazionale",
+        "research",
+    ]
 )
 
 
@@ -416,9 +468,9 @@ class Recommender:
         self.recent_projects = recent
         ends = np.array([p.end_year or 0 for p in self.projects], dtype=np.int32)
         self.running_projects = (ends > reference_year + 1).astype(np.float32)
-        self.ending_projects = (
-            (ends >= reference_year) & (ends <= reference_year + 1)
-        ).astype(np.float32)
+        self.ending_projects = ((ends >= reference_year) & (ends <= reference_year + 1)).astype(
+            np.float32
+        )
         self.recent = incidence @ recent if m else np.zeros(n, dtype=np.float32)
         self.recent_pct = _percentile(self.recent)
         self.last_year = np.zeros(n, dtype=np.float32)
@@ -488,9 +540,11 @@ class Recommender:
         self.programme_counts = np.asarray(
             (self.incidence @ self.project_programmes).todense(), dtype=np.float32
         ).reshape(self.n, len(parts))
-        self.programme_pct = np.column_stack(
-            [_percentile(self.programme_counts[:, c]) for c in range(len(parts))]
-        ) if parts else np.zeros((self.n, 0), dtype=np.float32)
+        self.programme_pct = (
+            np.column_stack([_percentile(self.programme_counts[:, c]) for c in range(len(parts))])
+            if parts
+            else np.zeros((self.n, 0), dtype=np.float32)
+        )
         # participations of each kind and country, per programme part
         kinds = sparse.csr_matrix(
             (np.ones(self.n, dtype=np.float32), (np.arange(self.n), self.kind)),
@@ -502,7 +556,9 @@ class Recommender:
         )
         per_part = self.programme_counts.T  # part × organisation
         self.programme_kind = _row_shares(per_part @ kinds.toarray(), 0.5)
-        self.programme_country = _row_shares(np.asarray(sparse.csr_matrix(per_part) @ countries.toarray()), 0.5)
+        self.programme_country = _row_shares(
+            np.asarray(sparse.csr_matrix(per_part) @ countries.toarray()), 0.5
+        )
 
     def _build_affinities(self, coordinators: np.ndarray) -> None:
         """How often a coordinator of country (kind) A takes partners from country (kind) B."""
@@ -793,13 +849,20 @@ class Recommender:
             counts = s["programme"][idx]
             x[:, col["programme_share"]] = counts / np.maximum(self.activity[idx], 1)
             x[:, col["programme_pct"]] = self.programme_pct[idx][:, q.programmes].max(axis=1)
+            recent = self.incidence @ (s["in_programme"] * self.recent_projects)
+            x[:, col["programme_recent_pct"]] = _percentile(recent)[idx]
+            if q.members.size:
+                total = s["walk_total"]
+                x[:, col["walk_in_programme"]] = (
+                    total[idx] / max(float(total.max()), 1e-12) * x[:, col["programme_share"]]
+                )
             if q.members.size:
                 mine = self._member_projects(q)
                 x[:, col["programme_joint"]] = self.incidence[idx] @ (mine * s["in_programme"])
                 for step in range(2):
-                    x[:, col[f"programme_walk{step + 1}"]] = _log_ratio(
-                        s["programme_walk"][step]
-                    )[idx]
+                    x[:, col[f"programme_walk{step + 1}"]] = _log_ratio(s["programme_walk"][step])[
+                        idx
+                    ]
                 x[:, col["programme_tilt3"]] = _log_ratio(s["programme_tilt"])[idx]
             x[:, col["programme_kind"]] = self.programme_kind[q.programmes].mean(axis=0)[
                 self.kind[idx]
@@ -1010,17 +1073,19 @@ class Recommender:
         return idx, score
 
     def _asked_for(self, q: _Query, s: dict, idx: np.ndarray) -> np.ndarray:
-        """What organisations say they do, and the kind of partner a request asks for in words
-        ("a cluster", "une PME"), come before what the history suggests: first the requested
-        kind, then profiles (name, description, ecosystems, technologies) that match the text
-        at least half as well as the best one — the share of the request's words they hold,
-        rare words counting more. The words of past projects are one of the ranker's learned
-        features."""
+        """What the request says comes before what the history suggests: first the kind of
+        partner it asks for in words ("a cluster", "une PME"); then organisations without any
+        project whose profile (name, description, ecosystems, technologies) matches the text
+        at least half as well as the best one — the share of the request's words it holds,
+        rare words counting more. The ranker has never seen such organisations, so their own
+        words are what places them. For the others the ranker weighs the words of their
+        profile and past projects against their history (it learned how on call texts)."""
         bonus = np.zeros(idx.size)
         profile = s["profile"][idx]
         best = float(s["profile"].max())
         if best > 0:
-            bonus += 100.0 * (profile >= 0.5 * best)
+            newcomer = self.activity[idx] == 0
+            bonus += 100.0 * ((profile >= 0.5 * best) & newcomer)
         if q.kinds:
             fit = np.zeros(idx.size, dtype=bool)
             for kind in q.kinds:
@@ -1071,7 +1136,9 @@ class Recommender:
                 else _article(KIND_LABELS[org.kind][0])
             )
             # what the rules still need is always worth saying
-            found.append((max(share("gap_kind"), 0.0) + 0.1, f"{label}, which the consortium still needs"))
+            found.append(
+                (max(share("gap_kind"), 0.0) + 0.1, f"{label}, which the consortium still needs")
+            )
         if x[_F["gap_country"]] > 0:
             name = country_name(org.country)
             found.append(
@@ -1231,7 +1298,9 @@ def questions(projects: Iterable[Project], min_organisations: int = 3) -> list[Q
     for project in projects:
         everyone = set(project.participants)
         if len(everyone) >= min_organisations and project.coordinator in everyone:
-            out.append(Question(project, project.coordinator, frozenset(everyone) - {project.coordinator}))
+            out.append(
+                Question(project, project.coordinator, frozenset(everyone) - {project.coordinator})
+            )
     return out
 
 
@@ -1241,7 +1310,9 @@ def split(
     """The history (started up to ``index_until``) and the projects to ask about."""
     projects = list(projects)
     history = [p for p in projects if p.year is not None and p.year <= index_until]
-    asked = [p for p in projects if p.year is not None and query_years[0] <= p.year <= query_years[1]]
+    asked = [
+        p for p in projects if p.year is not None and query_years[0] <= p.year <= query_years[1]
+    ]
     return history, asked
 
 

@@ -26,7 +26,6 @@ from clusterhub.core.forms import apply_errors, error_text
 
 from . import selectors, services
 from .forms import (
-    PartnerSearchForm,
     AccessForm,
     AnswerForm,
     CallForm,
@@ -37,6 +36,7 @@ from .forms import (
     MemberChangeForm,
     NoteForm,
     OpportunityForm,
+    PartnerSearchForm,
     RulesForm,
 )
 from .models import (

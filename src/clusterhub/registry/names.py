@@ -8,6 +8,7 @@ already in mixed case alone. Imports store the raw name; pages show ``readable``
 
 from __future__ import annotations
 
+import contextlib
 import re
 from functools import lru_cache
 
@@ -16,13 +17,64 @@ import ftfy
 # Words that stay in lower case inside a name (English, French, German, Italian, Spanish,
 # Portuguese, Dutch).
 _SMALL = frozenset(
-    """a an and at by for in of on or the to with
-    au aux d de des du en et l la le les pour sur
-    der die das und fur für im von zu zur zum
-    del della delle dei di e per
-    las los y
-    da do dos das
-    van voor het een""".split()
+    [
+        "a",
+        "an",
+        "and",
+        "at",
+        "by",
+        "for",
+        "in",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+        "au",
+        "aux",
+        "d",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "l",
+        "la",
+        "le",
+        "les",
+        "pour",
+        "sur",
+        "der",
+        "die",
+        "das",
+        "und",
+        "fur",
+        "für",
+        "im",
+        "von",
+        "zu",
+        "zur",
+        "zum",
+        "del",
+        "della",
+        "delle",
+        "dei",
+        "di",
+        "e",
+        "per",
+        "las",
+        "los",
+        "y",
+        "da",
+        "do",
+        "dos",
+        "das",
+        "van",
+        "voor",
+        "het",
+        "een",
+    ]
 )
 # Legal forms and acronyms written in their usual case.
 _FORMS = {
@@ -49,10 +101,8 @@ def repair(text: str) -> str:
         return ""
     text = ftfy.fix_text(text)
     if "√" in text:
-        try:
+        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
             text = text.encode("mac_roman").decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            pass
     while len(text) > 1 and text.startswith('"') and text.endswith('"') and '""' in text:
         text = text[1:-1].replace('""', '"').strip()
     if text.count('"') == 1:
@@ -84,8 +134,9 @@ def _case_word(word: str, first: bool) -> str:
 def readable(name: str) -> str:
     """The name in ordinary case when it is written in capitals; otherwise as it is."""
     name = repair(name)
-    if not _shouting(name) or not any(len(w) > 4 for w in _WORD.findall(name)):
-        # mixed case already, or an acronym ("NCSR \"D\"", "CNRS")
+    words = _WORD.findall(name)
+    if not _shouting(name) or len(words) < 2 or not any(len(w) > 4 for w in words):
+        # mixed case already, or an acronym ("NCSR \"D\"", "CNRS", "REGIONH")
         return name
     out, last, first = [], 0, True
     for match in _WORD.finditer(name):

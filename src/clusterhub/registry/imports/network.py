@@ -75,7 +75,12 @@ def import_network(table: Table, organisations: Table | None, report: ImportRepo
             pic = cell(cells, ncol["pic"]).replace(" ", "")
             name = names.repair(cell(cells, ncol["name"]))
             if not pic:
-                report.warn(row, "pic", "organisations file: no PIC, so no project can be linked to this name; left out")  # noqa: E501
+                report.warn(
+                    row,
+                    "pic",
+                    "organisations file: no PIC, so no project can be linked to this name; "
+                    "left out",
+                )  # noqa: E501
                 continue
             if not (len(pic) == 9 and pic.isdigit()):
                 error(row, "pic", f"organisations file: pic must be a 9-digit PIC (got '{pic}')")
@@ -98,7 +103,11 @@ def import_network(table: Table, organisations: Table | None, report: ImportRepo
         project_id = cell(cells, col["project"])
         pic = cell(cells, col["pic"]).replace(" ", "")
         if not project_id or len(project_id) > 16:
-            error(row, "project", f"project must be an identifier of 1 to 16 characters (got '{project_id}')")
+            error(
+                row,
+                "project",
+                f"project must be an identifier of 1 to 16 characters (got '{project_id}')",
+            )
         if not (len(pic) == 9 and pic.isdigit()):
             error(row, "pic", f"pic must be a 9-digit PIC (got '{pic}')")
         country_text = cell(cells, col["country"])
@@ -112,7 +121,12 @@ def import_network(table: Table, organisations: Table | None, report: ImportRepo
         role_text = cell(cells, col["role"])
         role = CORDIS_ROLES.get(role_text.lower().replace("_", "").replace(" ", ""))
         if role is None:
-            error(row, "role", f"unknown role '{role_text}' (expected coordinator, participant, partner or thirdParty)")  # noqa: E501
+            error(
+                row,
+                "role",
+                f"unknown role '{role_text}' (expected coordinator, participant, partner or "
+                "thirdParty)",
+            )  # noqa: E501
         start_text = cell(cells, col["start_year"])
         start = _year(start_text)
         if start is None:
@@ -181,7 +195,16 @@ def import_network(table: Table, organisations: Table | None, report: ImportRepo
     with transaction.atomic():
         write_organisations(entries, report)
         facets.changed()
-        fields = ["acronym", "title", "topic", "topic_title", "programme", "start_year", "end_year", "programme_parts"]
+        fields = [
+            "acronym",
+            "title",
+            "topic",
+            "topic_title",
+            "programme",
+            "start_year",
+            "end_year",
+            "programme_parts",
+        ]
         insert_objects(Project, ["cordis_id", *fields], new_projects, key="cordis_id")
         update_rows(Project, ["start_year", "end_year", "programme_parts"], old_projects)
         org_ids = {e.org.pic: e.org.pk for e in entries}
@@ -193,9 +216,7 @@ def import_network(table: Table, organisations: Table | None, report: ImportRepo
                 existing[(project_id, org_id)] = pk
         new_links, old_links = [], []
         for (key, pic), role in links.items():
-            link = Participation(
-                project_id=stored[key].pk, organisation_id=org_ids[pic], role=role
-            )
+            link = Participation(project_id=stored[key].pk, organisation_id=org_ids[pic], role=role)
             link.pk = existing.get((link.project_id, link.organisation_id))
             (old_links if link.pk else new_links).append(link)
         insert_rows(Participation, ["project", "organisation", "role"], new_links)
