@@ -18,16 +18,19 @@ How a question is answered:
    share of an organisation's projects in the programme, how often the coordinator's country
    and kind work with the candidate's, text relevance relative to the best match, and the
    eligibility gaps the candidate would close.
-3. A ranker learned on the past: gradient-boosted trees (LightGBM), fitted on consortia that started
-   after an index year, with the index built only from what started up to that year
+3. A ranker learned on the past: gradient-boosted trees (LightGBM), fitted on consortia that
+   started after an index year, with the index built only from what started up to that year
    (``fit``). ``recommender_model.txt`` beside this file is the shipped model; see
-   ``bench/recommender.py`` for how it was learned and how it is measured.
+   ``bench/recommender.py`` for how it was learned and how it is measured. What a request
+   says outright comes first: the kind of partner it names ("a plastics cluster in another
+   country"), and for organisations without any project, a profile that matches its words.
 4. Reasons, from the features that carried the score for that organisation (LightGBM's
    per-feature contributions), in plain words and true of the consortium as it stands.
 
 Organisations without any project (most cluster members, the registry's cluster
 organisations) are still candidates: through their profile text, ecosystems and technologies,
-their kind and country.
+their kind and country. Organisations whose name is unknown (``listed=False``) take part in
+the graph but are never recommended.
 """
 
 from __future__ import annotations
@@ -67,8 +70,6 @@ FEATURES = (
     # the programme of the call (missing when not given)
     "programme_share",  # share of the candidate's projects in the programme
     "programme_pct",  # percentile of its projects in the programme
-    "programme_recent_pct",  # ... of those started in the last RECENT_YEARS years
-    "walk_in_programme",  # the walk relative to the best, times the share in the programme
     "programme_joint",  # projects in the programme shared with the members
     "programme_walk1",  # the walk through the programme's projects only, one step (log10 ratio)
     "programme_walk2",  # ... two steps
@@ -849,13 +850,6 @@ class Recommender:
             counts = s["programme"][idx]
             x[:, col["programme_share"]] = counts / np.maximum(self.activity[idx], 1)
             x[:, col["programme_pct"]] = self.programme_pct[idx][:, q.programmes].max(axis=1)
-            recent = self.incidence @ (s["in_programme"] * self.recent_projects)
-            x[:, col["programme_recent_pct"]] = _percentile(recent)[idx]
-            if q.members.size:
-                total = s["walk_total"]
-                x[:, col["walk_in_programme"]] = (
-                    total[idx] / max(float(total.max()), 1e-12) * x[:, col["programme_share"]]
-                )
             if q.members.size:
                 mine = self._member_projects(q)
                 x[:, col["programme_joint"]] = self.incidence[idx] @ (mine * s["in_programme"])
