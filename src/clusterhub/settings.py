@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "clusterhub.events",
     "clusterhub.partnering",
     "clusterhub.matchmaking",
+    "clusterhub.calls",
     "clusterhub.demo",
 ]
 

@@ -1,0 +1,35 @@
+from django.contrib import admin
+
+from .models import Application, Call, Category, Question
+
+
+class CategoryInline(admin.StackedInline):
+    model = Category
+    extra = 0
+
+
+class QuestionInline(admin.StackedInline):
+    model = Question
+    extra = 0
+
+
+@admin.register(Call)
+class CallAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "organiser", "status", "deadline"]
+    list_filter = ["kind", "status"]
+    search_fields = ["title", "organiser__legal_name"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["organiser"]
+    inlines = [CategoryInline, QuestionInline]
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "call", "category", "status", "submitted_at", "round"]
+    list_filter = ["status", "call"]
+    search_fields = ["organisation__legal_name", "call__title"]
+    readonly_fields = ["call", "category", "organisation", "status", "answers", "submitted_at",
+                       "round", "receipt", "created_by"]  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False  # applications are made by the applicants' teams, through the services

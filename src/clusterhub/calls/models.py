@@ -1,0 +1,198 @@
+"""Calls for applications and awards: the call, its categories and questions, the
+applications and their files. Rules and answers are stored as data (JSON) and read by the
+pure modules ``eligibility`` and ``questions``."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from clusterhub.core.models import TimeStampedModel
+from clusterhub.registry.models import Organisation
+
+from . import questions as question_kinds
+
+
+class CallKind(models.TextChoices):
+    AWARD = "award", _("Award")
+    APPLICATIONS = "applications", _("Call for applications")
+    INTEREST = "interest", _("Call for expressions of interest")
+    HOST = "host", _("Call for hosts")
+
+
+class CallStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class Rounds(models.TextChoices):
+    NONE = "", _("One deadline")
+    QUARTER = "quarter", _("Quarterly cut-offs")
+    MONTH = "month", _("Monthly cut-offs")
+    HALF_YEAR = "half_year", _("Half-yearly cut-offs")
+
+
+class Call(TimeStampedModel):
+    kind = models.CharField(_("kind"), max_length=20, choices=CallKind)
+    organiser = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="calls", verbose_name=_("organiser")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("address"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=CallStatus, default=CallStatus.DRAFT
+    )
+    rules = models.JSONField(_("who may apply"), default=list, blank=True)
+    opens_at = models.DateTimeField(_("opening"), null=True, blank=True)
+    deadline = models.DateTimeField(_("deadline"))
+    timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Paris")
+    rounds = models.CharField(_("rounds"), max_length=10, choices=Rounds, blank=True, default="")
+    prizes = models.TextField(_("prizes"), blank=True)
+    results_announced = models.CharField(
+        _("where results are announced"), max_length=300, blank=True
+    )
+    anonymised = models.BooleanField(_("jurors do not see who applies"), default=False)
+    independent_jury = models.BooleanField(
+        _("independent jury (no juror from an applicant organisation)"), default=False
+    )
+
+    class Meta:
+        ordering = ["-deadline"]
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True) | Q(opens_at__lt=models.F("deadline")),
+                name="call_opens_before_its_deadline",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Category(models.Model):
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="categories")
+    key = models.SlugField(_("key"), max_length=40)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    rules = models.JSONField(_("who may apply in this category"), default=list, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "key"], name="one_category_key_per_call")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Question(models.Model):
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="questions")
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.CASCADE, related_name="questions"
+    )
+    key = models.CharField(_("key"), max_length=40)
+    label = models.CharField(_("question"), max_length=300)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=[(k, k) for k in question_kinds.KINDS], default="text"
+    )
+    required = models.BooleanField(_("required"), default=False)
+    max_length = models.PositiveIntegerField(_("length limit"), null=True, blank=True)
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    minimum = models.DecimalField(
+        _("minimum"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    maximum = models.DecimalField(
+        _("maximum"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    file_types = models.JSONField(_("file types"), default=list, blank=True)
+    max_bytes = models.PositiveIntegerField(
+        _("file size limit (bytes)"), default=question_kinds.DEFAULT_MAX_BYTES
+    )
+    show_if_key = models.CharField(_("shown when the question"), max_length=40, blank=True)
+    show_if_answers = models.JSONField(_("has one of the answers"), default=list, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "key"], name="one_question_key_per_call")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def as_spec(self) -> question_kinds.Question:
+        return question_kinds.Question(
+            key=self.key,
+            label=self.label,
+            kind=self.kind,
+            required=self.required,
+            max_length=self.max_length,
+            choices=tuple(self.choices or ()),
+            minimum=self.minimum,
+            maximum=self.maximum,
+            currency=self.currency,
+            file_types=tuple(self.file_types or question_kinds.DEFAULT_FILE_TYPES),
+            max_bytes=self.max_bytes,
+            show_if=(self.show_if_key, tuple(self.show_if_answers)) if self.show_if_key else None,
+            category=self.category.key if self.category_id else "",
+        )
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Application(TimeStampedModel):
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications")
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="call_applications"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ApplicationStatus, default=ApplicationStatus.DRAFT
+    )
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    round = models.PositiveSmallIntegerField(_("round"), null=True, blank=True)
+    receipt = models.CharField(_("receipt digest (SHA-256)"), max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-updated"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "organisation"],
+                condition=Q(category__isnull=True),
+                name="one_application_per_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["call", "category", "organisation"],
+                name="one_application_per_organisation_and_category",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(submitted_at__isnull=False),
+                name="submitted_applications_have_a_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – {self.call}"

@@ -1,0 +1,174 @@
+"""Every write of the calls app: drafts, submissions, withdrawals.
+
+A submission is judged by the server's clock (``timezone.now()`` inside the transaction that
+writes it), the call's eligibility rules against the registry, and the form's questions; it
+is all or nothing, and one organisation has one application per call and category (a
+database constraint, so that two team members submitting at once make one application).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clusterhub.core import audit
+
+from . import eligibility, questions, timeline
+from .models import Application, ApplicationStatus, Call, CallStatus, Category
+from .selectors import applicant_facts, form_questions, on_team
+
+
+def _require_team(user, application: Application) -> None:
+    if not on_team(user, application.organisation_id):
+        raise PermissionDenied(
+            _("Only the profile team of %(organisation)s may change its application.")
+            % {"organisation": application.organisation.name}
+        )
+
+
+def start_application(call: Call, organisation, user, category: Category | None = None):
+    """The organisation's application to the call (and category), created as a draft the first
+    time; never a second one."""
+    if call.status != CallStatus.PUBLISHED:
+        raise ValidationError(_("This call is not open for applications."))
+    if not on_team(user, organisation.pk):
+        raise PermissionDenied(
+            _("Only the profile team of %(organisation)s may apply in its name.")
+            % {"organisation": organisation.name}
+        )
+    if category is not None and category.call_id != call.pk:
+        raise ValidationError({"category": [_("This category belongs to another call.")]})
+    try:
+        with transaction.atomic():
+            application, _created = Application.objects.get_or_create(
+                call=call, category=category, organisation=organisation,
+                defaults={"created_by": user},
+            )  # fmt: skip
+    except IntegrityError:  # another team member created it at the same instant
+        application = Application.objects.get(
+            call=call, category=category, organisation=organisation
+        )
+    return application
+
+
+def save_draft(application: Application, user, answers: dict) -> questions.Cleaned:
+    """Keep what was typed (even what is not right yet) and say what is wrong."""
+    _require_team(user, application)
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.status == ApplicationStatus.WITHDRAWN:
+            raise ValidationError(_("This application was withdrawn."))
+        merged = {**locked.answers, **{k: v for k, v in answers.items() if isinstance(k, str)}}
+        locked.answers = merged
+        locked.save(update_fields=["answers", "updated"])
+    application.answers = merged
+    return questions.clean(form_questions(application.call), merged,
+                           category=_category_key(application))  # fmt: skip
+
+
+def _category_key(application: Application) -> str:
+    return application.category.key if application.category_id else ""
+
+
+def verdict(application: Application, *, project_start=None) -> eligibility.Verdict:
+    call = application.call
+    rules = eligibility.Rules.from_data(call.rules)
+    if application.category_id:
+        rules = rules + eligibility.Rules.from_data(application.category.rules)
+    return eligibility.check(
+        rules,
+        applicant_facts(application.organisation),
+        deadline=timezone.localtime(call.deadline).date(),
+        project_start=project_start,
+    )
+
+
+def _project_start(answers: dict):
+    """The start date of the project the application is about (the question ``project_start``,
+    which categories with a "started within N years" rule ask)."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(str(answers.get("project_start") or ""))
+    except ValueError:
+        return None
+
+
+def receipt_digest(application: Application, values: dict, submitted_at: datetime) -> str:
+    """SHA-256 of what was submitted, when, by whom: the applicant can prove what they sent."""
+    content = {
+        "call": application.call_id,
+        "category": _category_key(application),
+        "organisation": application.organisation_id,
+        "answers": values,
+        "submitted_at": submitted_at.isoformat(),
+    }
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def submit(application: Application, user) -> Application:
+    """Submit (or submit again, with changes) before the deadline: eligible, every required
+    answer given and right. Refused with the reasons otherwise; nothing is changed then."""
+    _require_team(user, application)
+    call = application.call
+    with transaction.atomic():
+        locked = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("call", "category", "organisation")
+            .get(pk=application.pk)
+        )
+        now = timezone.now()  # the server's clock, inside the transaction that writes
+        window = timeline.accepting(now, call.opens_at, call.deadline, call.timezone)
+        if not window.open:
+            raise ValidationError(window.sentence(_))
+        if locked.status == ApplicationStatus.WITHDRAWN:
+            raise ValidationError(_("This application was withdrawn."))
+        cleaned = questions.clean(
+            form_questions(call), locked.answers, category=_category_key(locked), final=True
+        )
+        if not cleaned.ok:
+            errors: dict[str, list[str]] = {}
+            for problem in cleaned.problems:
+                errors.setdefault(problem.key or "__all__", []).append(problem.sentence(_))
+            raise ValidationError(errors)
+        judged = verdict(locked, project_start=_project_start(cleaned.values))
+        if not judged.eligible:
+            raise ValidationError([c.sentence(_) for c in judged.failed + judged.pending])
+        locked.status = ApplicationStatus.SUBMITTED
+        locked.submitted_at = now
+        if call.rounds:
+            opens = call.opens_at or call.created
+            for item in timeline.rounds(opens, call.deadline, call.rounds, call.timezone):
+                if now <= item.cut_off:
+                    locked.round = item.number
+                    break
+        locked.receipt = receipt_digest(locked, cleaned.values, now)
+        locked.save(update_fields=["status", "submitted_at", "round", "receipt", "updated"])
+        audit.record(
+            "calls.submit", locked, scope=call, changes={"receipt": locked.receipt}, by=user
+        )
+    return locked
+
+
+def withdraw(application: Application, user) -> Application:
+    """Withdraw a submitted application before the deadline."""
+    _require_team(user, application)
+    call = application.call
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.status != ApplicationStatus.SUBMITTED:
+            raise ValidationError(_("Only a submitted application can be withdrawn."))
+        window = timeline.accepting(timezone.now(), None, call.deadline, call.timezone)
+        if not window.open:
+            raise ValidationError(window.sentence(_))
+        locked.status = ApplicationStatus.WITHDRAWN
+        locked.save(update_fields=["status", "updated"])
+        audit.record("calls.withdraw", locked, scope=call, by=user)
+    return locked
