@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("clusterhub.events.urls")),
     path("", include("clusterhub.partnering.urls")),
     path("", include("clusterhub.matchmaking.urls")),
+    path("", include("clusterhub.calls.urls")),
 ]
 
 if settings.DEBUG:

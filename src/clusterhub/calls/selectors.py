@@ -52,3 +52,36 @@ def applicant_facts(organisation: Organisation) -> eligibility.Applicant:
         labels=labels,
         networks=networks,
     )
+
+
+def published_calls():
+    from .models import CallStatus
+
+    return Call.objects.filter(status=CallStatus.PUBLISHED).select_related("organiser")
+
+
+def my_applications(user, call: Call):
+    from .models import Application
+
+    if not user.is_authenticated:
+        return Application.objects.none()
+    return (
+        Application.objects.filter(call=call, organisation__team_members__user=user)
+        .select_related("organisation", "category")
+        .distinct()
+    )
+
+
+def rule_sentences(rules: list, gettext) -> list[str]:
+    """The rules of a call or category, as sentences in the reader's language."""
+    from clusterhub.registry.models import LabelLevel, LabelScheme, OrganisationKind
+
+    names = {
+        **{k: str(v).lower() for k, v in OrganisationKind.choices},
+        **{k: str(v) for k, v in LabelScheme.choices},
+        **{k: str(v) for k, v in LabelLevel.choices},
+    }
+    return [
+        eligibility.describe(rule, gettext, names)
+        for rule in eligibility.Rules.from_data(rules).rules
+    ]

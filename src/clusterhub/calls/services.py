@@ -89,7 +89,7 @@ def verdict(application: Application, *, project_start=None) -> eligibility.Verd
     )
 
 
-def _project_start(answers: dict):
+def project_start(answers: dict):
     """The start date of the project the application is about (the question ``project_start``,
     which categories with a "started within N years" rule ask)."""
     from datetime import date
@@ -138,7 +138,7 @@ def submit(application: Application, user) -> Application:
             for problem in cleaned.problems:
                 errors.setdefault(problem.key or "__all__", []).append(problem.sentence(_))
             raise ValidationError(errors)
-        judged = verdict(locked, project_start=_project_start(cleaned.values))
+        judged = verdict(locked, project_start=project_start(cleaned.values))
         if not judged.eligible:
             raise ValidationError([c.sentence(_) for c in judged.failed + judged.pending])
         locked.status = ApplicationStatus.SUBMITTED
