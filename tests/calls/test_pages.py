@@ -64,3 +64,31 @@ def test_another_persons_application_stays_closed(client):
         == 403
     )
     assert DEADLINE
+
+
+def test_a_letter_of_support_is_uploaded_checked_by_its_bytes_and_kept(client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from clusterhub.calls.models import Attachment, Question
+
+    settings.MEDIA_ROOT = tmp_path
+    call = make_call()
+    Question.objects.create(call=call, key="letter", label="Letter of support", kind="file",
+                            required=True, file_types=["pdf"], order=3)  # fmt: skip
+    user, pole = member_pole(call)
+    client.force_login(user)
+    client.post(reverse("calls:start", args=[call.slug]),
+                {"organisation": pole.slug, "category": call.categories.get().pk})  # fmt: skip
+    url = reverse("calls:application", args=[Application.objects.get().pk])
+    fake = client.post(url, {"letter": SimpleUploadedFile("letter.pdf", b"MZ not a pdf")})
+    assert "letter.pdf is not a file of the types accepted (PDF)" in fake.content.decode()
+    assert not Attachment.objects.exists()
+    pdf = b"%PDF-1.7\n%%EOF\n"
+    sent = client.post(url, {"letter": SimpleUploadedFile("lettre région.pdf", pdf)})
+    assert "Sent: lettre région.pdf" in sent.content.decode()
+    stored = Attachment.objects.get()
+    assert stored.kind == "pdf" and stored.size == len(pdf)
+    assert "région" not in stored.file.name  # stored under a random name
+    done = client.post(url, {"title": "T", "project_start": "2026-06-01", "submit": "1"},
+                       follow=True)  # fmt: skip
+    assert "Your application is submitted." in done.content.decode()

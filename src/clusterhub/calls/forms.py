@@ -15,6 +15,11 @@ class ApplicationForm(forms.Form):
         self.specs = specs
         for q in specs:
             self.fields[q.key] = _field(q)
+            stored = answers.get(q.key)
+            if q.kind == "file" and isinstance(stored, dict):
+                self.fields[q.key].help_text = _("Sent: %(name)s. A new file replaces it.") % {
+                    "name": stored.get("name", "")
+                }
         self.full_clean()  # an unbound form: sets up the error list, checks nothing
         self.cleaned_data = {}
         for problem in problems:
@@ -47,9 +52,10 @@ def _field(q: questions.Question) -> forms.Field:
             widget=forms.TextInput(attrs={"inputmode": "decimal"}), help_text=help_text, **common
         )
     if q.kind == "file":
-        return forms.CharField(
-            widget=forms.TextInput(attrs={"disabled": True}),
-            help_text=gettext_lazy("Send this document to the organisers by e-mail for now."),
+        types = ", ".join(questions.FILE_TYPES[t] for t in q.file_types)
+        return forms.FileField(
+            help_text=gettext_lazy("%(types)s; %(size)s at most.")
+            % {"types": types, "size": questions._megabytes(q.max_bytes)},
             **common,
         )
     return forms.CharField(widget=forms.TextInput(attrs={"maxlength": q.limit}), **common)

@@ -196,3 +196,37 @@ class Application(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.organisation} – {self.call}"
+
+
+def attachment_path(attachment: "Attachment", filename: str) -> str:
+    # never the applicant's file name in the path: a random name, the type we recognised
+    import secrets
+
+    return f"calls/{attachment.application.call_id}/{secrets.token_hex(16)}.{attachment.kind}"
+
+
+class Attachment(models.Model):
+    """A file answering a question of an application (one per question; a new one replaces it).
+    Served only to the application's team and, later, its jurors."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="attachments"
+    )
+    key = models.CharField(_("question"), max_length=40)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    name = models.CharField(_("file name"), max_length=200)
+    kind = models.CharField(_("type"), max_length=10)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "key"], name="one_attachment_per_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

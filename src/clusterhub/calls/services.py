@@ -13,6 +13,7 @@ import json
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from clusterhub.core import audit
 
 from . import eligibility, questions, timeline
-from .models import Application, ApplicationStatus, Call, CallStatus, Category
+from .models import Application, ApplicationStatus, Attachment, Call, CallStatus, Category
 from .selectors import applicant_facts, form_questions, on_team
 
 
@@ -57,19 +58,41 @@ def start_application(call: Call, organisation, user, category: Category | None 
     return application
 
 
-def save_draft(application: Application, user, answers: dict) -> questions.Cleaned:
-    """Keep what was typed (even what is not right yet) and say what is wrong."""
+def save_draft(
+    application: Application, user, answers: dict, files: dict | None = None
+) -> questions.Cleaned:
+    """Keep what was typed (even what is not right yet) and say what is wrong. ``files``:
+    uploads by question key ({key: (name, bytes)}); a file that is not right is refused and
+    the one stored before stays."""
     _require_team(user, application)
+    specs = form_questions(application.call)
+    uploads = {key: questions.Upload(name, data) for key, (name, data) in (files or {}).items()}
+    kinds = {q.key: q.kind for q in specs}
+    typed = {k: v for k, v in answers.items() if isinstance(k, str) and kinds.get(k) != "file"}
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if locked.status == ApplicationStatus.WITHDRAWN:
             raise ValidationError(_("This application was withdrawn."))
-        merged = {**locked.answers, **{k: v for k, v in answers.items() if isinstance(k, str)}}
+        merged = {**locked.answers, **typed}
+        checked = questions.clean(specs, merged, category=_category_key(locked), files=uploads)
+        for key, upload in uploads.items():
+            value = checked.values.get(key)
+            if not isinstance(value, dict) or checked.for_question(key):
+                continue
+            for previous in Attachment.objects.filter(application=locked, key=key):
+                previous.file.delete(save=False)
+                previous.delete()
+            stored = Attachment(
+                application=locked, key=key, name=upload.name[:200], kind=value["type"],
+                size=value["size"],
+            )  # fmt: skip
+            stored.file.save("upload", ContentFile(upload.data), save=False)
+            stored.save()
+            merged[key] = value
         locked.answers = merged
         locked.save(update_fields=["answers", "updated"])
     application.answers = merged
-    return questions.clean(form_questions(application.call), merged,
-                           category=_category_key(application))  # fmt: skip
+    return questions.clean(specs, merged, category=_category_key(application), files=uploads)
 
 
 def _category_key(application: Application) -> str:

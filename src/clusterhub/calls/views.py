@@ -100,7 +100,8 @@ def application(request, pk: int):
     problems: list = []
     if request.method == "POST":
         try:
-            cleaned = services.save_draft(application, request.user, answers)
+            files = {key: (upload.name, upload.read()) for key, upload in request.FILES.items()}
+            cleaned = services.save_draft(application, request.user, answers, files)
             problems = cleaned.problems
             if "submit" in request.POST:
                 services.submit(application, request.user)

@@ -37,6 +37,7 @@ from clusterhub.registry.models import (
 
 from . import registry_data as data
 from .base import DemoLoadError, DemoResult, demo_email, pick
+from .calls import ensure_calls
 from .events import ensure_events
 from .matchmaking import ensure_demo_matchmaking
 
@@ -81,6 +82,7 @@ def load_demo(
         result.team_password = _ensure_team(organisations[data.TEAM_ORGANISATION], result)
         ensure_events(refresh, result)
         ensure_demo_matchmaking(refresh, result)
+        ensure_calls(refresh, result)
     return result
 
 
