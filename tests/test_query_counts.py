@@ -303,6 +303,19 @@ def api_calls():
     return Subject(add=calls)
 
 
+def api_published_calls():
+    from tests.calls.test_applications import make_call
+
+    def add(k):
+        for _ in range(k):
+            n = next(SEQ)
+            call = make_call(slug=f"call-{n}", title=f"Call {n}")
+            call.organiser.slug = f"association-{n}"
+            call.organiser.save()
+
+    return Subject(add=add)
+
+
 def api_consortia():
     user, org = team_org()
     return Subject(user=user, add=lambda k: consortia_of(user, org, k))
@@ -359,6 +372,7 @@ API_LISTS: dict[str, Callable[[], Subject]] = {
     "matchmaking:list_meetings": api_meetings,
     "matchmaking:list_participants": api_participants,
     "matchmaking:list_requests": api_requests,
+    "calls:published_calls": api_published_calls,
 }
 
 

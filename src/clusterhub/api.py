@@ -14,7 +14,8 @@ api = NinjaAPI(
     title="Clusterhub API",
     version="1.0",
     description=(
-        "Cluster organisations, organisations, events, partnering, B2B meetings and reference "
+        "Cluster organisations, organisations, events, partnering, B2B meetings, calls and "
+        "reference "
         "data. Reading is open to everyone; writing needs a personal token "
         "(Authorization: Bearer …) created under Account → API tokens, or a signed-in "
         "session with its CSRF token. Errors answer "
@@ -28,7 +29,7 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 
-APPS = ("reference", "registry", "events", "partnering", "matchmaking")
+APPS = ("reference", "registry", "events", "partnering", "matchmaking", "calls")
 for app in APPS:
     api.add_router(f"/{app}/", f"clusterhub.{app}.api.router")
 api.add_router("/jobs/", "clusterhub.core.jobs_api.router")
