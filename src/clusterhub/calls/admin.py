@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Application, Call, Category, Question
+from .models import Application, Call, Category, Conflict, Juror, Question
 
 
 class CategoryInline(admin.StackedInline):
@@ -33,3 +33,17 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # applications are made by the applicants' teams, through the services
+
+
+@admin.register(Juror)
+class JurorAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "call", "organisation", "status", "capacity"]
+    list_filter = ["status", "call"]
+    search_fields = ["name", "email"]
+
+
+@admin.register(Conflict)
+class ConflictAdmin(admin.ModelAdmin):
+    list_display = ["juror", "application", "source", "reason", "lifted"]
+    list_filter = ["source", "lifted"]
+    readonly_fields = ["juror", "application", "source", "reason", "message", "params"]

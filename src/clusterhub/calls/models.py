@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from clusterhub.core.models import TimeStampedModel
+from clusterhub.reference.models import Ecosystem, Technology
 from clusterhub.registry.models import Organisation
 
 from . import questions as question_kinds
@@ -55,6 +56,12 @@ class Call(TimeStampedModel):
     anonymised = models.BooleanField(_("jurors do not see who applies"), default=False)
     independent_jury = models.BooleanField(
         _("independent jury (no juror from an applicant organisation)"), default=False
+    )
+    conflict_project_years = models.PositiveSmallIntegerField(
+        _("a joint project in the last N years is a conflict"), default=3
+    )
+    conflict_same_region = models.BooleanField(
+        _("a juror of the applicant's region is in conflict"), default=False
     )
 
     class Meta:
@@ -230,3 +237,84 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class JurorStatus(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+class Juror(TimeStampedModel):
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="jurors")
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="juries",
+    )  # fmt: skip
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="jurors",
+        verbose_name=_("works for"),
+    )  # fmt: skip
+    status = models.CharField(
+        _("status"), max_length=10, choices=JurorStatus, default=JurorStatus.INVITED
+    )
+    expertise = models.TextField(_("expertise"), blank=True)
+    ecosystems = models.ManyToManyField(Ecosystem, blank=True, verbose_name=_("ecosystems"))
+    technologies = models.ManyToManyField(Technology, blank=True, verbose_name=_("technologies"))
+    capacity = models.PositiveSmallIntegerField(
+        _("most applications to review"), null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("juror")
+        verbose_name_plural = _("jurors")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "email"], name="one_juror_per_address")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ConflictSource(models.TextChoices):
+    DETECTED = "detected", _("Found in the registry")
+    DECLARED = "declared", _("Declared by the juror")
+    ORGANISER = "organiser", _("Added by the organisers")
+
+
+class Conflict(TimeStampedModel):
+    """A juror who may not judge an application, and why. A conflict found in the registry may
+    be lifted by the organisers, with a note; it stays on record."""
+
+    juror = models.ForeignKey(Juror, on_delete=models.CASCADE, related_name="conflicts")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="conflicts")
+    source = models.CharField(_("source"), max_length=10, choices=ConflictSource)
+    reason = models.CharField(_("reason"), max_length=400)
+    # the reason as a sentence template and its parameters, to show it in the reader's language
+    message = models.CharField(max_length=300, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    lifted = models.BooleanField(_("lifted"), default=False)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["juror", "application", "reason"], name="one_conflict_per_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(lifted=False) | ~Q(note=""), name="a_lifted_conflict_says_why"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reason
+
+    def sentence(self) -> str:
+        from django.utils.translation import gettext
+
+        return gettext(self.message) % self.params if self.message else self.reason

@@ -20,8 +20,20 @@ from django.utils.translation import gettext as _
 
 from clusterhub.core import audit
 
-from . import eligibility, questions, timeline
-from .models import Application, ApplicationStatus, Attachment, Call, CallStatus, Category
+from . import conflicts, eligibility, questions, timeline
+from .eligibility import gettext_noop
+from .models import (
+    Application,
+    ApplicationStatus,
+    Attachment,
+    Call,
+    CallStatus,
+    Category,
+    Conflict,
+    ConflictSource,
+    Juror,
+    JurorStatus,
+)
 from .selectors import applicant_facts, form_questions, on_team
 
 
@@ -195,3 +207,153 @@ def withdraw(application: Application, user) -> Application:
         locked.save(update_fields=["status", "updated"])
         audit.record("calls.withdraw", locked, scope=call, by=user)
     return locked
+
+
+# Juries ---------------------------------------------------------------------------------------
+
+
+def _require_organiser(user, call: Call) -> None:
+    if not on_team(user, call.organiser_id):
+        raise PermissionDenied(_("Only the organisers of the call may do this."))
+
+
+def invite_juror(call: Call, *, name: str, email: str, organisation=None, by) -> Juror:
+    """A juror invited by the organisers. An independent jury takes nobody from an applicant
+    organisation."""
+    _require_organiser(by, call)
+    email = email.strip().lower()
+    if (
+        call.independent_jury
+        and organisation is not None
+        and call.applications.filter(organisation=organisation).exists()
+    ):
+        raise ValidationError(
+            {
+                "organisation": [
+                    _("The jury is independent: %(organisation)s applies to this call.")
+                    % {"organisation": organisation.name}
+                ]
+            }
+        )
+    if call.jurors.filter(email=email).exists():
+        raise ValidationError({"email": [_("This address is already invited.")]})
+    juror = Juror.objects.create(call=call, name=name.strip(), email=email,
+                                 organisation=organisation)  # fmt: skip
+    audit.record("calls.invite_juror", juror, scope=call, by=by)
+    return juror
+
+
+def answer_invitation(
+    juror: Juror, user, *, accept: bool, expertise: str = "", capacity: int | None = None,
+    declared: dict | None = None,
+) -> Juror:  # fmt: skip
+    """The invited person answers, under the address the invitation went to (nobody answers in
+    someone else's name), with their expertise, capacity and the conflicts they declare
+    ({application id: why})."""
+    from allauth.account.models import EmailAddress
+
+    if not EmailAddress.objects.filter(
+        user=user, email__iexact=juror.email, verified=True
+    ).exists():
+        raise PermissionDenied(_("This invitation went to another address."))
+    if capacity is not None and capacity < 1:
+        raise ValidationError({"capacity": [_("Give at least one application, or decline.")]})
+    with transaction.atomic():
+        juror.user = user
+        juror.status = JurorStatus.ACCEPTED if accept else JurorStatus.DECLINED
+        juror.expertise = expertise.strip()
+        juror.capacity = capacity
+        juror.save()
+        for application_id, why in (declared or {}).items():
+            application = juror.call.applications.get(pk=application_id)
+            reason = gettext_noop("%(juror)s declared: %(why)s")
+            params = {"juror": juror.name, "why": str(why).strip()[:200]}
+            Conflict.objects.get_or_create(
+                juror=juror, application=application, reason=reason % params,
+                defaults={"source": ConflictSource.DECLARED, "message": reason, "params": params},
+            )  # fmt: skip
+        audit.record("calls.answer_invitation", juror, scope=juror.call, by=user)
+    return juror
+
+
+def detect_conflicts(call: Call, by=None) -> int:
+    """Find the conflicts the registry shows (see ``conflicts``) and record the new ones;
+    those the organisers lifted stay lifted. Returns how many are recorded now."""
+    from clusterhub.registry.models import Membership, MembershipStatus, Participation
+
+    jurors = list(call.jurors.exclude(status=JurorStatus.DECLINED).select_related("organisation"))
+    applications = list(
+        call.applications.exclude(status=ApplicationStatus.DRAFT).select_related("organisation")
+    )
+    juror_orgs = {j.organisation_id for j in jurors if j.organisation_id}
+    app_orgs = {a.organisation_id for a in applications}
+    involved = juror_orgs | app_orgs
+    memberships = list(
+        Membership.objects.filter(status=MembershipStatus.ACCEPTED)
+        .filter(member_id__in=involved, cluster__organisation_id__in=involved)
+        .values_list("member_id", "cluster__organisation_id")
+    )
+    year = timezone.localtime(call.deadline).year
+    projects: dict[int, dict] = {}
+    for project_id, org_id, acronym, start in Participation.objects.filter(
+        project__participations__organisation_id__in=juror_orgs,
+        organisation_id__in=involved,
+    ).values_list("project_id", "organisation_id", "project__acronym", "project__start_year"):
+        entry = projects.setdefault(project_id, {"label": acronym, "year": start, "orgs": set()})
+        entry["orgs"].add(org_id)
+    found = conflicts.detect(
+        [
+            conflicts.Juror(j.pk, j.name, {j.organisation_id: j.organisation.name}
+                            if j.organisation_id else {}, region=_region(j.organisation))
+            for j in jurors
+        ],
+        [
+            conflicts.Application(a.pk, {a.organisation_id: a.organisation.name},
+                                  region=_region(a.organisation))
+            for a in applications
+        ],
+        memberships=memberships,
+        projects=[
+            conflicts.PastProject(p["label"] or str(pk), p["year"], frozenset(p["orgs"]))
+            for pk, p in projects.items()
+        ],
+        project_years=call.conflict_project_years,
+        year=year,
+        same_region=call.conflict_same_region,
+    )  # fmt: skip
+    created = 0
+    for (juror_id, application_id), reasons in found.items():
+        for reason in reasons:
+            _conflict, new = Conflict.objects.get_or_create(
+                juror_id=juror_id, application_id=application_id, reason=reason.sentence(),
+                defaults={"source": ConflictSource.DETECTED, "message": reason.message,
+                          "params": dict(reason.params)},
+            )  # fmt: skip
+            created += new
+    audit.record("calls.detect_conflicts", call, changes={"new": created}, by=by)
+    return created
+
+
+def _region(organisation) -> str:
+    return (organisation.nuts_region_id or "") if organisation is not None else ""
+
+
+def lift_conflict(conflict: Conflict, by, note: str) -> Conflict:
+    """The organisers lift a conflict; the note says why, and the conflict stays on record."""
+    _require_organiser(by, conflict.juror.call)
+    if not note.strip():
+        raise ValidationError({"note": [_("Say why the conflict is lifted.")]})
+    conflict.lifted = True
+    conflict.note = note.strip()
+    conflict.save(update_fields=["lifted", "note", "updated"])
+    audit.record("calls.lift_conflict", conflict, scope=conflict.juror.call, by=by)
+    return conflict
+
+
+def conflicted_pairs(call: Call) -> set[tuple[int, int]]:
+    """(juror, application) pairs that may not be assigned."""
+    return set(
+        Conflict.objects.filter(juror__call=call, lifted=False).values_list(
+            "juror_id", "application_id"
+        )
+    )
