@@ -1,0 +1,93 @@
+"""Assigning jurors: exact, conflict-free, balanced, certified; hand changes checked."""
+
+import itertools
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from clusterhub.calls.assignment import AssignmentError, assign, check, greedy
+
+
+def brute_force(affinity, k, conflicts):
+    """The best balanced assignment by trying every one (tiny instances only)."""
+    m, n = affinity.shape
+    lower, upper = (k * n) // m, -(-k * n // m)
+    best = -np.inf
+    options = [
+        [c for c in itertools.combinations(range(m), k) if not any((j, a) in conflicts for j in c)]
+        for a in range(n)
+    ]
+    for choice in itertools.product(*options):
+        loads = np.bincount([j for c in choice for j in c], minlength=m)
+        if loads.min() < lower or loads.max() > upper:
+            continue
+        best = max(best, sum(affinity[j, a] for a, c in enumerate(choice) for j in c))
+    return best
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def test_the_optimum_of_small_instances_is_found_and_certified(seed):
+    rng = np.random.default_rng(seed)
+    affinity = rng.random((4, 5)).round(2)
+    conflicts = {(int(rng.integers(4)), int(rng.integers(5))) for _ in range(3)}
+    result = assign(affinity, 2, conflicts=conflicts, candidates=2)
+    assert result.total == pytest.approx(brute_force(affinity, 2, conflicts))
+    assert result.ratio == pytest.approx(1.0)
+    assert check(result.pairs, 4, 5, 2, conflicts=conflicts) == []
+
+
+def test_at_size_every_rule_holds_and_it_beats_greedy():
+    rng = np.random.default_rng(7)
+    topics = rng.random((60, 8)) ** 3
+    needs = rng.random((8, 300)) ** 3
+    affinity = topics @ needs
+    affinity /= affinity.max()
+    conflicts = {(int(j), int(a)) for j, a in zip(*np.nonzero(rng.random(affinity.shape) < 0.05),
+                                                  strict=True)}  # fmt: skip
+    result = assign(affinity, 3, conflicts=conflicts, candidates=10)
+    assert check(result.pairs, 60, 300, 3, conflicts=conflicts) == []
+    assert result.loads.max() - result.loads.min() <= 1
+    assert result.ratio == pytest.approx(1.0, abs=1e-9)
+    baseline = greedy(affinity, 3, conflicts=conflicts)
+    assert result.total >= baseline.total
+
+
+def test_capacities_replace_even_loads():
+    affinity = np.array([[0.9, 0.9, 0.9, 0.9], [0.1, 0.1, 0.1, 0.1], [0.5, 0.5, 0.5, 0.5]])
+    result = assign(affinity, 1, capacities=[3, 4, 0])
+    assert result.loads.tolist() == [3, 1, 0]
+
+
+def test_impossible_rules_name_the_application():
+    affinity = np.ones((3, 2))
+    with pytest.raises(AssignmentError, match="application 1 has only 1 jurors without a conflict"):
+        assign(affinity, 2, conflicts={(0, 1), (2, 1)})
+    with pytest.raises(AssignmentError, match="can take 2 reviews; 4 are needed"):
+        assign(affinity, 2, capacities=[1, 1, 0])
+
+
+def test_a_hand_made_assignment_is_checked_against_the_same_rules():
+    problems = check([(0, 0), (0, 1), (1, 1), (0, 1)], 3, 2, 2, conflicts={(1, 1)})
+    assert problems == [
+        "a juror is assigned twice to the same application",
+        "juror 1 has a conflict with application 1",
+        "application 0 has 1 juror; it needs 2",
+        "application 1 has 3 jurors; it needs 2",
+        "juror 0 has 3 applications; loads must be from 1 to 2",
+        "juror 2 has 0 applications; loads must be from 1 to 2",
+    ]
+
+
+def test_the_module_imports_no_django():
+    code = (
+        "import sys; import clusterhub.calls.assignment, clusterhub.calls.conflicts,"
+        "clusterhub.calls.questions, clusterhub.calls.timeline;"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
