@@ -80,6 +80,7 @@ bench: $(STAMP) pdf-libs
 	$(PY) bench/events.py
 	$(PY) bench/recommender.py
 	$(PY) bench/scheduler.py
+	$(PY) bench/assignment.py
 	$(PY) bench/load.py
 
 # Updates the French catalogue (src/clusterhub/locale/fr) from the templates and the Python
