@@ -1,3 +1,4 @@
+import sqlite3
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -161,3 +162,36 @@ def django_assert_num_queries():
 @pytest.fixture
 def django_assert_max_num_queries():
     return partial(_assert_queries, exact=False)
+
+
+@pytest.fixture
+def race_database(transactional_db, _reference_data, tmp_path):
+    """Threads that race for real, each with its own connection and committing transactions.
+
+    On PostgreSQL nothing changes. On SQLite, pytest-django's test database lives in memory,
+    shared between threads through SQLite's shared cache, whose table locks fail at once
+    ("database table is locked") instead of waiting like a file database's locks (BEGIN
+    IMMEDIATE + busy timeout, as in production). So the test runs on a file copy (SQLite's
+    backup API, as Django's own test cloning does) made once the reference data is loaded, and
+    the in-memory database, untouched, comes back afterwards.
+    """
+    from django.db import connection
+
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        yield
+        return
+    settings_dict = connection.settings_dict  # shared with the threads' connections
+    memory_name = settings_dict["NAME"]
+    connection.ensure_connection()
+    memory = connection.connection  # stays open: the in-memory database lives while it does
+    copy = sqlite3.connect(tmp_path / "race.sqlite3")
+    memory.backup(copy)
+    copy.close()
+    connection.connection = None  # the next query connects to the file
+    settings_dict["NAME"] = str(tmp_path / "race.sqlite3")
+    try:
+        yield
+    finally:
+        connection.close()
+        settings_dict["NAME"] = memory_name
+        connection.connection = memory

@@ -2,12 +2,11 @@
 the rules and the form; one application per organisation, whatever the rush."""
 
 import datetime
-import sqlite3
 import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, connections
+from django.db import connections
 
 from clusterhub.calls import services
 from clusterhub.calls.models import Application, Call, Category, Question
@@ -144,31 +143,8 @@ def test_a_declared_label_does_not_open_a_call_that_asks_for_a_verified_one():
 # ----------------------------------------------------------------------- the deadline rush
 
 
-@pytest.fixture
-def _file_database(transactional_db, _reference_data, tmp_path):
-    """SQLite: race on a file copy of the test database (see tests/events/test_concurrency)."""
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        yield
-        return
-    settings_dict = connection.settings_dict
-    memory_name = settings_dict["NAME"]
-    connection.ensure_connection()
-    memory = connection.connection
-    copy = sqlite3.connect(tmp_path / "race.sqlite3")
-    memory.backup(copy)
-    copy.close()
-    connection.connection = None
-    settings_dict["NAME"] = str(tmp_path / "race.sqlite3")
-    try:
-        yield
-    finally:
-        connection.close()
-        settings_dict["NAME"] = memory_name
-        connection.connection = memory
-
-
 @pytest.mark.django_db(transaction=True)
-def test_five_hundred_last_minute_submissions_are_all_stored_once(_file_database):
+def test_five_hundred_last_minute_submissions_are_all_stored_once(race_database):
     call = make_call()
     category = call.categories.get()
     applicants = [member_pole(call) for _ in range(500)]

@@ -7,53 +7,21 @@ for the previous one (busy timeout). Either way the capacity holds exactly.
     scripts/with-postgres.sh .venv/bin/pytest tests/events/test_concurrency.py -q
 """
 
-import sqlite3
 import threading
 from collections import Counter
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connections
 
 from clusterhub.events import services
 from clusterhub.events.models import Event, Registration, RegistrationStatus
 from tests import factories
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("race_database")]
 
 THREADS = 40
 CAPACITY = 20
-
-
-@pytest.fixture(autouse=True)
-def _sqlite_file_database(transactional_db, _reference_data, tmp_path):
-    """On SQLite, race on a file copy of the test database.
-
-    pytest-django's SQLite test database lives in memory, shared between threads through
-    SQLite's shared cache, whose table locks fail at once ("database table is locked") instead
-    of waiting like a file database's locks (BEGIN IMMEDIATE + busy timeout, as in production).
-    So the test runs on a file copy (SQLite's backup API, as Django's own test cloning does)
-    made once the reference data is loaded, and the in-memory database, untouched, comes back
-    afterwards.
-    """
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        yield
-        return
-    settings_dict = connection.settings_dict  # shared with the threads' connections
-    memory_name = settings_dict["NAME"]
-    connection.ensure_connection()
-    memory = connection.connection  # stays open: the in-memory database lives while it does
-    copy = sqlite3.connect(tmp_path / "race.sqlite3")
-    memory.backup(copy)
-    copy.close()
-    connection.connection = None  # the next query connects to the file
-    settings_dict["NAME"] = str(tmp_path / "race.sqlite3")
-    try:
-        yield
-    finally:
-        connection.close()
-        settings_dict["NAME"] = memory_name
-        connection.connection = memory
 
 
 def details(email: str) -> dict:

@@ -9,13 +9,12 @@ locked with SELECT … FOR UPDATE; on SQLite every write transaction waits for t
 """
 
 import contextlib
-import sqlite3
 import threading
 from collections import Counter
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connections
 
 from clusterhub.events.services import add_organiser
 from clusterhub.matchmaking import services
@@ -30,34 +29,9 @@ from tests.matchmaking.test_manage import (
     set_up,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("race_database")]
 
 ROUNDS = 3
-
-
-@pytest.fixture(autouse=True)
-def _sqlite_file_database(transactional_db, _reference_data, tmp_path):
-    """On SQLite, race on a file copy of the test database (as tests/events/test_concurrency.py
-    does): the in-memory test database's shared cache fails at once on a lock instead of
-    waiting like a file database (BEGIN IMMEDIATE + busy timeout, as in production)."""
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        yield
-        return
-    settings_dict = connection.settings_dict
-    memory_name = settings_dict["NAME"]
-    connection.ensure_connection()
-    memory = connection.connection
-    copy = sqlite3.connect(tmp_path / "race.sqlite3")
-    memory.backup(copy)
-    copy.close()
-    connection.connection = None
-    settings_dict["NAME"] = str(tmp_path / "race.sqlite3")
-    try:
-        yield
-    finally:
-        connection.close()
-        settings_dict["NAME"] = memory_name
-        connection.connection = memory
 
 
 def at_once(*jobs) -> list[Exception]:
