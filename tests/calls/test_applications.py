@@ -181,3 +181,14 @@ def test_five_hundred_last_minute_submissions_are_all_stored_once(race_database)
     assert Application.objects.filter(call=call).count() == 500
     assert Application.objects.filter(call=call, status="submitted").count() == 500
     assert Application.objects.exclude(receipt="").count() == 500
+
+
+def test_years_are_counted_back_from_the_deadlines_day_in_the_calls_time_zone():
+    # noon in Paris on 11 March is already 12 March in Auckland
+    call = make_call(deadline=datetime.datetime(2027, 3, 11, 12, 0, tzinfo=datetime.UTC),
+                     timezone="Pacific/Auckland")  # fmt: skip
+    user, pole = member_pole(call)
+    application = services.start_application(call, pole, user, call.categories.get())
+    services.save_draft(application, user, {"title": "T", "project_start": "2025-03-11"})
+    [failed] = services.verdict(application, project_start=datetime.date(2025, 3, 11)).failed
+    assert failed.sentence() == "The project started on 2025-03-11, before 2025-03-12."

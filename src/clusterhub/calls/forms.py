@@ -10,7 +10,7 @@ from . import questions
 
 
 class ApplicationForm(forms.Form):
-    def __init__(self, specs: list[questions.Question], answers: dict, problems=()):
+    def __init__(self, specs: list[questions.Question], answers: dict, errors=()):
         super().__init__(initial=answers)
         self.specs = specs
         for q in specs:
@@ -22,9 +22,8 @@ class ApplicationForm(forms.Form):
                 }
         self.full_clean()  # an unbound form: sets up the error list, checks nothing
         self.cleaned_data = {}
-        for problem in problems:
-            key = problem.key if problem.key in self.fields else None
-            self.add_error(key, problem.sentence(_))
+        for key, sentence in errors:
+            self.add_error(key if key in self.fields else None, sentence)
 
 
 def _field(q: questions.Question) -> forms.Field:

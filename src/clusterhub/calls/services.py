@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -119,7 +120,7 @@ def verdict(application: Application, *, project_start=None) -> eligibility.Verd
     return eligibility.check(
         rules,
         applicant_facts(application.organisation),
-        deadline=timezone.localtime(call.deadline).date(),
+        deadline=call.deadline.astimezone(ZoneInfo(call.timezone)).date(),  # the call's day
         project_start=project_start,
     )
 
@@ -127,8 +128,6 @@ def verdict(application: Application, *, project_start=None) -> eligibility.Verd
 def project_start(answers: dict):
     """The start date of the project the application is about (the question ``project_start``,
     which categories with a "started within N years" rule ask)."""
-    from datetime import date
-
     try:
         return date.fromisoformat(str(answers.get("project_start") or ""))
     except ValueError:

@@ -97,26 +97,21 @@ def application(request, pk: int):
     category = application.category.key if application.category_id else ""
     specs = selectors.form_questions(call)
     answers = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
-    problems: list = []
+    errors: list[tuple[str, str]] = []  # (question key or "", sentence)
     if request.method == "POST":
         try:
             files = {key: (upload.name, upload.read()) for key, upload in request.FILES.items()}
             cleaned = services.save_draft(application, request.user, answers, files)
-            problems = cleaned.problems
+            errors = [(p.key, p.sentence(_)) for p in cleaned.problems]
             if "submit" in request.POST:
                 services.submit(application, request.user)
                 messages.success(request, _("Your application is submitted."))
                 return redirect("calls:application", pk=application.pk)
         except ValidationError as error:
-            problems = problems or []
             if hasattr(error, "error_dict"):
-                problems = [
-                    questions.Problem(key, "%(text)s", {"text": text})
-                    for key, texts in error.message_dict.items()
-                    for text in texts
-                ]
+                errors = [(k, text) for k, texts in error.message_dict.items() for text in texts]
             else:
-                problems = [questions.Problem("", "%(text)s", {"text": t}) for t in error.messages]
+                errors = [("", text) for text in error.messages]
     application.refresh_from_db()
     shown = questions.visible(specs, application.answers, category)
     judged = services.verdict(
@@ -125,7 +120,7 @@ def application(request, pk: int):
     context = {
         "application": application,
         "call": call,
-        "form": ApplicationForm(shown, application.answers, problems),
+        "form": ApplicationForm(shown, application.answers, errors),
         "verdict": judged,
         "checks": [(c.ok, c.sentence(_), c.how_to_fix(_)) for c in judged.checks],
         "window": timeline.accepting(
