@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Application, Call, Category, Conflict, Juror, Question
+from .models import Application, Call, Category, Conflict, Criterion, Juror, Question
 
 
 class CategoryInline(admin.StackedInline):
@@ -13,6 +13,11 @@ class QuestionInline(admin.StackedInline):
     extra = 0
 
 
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 0
+
+
 @admin.register(Call)
 class CallAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "organiser", "status", "deadline"]
@@ -20,7 +25,8 @@ class CallAdmin(admin.ModelAdmin):
     search_fields = ["title", "organiser__legal_name"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["organiser"]
-    inlines = [CategoryInline, QuestionInline]
+    raw_id_fields = ["results_session"]
+    inlines = [CategoryInline, QuestionInline, CriterionInline]
 
 
 @admin.register(Application)

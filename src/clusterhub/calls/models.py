@@ -63,6 +63,28 @@ class Call(TimeStampedModel):
     conflict_same_region = models.BooleanField(
         _("a juror of the applicant's region is in conflict"), default=False
     )
+    # the jury's work
+    reviews_per_application = models.PositiveSmallIntegerField(
+        _("reviews per application"), default=3
+    )
+    fairness_floor = models.BooleanField(
+        _("lift the worst-matched application first"), default=False
+    )
+    pair_cap = models.DecimalField(
+        _("highest chance of any juror–application pair (randomised assignment)"),
+        max_digits=3, decimal_places=2, null=True, blank=True,
+    )  # fmt: skip
+    review_opens = models.DateTimeField(_("reviews open"), null=True, blank=True)
+    review_closes = models.DateTimeField(_("reviews close"), null=True, blank=True)
+    shortlist_size = models.PositiveSmallIntegerField(_("shortlist size"), default=3)
+    anonymity_lifted = models.BooleanField(_("jurors may now see who applies"), default=False)
+    deliberation = models.TextField(_("deliberation notes"), blank=True)
+    assignment_report = models.JSONField(default=dict, blank=True, editable=False)
+    results_published_at = models.DateTimeField(_("results published"), null=True, blank=True)
+    results_session = models.ForeignKey(
+        "events.Session", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("session where results are announced"),
+    )  # fmt: skip
 
     class Meta:
         ordering = ["-deadline"]
@@ -162,6 +184,13 @@ class ApplicationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class Outcome(models.TextChoices):
+    PENDING = "", _("No decision yet")
+    WINNER = "winner", _("Winner")
+    SELECTED = "selected", _("Selected")
+    NOT_SELECTED = "not_selected", _("Not selected")
+
+
 class Application(TimeStampedModel):
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications")
     category = models.ForeignKey(
@@ -180,6 +209,14 @@ class Application(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    shortlisted = models.BooleanField(_("shortlisted"), default=False)
+    outcome = models.CharField(
+        _("decision"), max_length=15, choices=Outcome, blank=True, default=Outcome.PENDING
+    )
+    prize = models.CharField(_("prize"), max_length=200, blank=True)
+    feedback = models.TextField(_("feedback to the applicant"), blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    notified_at = models.DateTimeField(_("applicant notified"), null=True, blank=True)
 
     class Meta:
         ordering = ["-updated"]
@@ -318,3 +355,92 @@ class Conflict(TimeStampedModel):
         from django.utils.translation import gettext
 
         return gettext(self.message) % self.params if self.message else self.reason
+
+
+class Criterion(models.Model):
+    """One line of the call's rubric: a scale and a weight (the weights sum to 100)."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria")
+    key = models.SlugField(_("key"), max_length=40)
+    label = models.CharField(_("criterion"), max_length=200)
+    description = models.CharField(_("what jurors look for"), max_length=500, blank=True)
+    weight = models.DecimalField(_("weight (%)"), max_digits=5, decimal_places=2)
+    lowest = models.SmallIntegerField(_("lowest score"), default=0)
+    highest = models.SmallIntegerField(_("highest score"), default=10)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "key"], name="one_criterion_key_per_call"),
+            models.CheckConstraint(
+                condition=Q(highest__gt=models.F("lowest")), name="criterion_scale_goes_up"
+            ),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Assignment(models.Model):
+    """A juror asked to review an application."""
+
+    juror = models.ForeignKey(Juror, on_delete=models.CASCADE, related_name="assignments")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="assignments"
+    )
+    by_hand = models.BooleanField(_("assigned by hand"), default=False)
+    created = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["application_id", "juror__name"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["juror", "application"], name="one_assignment_per_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.juror} → {self.application_id}"
+
+
+class Review(TimeStampedModel):
+    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="review")
+    scores = models.JSONField(_("scores"), default=dict, blank=True)
+    total = models.FloatField(_("weighted score (0–100)"), null=True, blank=True)
+    comment_for_applicant = models.TextField(_("comment for the applicant"), blank=True)
+    comment_for_jury = models.TextField(_("comment for the jury only"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(submitted_at__isnull=True) | Q(total__isnull=False),
+                name="a_submitted_review_has_a_total",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.assignment)
+
+
+class Vote(TimeStampedModel):
+    """A juror's final vote: one shortlisted application per juror."""
+
+    juror = models.OneToOneField(Juror, on_delete=models.CASCADE, related_name="vote")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="votes")
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+
+    def __str__(self) -> str:
+        return f"{self.juror} → {self.application_id}"

@@ -85,3 +85,122 @@ def rule_sentences(rules: list, gettext) -> list[str]:
         eligibility.describe(rule, gettext, names)
         for rule in eligibility.Rules.from_data(rules).rules
     ]
+
+
+def team_addresses(organisation: Organisation) -> list[str]:
+    """The e-mail addresses of an organisation's profile team (who receive its call mail)."""
+    return sorted(
+        {
+            email
+            for email in ProfileTeamMember.objects.filter(organisation=organisation).values_list(
+                "user__email", flat=True
+            )
+            if email
+        }
+    )
+
+
+def _answer_text(answers: dict) -> str:
+    return " ".join(str(v) for v in (answers or {}).values() if isinstance(v, str))
+
+
+def affinity_matrix(jurors: list, applications: list):
+    """Jurors × applications affinity (0–1) from the jurors' stated expertise and the
+    applications' answers and applicants' profiles (see ``affinity``)."""
+    from . import affinity
+    from .models import Juror
+
+    juror_ecosystems: dict[int, set] = {}
+    juror_technologies: dict[int, set] = {}
+    for j_id, e_id in Juror.ecosystems.through.objects.filter(juror__in=jurors).values_list(
+        "juror_id", "ecosystem_id"
+    ):
+        juror_ecosystems.setdefault(j_id, set()).add(e_id)
+    for j_id, t_id in Juror.technologies.through.objects.filter(juror__in=jurors).values_list(
+        "juror_id", "technology_id"
+    ):
+        juror_technologies.setdefault(j_id, set()).add(t_id)
+    organisations = {a.organisation_id for a in applications}
+    org_ecosystems: dict[int, set] = {}
+    org_technologies: dict[int, set] = {}
+    for o_id, e_id in Organisation.ecosystems.through.objects.filter(
+        organisation_id__in=organisations
+    ).values_list("organisation_id", "ecosystem_id"):
+        org_ecosystems.setdefault(o_id, set()).add(e_id)
+    for o_id, t_id in Organisation.technologies.through.objects.filter(
+        organisation_id__in=organisations
+    ).values_list("organisation_id", "technology_id"):
+        org_technologies.setdefault(o_id, set()).add(t_id)
+    return affinity.matrix(
+        [
+            affinity.Profile(frozenset(juror_ecosystems.get(j.pk, ())),
+                             frozenset(juror_technologies.get(j.pk, ())), j.expertise)
+            for j in jurors
+        ],
+        [
+            affinity.Profile(
+                frozenset(org_ecosystems.get(a.organisation_id, ())),
+                frozenset(org_technologies.get(a.organisation_id, ())),
+                _answer_text(a.answers) + " " + (a.organisation.description or ""),
+            )
+            for a in applications
+        ],
+    )  # fmt: skip
+
+
+def reviews_of(call: Call) -> list:
+    """Submitted reviews as the scoring module reads them."""
+    from . import scoring
+    from .models import Review
+
+    return [
+        scoring.Review(juror, application, total)
+        for juror, application, total in Review.objects.filter(
+            assignment__juror__call=call, submitted_at__isnull=False
+        ).values_list("assignment__juror_id", "assignment__application_id", "total")
+    ]
+
+
+def ranking(call: Call):
+    """The calibrated ranking with rank intervals, or None before two applications have
+    reviews from jurors who can be compared."""
+    from . import scoring
+
+    reviews = reviews_of(call)
+    if len({r.application for r in reviews}) < 2:
+        return None
+    result = scoring.rank_intervals(reviews, top=call.shortlist_size, resamples=500)
+    raw = scoring.raw_means(reviews)
+    z = scoring.z_scores(reviews)
+    counts: dict = {}
+    for r in reviews:
+        counts[r.application] = counts.get(r.application, 0) + 1
+    return result, raw, z, counts
+
+
+def progress(call: Call):
+    """Per juror: (juror, assigned, submitted); per application: {id: (assigned, submitted)}."""
+    from django.db.models import Count, Q
+
+    from .models import Application
+
+    jurors = call.jurors.annotate(
+        assigned=Count("assignments", distinct=True),
+        submitted=Count(
+            "assignments", filter=Q(assignments__review__submitted_at__isnull=False), distinct=True
+        ),
+    ).order_by("name")
+    applications = {
+        row["pk"]: (row["assigned"], row["submitted"])
+        for row in Application.objects.filter(call=call)
+        .annotate(
+            assigned=Count("assignments", distinct=True),
+            submitted=Count(
+                "assignments",
+                filter=Q(assignments__review__submitted_at__isnull=False),
+                distinct=True,
+            ),
+        )
+        .values("pk", "assigned", "submitted")
+    }
+    return jurors, applications

@@ -26,14 +26,19 @@ from .eligibility import gettext_noop
 from .models import (
     Application,
     ApplicationStatus,
+    Assignment,
     Attachment,
     Call,
     CallStatus,
     Category,
     Conflict,
     ConflictSource,
+    Criterion,
     Juror,
     JurorStatus,
+    Outcome,
+    Review,
+    Vote,
 )
 from .selectors import applicant_facts, form_questions, on_team
 
@@ -188,7 +193,14 @@ def submit(application: Application, user) -> Application:
         audit.record(
             "calls.submit", locked, scope=call, changes={"receipt": locked.receipt}, by=user
         )
+        transaction.on_commit(lambda: _enqueue("send_receipt", locked.pk))
     return locked
+
+
+def _enqueue(name: str, pk: int) -> None:
+    from . import tasks
+
+    getattr(tasks, name).enqueue(pk)
 
 
 def withdraw(application: Application, user) -> Application:
@@ -239,6 +251,7 @@ def invite_juror(call: Call, *, name: str, email: str, organisation=None, by) ->
     juror = Juror.objects.create(call=call, name=name.strip(), email=email,
                                  organisation=organisation)  # fmt: skip
     audit.record("calls.invite_juror", juror, scope=call, by=by)
+    transaction.on_commit(lambda: _enqueue("send_juror_invitation", juror.pk))
     return juror
 
 
@@ -356,3 +369,390 @@ def conflicted_pairs(call: Call) -> set[tuple[int, int]]:
             "juror_id", "application_id"
         )
     )
+
+
+def add_conflict(juror: Juror, application: Application, by, note: str) -> Conflict:
+    """The organisers record a conflict the registry cannot know of."""
+    _require_organiser(by, juror.call)
+    if application.call_id != juror.call_id:
+        raise ValidationError({"application": [_("This application belongs to another call.")]})
+    if not note.strip():
+        raise ValidationError({"note": [_("Say what the conflict is.")]})
+    message = gettext_noop("Added by the organisers: %(note)s")
+    params = {"note": note.strip()[:200]}
+    conflict, _new = Conflict.objects.get_or_create(
+        juror=juror, application=application, reason=message % params,
+        defaults={"source": ConflictSource.ORGANISER, "message": message, "params": params,
+                  "note": note.strip()},
+    )  # fmt: skip
+    Assignment.objects.filter(juror=juror, application=application, review__isnull=True).delete()
+    audit.record("calls.add_conflict", conflict, scope=juror.call, by=by)
+    return conflict
+
+
+# Assignment -----------------------------------------------------------------------------------
+
+
+def _reviews_started(call: Call) -> bool:
+    return Review.objects.filter(assignment__juror__call=call, submitted_at__isnull=False).exists()
+
+
+def run_assignment(call: Call, by) -> dict:
+    """Assign every submitted application to ``call.reviews_per_application`` accepted jurors
+    without a conflict, maximising their affinity (see ``assignment``); with the call's
+    fairness floor or cap on a pair's chance when it asks for them. Replaces the previous
+    assignment while no review is submitted. Returns the report kept on the call."""
+    from . import assignment as solver
+    from .selectors import affinity_matrix
+
+    _require_organiser(by, call)
+    if _reviews_started(call):
+        raise ValidationError(_("Reviews have started: change the assignment by hand."))
+    jurors = list(call.jurors.filter(status=JurorStatus.ACCEPTED).order_by("pk"))
+    applications = list(
+        call.applications.filter(status=ApplicationStatus.SUBMITTED)
+        .select_related("organisation")
+        .order_by("pk")
+    )
+    k = call.reviews_per_application
+    if not applications:
+        raise ValidationError(_("No application is submitted yet."))
+    if len(jurors) < k:
+        raise ValidationError(
+            _("%(k)s reviews per application need at least %(k)s jurors who accepted; %(n)s did.")
+            % {"k": k, "n": len(jurors)}
+        )
+    affinity = affinity_matrix(jurors, applications)
+    j_index = {j.pk: i for i, j in enumerate(jurors)}
+    a_index = {a.pk: i for i, a in enumerate(applications)}
+    pairs = conflicted_pairs(call)
+    conflicts = {(j_index[j], a_index[a]) for j, a in pairs if j in j_index and a in a_index}
+    for application in applications:
+        free = sum((j.pk, application.pk) not in pairs for j in jurors)
+        if free < k:
+            raise ValidationError(
+                _("%(applicant)s has %(free)s jurors without a conflict; it needs %(k)s.")
+                % {"applicant": application.organisation.name, "free": free, "k": k}
+            )
+    capacities = None
+    if any(j.capacity for j in jurors):
+        even = -(-k * len(applications) // len(jurors))
+        capacities = [j.capacity or even for j in jurors]
+        if sum(capacities) < k * len(applications):
+            raise ValidationError(
+                _("The jurors can review %(can)s applications between them; %(need)s are needed.")
+                % {"can": sum(capacities), "need": k * len(applications)}
+            )
+    try:
+        if call.pair_cap:
+            drawn = solver.randomised_assign(
+                affinity, k, float(call.pair_cap), conflicts=conflicts, capacities=capacities
+            )
+            result, report = drawn.result, {"method": "randomised", "cap": float(call.pair_cap),
+                                             "expected": round(drawn.expected, 4)}  # fmt: skip
+        elif call.fairness_floor:
+            fair = solver.fair_assign(affinity, k, conflicts=conflicts, capacities=capacities)
+            result = fair.result
+            report = {
+                "method": "floor",
+                "floor": round(fair.floor, 4),
+                "floor_ratio": round(fair.floor_ratio, 4),
+                "cost": round(fair.cost, 4),
+            }
+        else:
+            result = solver.assign(affinity, k, conflicts=conflicts, capacities=capacities)
+            report = {"method": "optimal"}
+    except solver.AssignmentError as error:
+        raise ValidationError(
+            _("No assignment meets the rules: %(why)s") % {"why": error}
+        ) from None
+    report |= {
+        "total": round(result.total, 4),
+        "bound": round(result.bound, 4),
+        "ratio": round(result.ratio, 6),
+        "loads": [int(result.loads.min()), int(result.loads.max())],
+        "at": timezone.now().isoformat(),
+        "pairs": len(result.pairs),
+    }
+    with transaction.atomic():
+        Assignment.objects.filter(juror__call=call).delete()
+        Assignment.objects.bulk_create(
+            Assignment(juror=jurors[j], application=applications[a], created_by=by)
+            for j, a in result.pairs
+        )
+        call.assignment_report = report
+        call.save(update_fields=["assignment_report", "updated"])
+        audit.record("calls.run_assignment", call, changes=report, by=by)
+    return report
+
+
+def assign_by_hand(juror: Juror, application: Application, by) -> Assignment:
+    """The organisers add a juror to an application: refused when the juror is in conflict,
+    already assigned, or full."""
+    call = juror.call
+    _require_organiser(by, call)
+    if application.call_id != call.pk or application.status != ApplicationStatus.SUBMITTED:
+        raise ValidationError({"application": [_("Choose a submitted application of this call.")]})
+    if juror.status != JurorStatus.ACCEPTED:
+        raise ValidationError({"juror": [_("%(juror)s has not accepted.") % {"juror": juror.name}]})
+    conflict = Conflict.objects.filter(juror=juror, application=application, lifted=False).first()
+    if conflict is not None:
+        raise ValidationError(
+            {"juror": [_("%(juror)s has a conflict with %(applicant)s: %(reason)s")
+                       % {"juror": juror.name, "applicant": application.organisation.name,
+                          "reason": conflict.sentence()}]}
+        )  # fmt: skip
+    if Assignment.objects.filter(juror=juror, application=application).exists():
+        raise ValidationError({"juror": [_("%(juror)s is already assigned to it.")
+                                         % {"juror": juror.name}]})  # fmt: skip
+    load = juror.assignments.count()
+    if juror.capacity and load >= juror.capacity:
+        raise ValidationError(
+            {"juror": [_("%(juror)s reviews at most %(capacity)s applications.")
+                       % {"juror": juror.name, "capacity": juror.capacity}]}
+        )  # fmt: skip
+    made = Assignment.objects.create(juror=juror, application=application, by_hand=True,
+                                     created_by=by)  # fmt: skip
+    audit.record("calls.assign_by_hand", made, scope=call, by=by)
+    return made
+
+
+def unassign(assignment: Assignment, by) -> None:
+    call = assignment.juror.call
+    _require_organiser(by, call)
+    if Review.objects.filter(assignment=assignment, submitted_at__isnull=False).exists():
+        raise ValidationError(_("This juror has already submitted the review."))
+    audit.record("calls.unassign", assignment, scope=call, by=by)
+    assignment.delete()
+
+
+# Rubric and reviews ---------------------------------------------------------------------------
+
+
+def set_rubric(call: Call, rows: list[dict], by) -> list[Criterion]:
+    """Replace the call's rubric (rows: key, label, description, weight, lowest, highest);
+    the weights must sum to 100. Refused once a review is submitted."""
+    from decimal import Decimal, InvalidOperation
+
+    from . import scoring
+
+    _require_organiser(by, call)
+    if _reviews_started(call):
+        raise ValidationError(_("Reviews have started: the rubric can no longer change."))
+    specs = []
+    for row in rows:
+        try:
+            weight = Decimal(str(row.get("weight", "")).replace(",", "."))
+        except InvalidOperation:
+            raise ValidationError(
+                {row.get("key") or "weight": [_("The weight must be a number.")]}
+            ) from None
+        specs.append(scoring.Criterion(row["key"], weight, int(row.get("lowest", 0)),
+                                       int(row.get("highest", 10))))  # fmt: skip
+    try:
+        scoring.check_rubric(specs)
+    except scoring.RubricError as error:
+        raise ValidationError({error.field: [_rubric_message(error, specs)]}) from None
+    with transaction.atomic():
+        call.criteria.all().delete()
+        made = Criterion.objects.bulk_create(
+            Criterion(call=call, key=spec.key, label=row.get("label") or spec.key,
+                      description=row.get("description", ""), weight=spec.weight,
+                      lowest=spec.lowest, highest=spec.highest, order=i)
+            for i, (spec, row) in enumerate(zip(specs, rows, strict=True))
+        )  # fmt: skip
+        audit.record("calls.set_rubric", call, changes={"criteria": [r["key"] for r in rows]},
+                     by=by)  # fmt: skip
+    return made
+
+
+def _rubric_message(error, specs) -> str:
+    """The rubric error in the reader's language."""
+    text = str(error)
+    if "sum to" in text:
+        total = sum((s.weight for s in specs), start=type(specs[0].weight)(0)) if specs else 0
+        return _("The weights sum to %(total)s; they must sum to 100.") % {"total": total}
+    if "must go up" in text:
+        return _("The highest score must be above the lowest.")
+    if "weight" in text:
+        return _("The weight must be above 0.")
+    if "same key" in text:
+        return _("Two criteria have the same key.")
+    return _("A rubric needs at least one criterion.")
+
+
+def _window(call: Call, now) -> None:
+    if call.review_opens and now < call.review_opens:
+        raise ValidationError(
+            _("Reviews open on %(date)s.")
+            % {"date": timezone.localtime(call.review_opens, ZoneInfo(call.timezone))
+               .strftime("%Y-%m-%d %H:%M")}
+        )  # fmt: skip
+    if call.review_closes and now > call.review_closes:
+        raise ValidationError(_("Reviews closed; ask the organisers."))
+
+
+def save_review(
+    assignment: Assignment, user, *, scores: dict, comment_for_applicant: str = "",
+    comment_for_jury: str = "", submit: bool = False,
+) -> Review:  # fmt: skip
+    """The juror saves (or submits) their review. Each score must be a whole number on its
+    criterion's scale; a submitted review has every score. Nobody reviews in another's name."""
+    from . import scoring
+
+    juror = assignment.juror
+    if juror.user_id is None or juror.user_id != getattr(user, "pk", None):
+        raise PermissionDenied(_("Only the juror assigned may review this application."))
+    call = juror.call
+    _window(call, timezone.now())
+    criteria = list(call.criteria.all())
+    if not criteria:
+        raise ValidationError(_("The organisers have not set the rubric yet."))
+    errors: dict[str, list[str]] = {}
+    clean: dict[str, int] = {}
+    for c in criteria:
+        raw = scores.get(c.key)
+        if raw in (None, ""):
+            if submit:
+                errors[c.key] = [_("Give a score for “%(criterion)s”.") % {"criterion": c.label}]
+            continue
+        try:
+            value = int(str(raw).strip())
+        except ValueError:
+            errors[c.key] = [_("“%(criterion)s”: give a whole number.") % {"criterion": c.label}]
+            continue
+        if not c.lowest <= value <= c.highest:
+            errors[c.key] = [
+                _("“%(criterion)s”: the score must be from %(low)s to %(high)s.")
+                % {"criterion": c.label, "low": c.lowest, "high": c.highest}
+            ]
+            continue
+        clean[c.key] = value
+    if errors:
+        raise ValidationError(errors)
+    specs = [scoring.Criterion(c.key, c.weight, c.lowest, c.highest) for c in criteria]
+    total = scoring.weighted(specs, clean) if len(clean) == len(criteria) else None
+    with transaction.atomic():
+        review, _new = Review.objects.select_for_update().get_or_create(assignment=assignment)
+        review.scores = clean
+        review.total = total
+        review.comment_for_applicant = comment_for_applicant.strip()
+        review.comment_for_jury = comment_for_jury.strip()
+        if submit:
+            review.submitted_at = timezone.now()
+        review.save()
+        audit.record("calls.review", review, scope=call,
+                     changes={"scores": clean, "submitted": submit}, by=user)  # fmt: skip
+    return review
+
+
+# Shortlist, vote, decisions -------------------------------------------------------------------
+
+
+def set_shortlisted(application: Application, by, shortlisted: bool) -> Application:
+    _require_organiser(by, application.call)
+    if application.status != ApplicationStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted application can be shortlisted."))
+    application.shortlisted = shortlisted
+    application.save(update_fields=["shortlisted", "updated"])
+    audit.record("calls.shortlist", application, scope=application.call,
+                 changes={"shortlisted": shortlisted}, by=by)  # fmt: skip
+    return application
+
+
+def vote(juror: Juror, user, application: Application) -> Vote:
+    """The juror's final vote for one shortlisted application (a new vote replaces theirs)."""
+    if juror.user_id is None or juror.user_id != getattr(user, "pk", None):
+        raise PermissionDenied(_("Only the juror may cast their vote."))
+    if application.call_id != juror.call_id or not application.shortlisted:
+        raise ValidationError({"application": [_("Vote for a shortlisted application.")]})
+    if Conflict.objects.filter(juror=juror, application=application, lifted=False).exists():
+        raise ValidationError({"application": [_("You have a conflict with this application.")]})
+    made, _new = Vote.objects.update_or_create(juror=juror, defaults={"application": application})
+    audit.record("calls.vote", made, scope=juror.call, by=user)
+    return made
+
+
+def decide(application: Application, by, *, outcome: str, prize: str = "", feedback: str = ""):
+    """The organisers' decision; once results are published the applicant hears at once."""
+    call = application.call
+    _require_organiser(by, call)
+    if application.status != ApplicationStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted application can be decided on."))
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": [_("Choose a decision from the list.")]})
+    changed = outcome != application.outcome
+    application.outcome = outcome
+    application.prize = prize.strip()[:200]
+    application.feedback = feedback.strip()
+    application.decided_at = timezone.now() if outcome else None
+    if changed:
+        application.notified_at = None
+    application.save(update_fields=["outcome", "prize", "feedback", "decided_at", "notified_at",
+                                     "updated"])  # fmt: skip
+    audit.record("calls.decide", application, scope=call,
+                 changes={"outcome": outcome, "prize": application.prize}, by=by)  # fmt: skip
+    if call.results_published_at and outcome:
+        transaction.on_commit(lambda: _enqueue("send_decision", application.pk))
+    return application
+
+
+def publish_results(call: Call, by) -> int:
+    """Publish the winners' page and tell every applicant with a decision. Returns how many
+    applicants are told."""
+    _require_organiser(by, call)
+    decided = list(call.applications.filter(status=ApplicationStatus.SUBMITTED).exclude(outcome=""))
+    if not decided:
+        raise ValidationError(_("Decide on at least one application first."))
+    with transaction.atomic():
+        call.results_published_at = call.results_published_at or timezone.now()
+        call.save(update_fields=["results_published_at", "updated"])
+        audit.record("calls.publish_results", call, changes={"decided": len(decided)}, by=by)
+        for application in decided:
+            transaction.on_commit(lambda pk=application.pk: _enqueue("send_decision", pk))
+    return len(decided)
+
+
+def lift_anonymity(call: Call, by) -> Call:
+    _require_organiser(by, call)
+    call.anonymity_lifted = True
+    call.save(update_fields=["anonymity_lifted", "updated"])
+    audit.record("calls.lift_anonymity", call, by=by)
+    return call
+
+
+def save_deliberation(call: Call, by, notes: str) -> Call:
+    _require_organiser(by, call)
+    call.deliberation = notes.strip()
+    call.save(update_fields=["deliberation", "updated"])
+    audit.record("calls.deliberation", call, by=by)
+    return call
+
+
+def _describe_actions() -> None:
+    from django.utils.translation import gettext_lazy
+
+    for action, label in {
+        "calls.submit": gettext_lazy("submitted an application"),
+        "calls.withdraw": gettext_lazy("withdrew an application"),
+        "calls.invite_juror": gettext_lazy("invited a juror"),
+        "calls.answer_invitation": gettext_lazy("answered the jury invitation"),
+        "calls.detect_conflicts": gettext_lazy("checked conflicts against the registry"),
+        "calls.lift_conflict": gettext_lazy("lifted a conflict"),
+        "calls.add_conflict": gettext_lazy("recorded a conflict"),
+        "calls.run_assignment": gettext_lazy("assigned the applications to jurors"),
+        "calls.assign_by_hand": gettext_lazy("assigned a juror by hand"),
+        "calls.unassign": gettext_lazy("took a juror off an application"),
+        "calls.set_rubric": gettext_lazy("changed the rubric"),
+        "calls.review": gettext_lazy("saved a review"),
+        "calls.shortlist": gettext_lazy("changed the shortlist"),
+        "calls.vote": gettext_lazy("voted"),
+        "calls.decide": gettext_lazy("decided on an application"),
+        "calls.publish_results": gettext_lazy("published the results"),
+        "calls.lift_anonymity": gettext_lazy("let jurors see who applies"),
+        "calls.deliberation": gettext_lazy("saved the deliberation notes"),
+    }.items():
+        audit.describe(action, label)
+
+
+_describe_actions()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_jury
 
 app_name = "calls"
 
@@ -10,4 +10,13 @@ urlpatterns = [
     path("calls/<slug:slug>/apply/", views.start, name="start"),
     path("applications/<int:pk>/", views.application, name="application"),
     path("applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("applications/<int:pk>/dossier.pdf", views_jury.dossier, name="dossier"),
+    path("calls/<slug:slug>/results/", views_jury.results, name="results"),
+    path("calls/<slug:slug>/manage/", views_jury.manage, name="manage"),
+    path("calls/<slug:slug>/manage/jury/", views_jury.jury, name="jury"),
+    path("calls/<slug:slug>/manage/rubric/", views_jury.rubric, name="rubric"),
+    path("calls/<slug:slug>/manage/export.<str:fmt>", views_jury.export, name="export"),
+    path("calls/<slug:slug>/reviews/", views_jury.my_reviews, name="my-reviews"),
+    path("juries/<int:pk>/", views_jury.invitation, name="invitation"),
+    path("reviews/<int:pk>/", views_jury.review, name="review"),
 ]

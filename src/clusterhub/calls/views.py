@@ -52,6 +52,9 @@ def call_detail(request, slug: str):
             ],
             "start": start,
             "mine": selectors.my_applications(request.user, call),
+            "organiser": selectors.on_team(request.user, call.organiser_id),
+            "juror": request.user.is_authenticated
+            and call.jurors.filter(user=request.user, status="accepted").exists(),
         },
     )
 
