@@ -329,6 +329,9 @@ _VALUE = {
 }
 
 
+SNIFFED = ("pdf", "png", "jpeg", "docx", "xlsx", "pptx", "odt")  # the types ``sniff`` knows
+
+
 def sniff(data: bytes) -> str | None:
     """The type of a file from its bytes: pdf, png, jpeg, docx, xlsx, pptx, odt; None when it
     is none of them (whatever its name says)."""

@@ -204,3 +204,14 @@ def progress(call: Call):
         .values("pk", "assigned", "submitted")
     }
     return jurors, applications
+
+
+def organised_calls(user):
+    """The calls (drafts included) of the organisations on whose team ``user`` is; None for
+    someone on no team (who cannot run a call)."""
+    if not user.is_authenticated:
+        return None
+    teams = ProfileTeamMember.objects.filter(user=user).values("organisation_id")
+    if not teams.exists():
+        return None
+    return Call.objects.filter(organiser_id__in=teams).select_related("organiser")

@@ -751,8 +751,34 @@ def _describe_actions() -> None:
         "calls.publish_results": gettext_lazy("published the results"),
         "calls.lift_anonymity": gettext_lazy("let jurors see who applies"),
         "calls.deliberation": gettext_lazy("saved the deliberation notes"),
+        "calls.save_call": gettext_lazy("saved the call and its form"),
     }.items():
         audit.describe(action, label)
 
 
 _describe_actions()
+
+
+# The call itself -------------------------------------------------------------------------------
+
+
+def save_call(form, categories, questions_formset, by) -> Call:
+    """Save a call with its categories and questions (all or nothing); the user must be on
+    the organiser's profile team."""
+    from clusterhub.core.slugs import unique_slug
+
+    call = form.save(commit=False)
+    _require_organiser(by, call)
+    with transaction.atomic():
+        if not call.slug:
+            call.slug = unique_slug(call.title, Call.objects.all(), fallback="call")
+        creating = call.pk is None
+        call.save()
+        categories.instance = call
+        categories.save()
+        questions_formset.instance = call
+        for i, question_form in enumerate(questions_formset.forms):
+            question_form.instance.order = i
+        questions_formset.save()
+        audit.record("calls.save_call", call, by=by, changes={"created": creating})
+    return call

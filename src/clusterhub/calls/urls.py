@@ -6,7 +6,9 @@ app_name = "calls"
 
 urlpatterns = [
     path("calls/", views.call_list, name="call-list"),
+    path("calls/new/", views_jury.edit_call, name="new"),
     path("calls/<slug:slug>/", views.call_detail, name="call"),
+    path("calls/<slug:slug>/manage/edit/", views_jury.edit_call, name="edit"),
     path("calls/<slug:slug>/apply/", views.start, name="start"),
     path("applications/<int:pk>/", views.application, name="application"),
     path("applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),

@@ -22,6 +22,7 @@ def call_list(request):
         {
             "open_calls": [c for c in calls if c.deadline >= now],
             "closed_calls": [c for c in calls if c.deadline < now],
+            "my_calls": selectors.organised_calls(request.user),
         },
     )
 

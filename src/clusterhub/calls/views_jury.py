@@ -59,6 +59,56 @@ def _act(request, action, success: str) -> bool:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def edit_call(request, slug: str | None = None):
+    """Create or change a call: settings, who may apply, categories, questions."""
+    from clusterhub.partnering.selectors import team_organisations
+
+    from .forms_manage import CallForm, CategoryFormSet, QuestionFormSet
+
+    call = _organised(request, slug) if slug else Call()
+    organisations = team_organisations(request.user)
+    if not organisations.exists() and not call.pk:
+        raise PermissionDenied(_("Calls are run by organisations: join your organisation's "
+                                 "profile team first."))  # fmt: skip
+    data = request.POST or None
+    form = CallForm(data, instance=call, organisations=organisations)
+    categories = CategoryFormSet(data, instance=call, prefix="categories")
+    questions = QuestionFormSet(
+        data, instance=call, prefix="questions",
+        categories=call.categories.all() if call.pk else None,
+    )  # fmt: skip
+    if request.method == "POST":
+        if form.is_valid() and categories.is_valid() and questions.is_valid():
+            try:
+                call = services.save_call(form, categories, questions, request.user)
+            except ValidationError as error:
+                messages.error(request, _errors(error))
+            else:
+                messages.success(request, _("The call is saved."))
+                return redirect("calls:manage", slug=call.slug)
+        else:
+            messages.error(request, _("Some fields need a change: see below."))
+    return render(
+        request,
+        "calls/manage/call_form.html",
+        {"call": call if call.pk else None, "form": form, "categories": categories,
+         "questions": questions, "groups": [
+             (title, [form[name] for name in names]) for title, names in (
+                 (_("The call"), ("kind", "organiser", "title", "description", "status",
+                                  "timezone", "opens_at", "deadline", "rounds", "prizes",
+                                  "results_announced")),
+                 (_("Who may apply"), ("kinds", "label_scheme", "label_level", "label_valid_on",
+                                       "member_of", "countries", "regions")),
+                 (_("Jury"), ("anonymised", "independent_jury", "conflict_project_years",
+                              "conflict_same_region", "reviews_per_application",
+                              "fairness_floor", "pair_cap", "review_opens", "review_closes",
+                              "shortlist_size")),
+             )]},
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def manage(request, slug: str):
     """Applications with their reviews, calibrated ranking and rank intervals; shortlist,
     decisions, publication of results, deliberation notes."""
