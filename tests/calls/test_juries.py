@@ -4,6 +4,7 @@ declared or lifted with a note."""
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from clusterhub.calls import services
 from clusterhub.calls.models import Application, Conflict
@@ -106,3 +107,26 @@ def test_an_invitation_is_answered_only_under_its_address_with_declared_conflict
     [declared] = Conflict.objects.filter(juror=juror)
     assert declared.sentence() == "Eva Rossi declared: I advised them in 2026"
     assert declared.application == Application.objects.get(pk=first.pk)
+
+
+def test_a_juror_from_a_co_applicant_is_in_conflict(client, call_with_applicants):
+    call, organiser, (first, _second) = call_with_applicants
+    partner = OrganisationFactory(legal_name="Technopole Lyon", kind="research")
+    team = first.organisation.team_members.get().user
+    client.force_login(team)
+    page = client.post(
+        reverse("calls:co-applicants", args=[first.pk]),
+        {"co_applicants": "Technopole Lyon\nNo Such Organisation Anywhere"},
+        follow=True,
+    )
+    assert "No Such Organisation Anywhere" in page.content.decode()
+    assert not first.co_applicants.exists()  # all or nothing
+    client.post(reverse("calls:co-applicants", args=[first.pk]),
+                {"co_applicants": "Technopole Lyon"})  # fmt: skip
+    assert list(first.co_applicants.all()) == [partner]
+    juror = services.invite_juror(call, name="Lea Roche", email="lea@technopole.example",
+                                  organisation=partner, by=organiser)  # fmt: skip
+    services.detect_conflicts(call, by=organiser)
+    [conflict] = Conflict.objects.filter(juror=juror)
+    assert conflict.application == first
+    assert "Technopole Lyon" in conflict.sentence()

@@ -323,3 +323,21 @@ def test_a_conflict_recorded_after_the_assignment_takes_the_juror_off(jury):
     assert Conflict.objects.get(juror=assignment.juror, application=applications[2]).sentence() == (
         "Added by the organisers: Board member"
     )
+
+
+def test_jurors_with_reviews_to_finish_are_reminded(
+    client, jury, django_capture_on_commit_callbacks
+):
+    call, organiser, _applications, jurors = jury
+    services.run_assignment(call, organiser)
+    done_juror, done_user = jurors[0]
+    for assignment in done_juror.assignments.all():
+        services.save_review(assignment, done_user, scores={"impact": 5, "europe": 3}, submit=True)
+    client.force_login(organiser)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(reverse("calls:jury", args=[call.slug]), {"action": "remind"},
+                           follow=True)  # fmt: skip
+    assert "reminded by e-mail" in page.content.decode()
+    reminded = sorted(m.to[0] for m in mail.outbox)
+    assert reminded == sorted(j.email for j, _u in jurors[1:])
+    assert all("still to be submitted" in m.body for m in mail.outbox)

@@ -209,6 +209,10 @@ class Application(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    co_applicants = models.ManyToManyField(
+        Organisation, blank=True, related_name="call_co_applications",
+        verbose_name=_("co-applicants"),
+    )  # fmt: skip
     shortlisted = models.BooleanField(_("shortlisted"), default=False)
     outcome = models.CharField(
         _("decision"), max_length=15, choices=Outcome, blank=True, default=Outcome.PENDING

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -203,6 +204,26 @@ def _enqueue(name: str, pk: int) -> None:
     getattr(tasks, name).enqueue(pk)
 
 
+def set_co_applicants(application: Application, user, organisations) -> Application:
+    """The team names the organisations applying with it (until the deadline)."""
+    _require_team(user, application)
+    call = application.call
+    window = timeline.accepting(timezone.now(), None, call.deadline, call.timezone)
+    if not window.open:
+        raise ValidationError(window.sentence(_))
+    organisations = list(organisations)
+    if any(o.pk == application.organisation_id for o in organisations):
+        raise ValidationError(
+            {"co_applicants": [_("The applicant itself is not one of its co-applicants.")]}
+        )
+    with transaction.atomic():
+        application.co_applicants.set(organisations)
+        names = [o.name for o in organisations]
+        audit.record("calls.co_applicants", application, scope=call,
+                     changes={"co_applicants": names}, by=user)  # fmt: skip
+    return application
+
+
 def withdraw(application: Application, user) -> Application:
     """Withdraw a submitted application before the deadline."""
     _require_team(user, application)
@@ -298,7 +319,15 @@ def detect_conflicts(call: Call, by=None) -> int:
         call.applications.exclude(status=ApplicationStatus.DRAFT).select_related("organisation")
     )
     juror_orgs = {j.organisation_id for j in jurors if j.organisation_id}
-    app_orgs = {a.organisation_id for a in applications}
+    partners: dict[int, dict[int, str]] = {}
+    for application_id, org_id, short, legal in Application.co_applicants.through.objects.filter(
+        application__in=applications
+    ).values_list("application_id", "organisation_id", "organisation__short_name",
+                  "organisation__legal_name"):  # fmt: skip
+        partners.setdefault(application_id, {})[org_id] = short or legal
+    app_orgs = {a.organisation_id for a in applications} | {
+        org for found in partners.values() for org in found
+    }
     involved = juror_orgs | app_orgs
     memberships = list(
         Membership.objects.filter(status=MembershipStatus.ACCEPTED)
@@ -320,8 +349,8 @@ def detect_conflicts(call: Call, by=None) -> int:
             for j in jurors
         ],
         [
-            conflicts.Application(a.pk, {a.organisation_id: a.organisation.name},
-                                  region=_region(a.organisation))
+            conflicts.Application(a.pk, {a.organisation_id: a.organisation.name}
+                                  | partners.get(a.pk, {}), region=_region(a.organisation))
             for a in applications
         ],
         memberships=memberships,
@@ -646,6 +675,23 @@ def save_review(
     return review
 
 
+def remind_jurors(call: Call, by) -> int:
+    """E-mail every juror with reviews still to submit; returns how many are reminded."""
+    _require_organiser(by, call)
+    late = list(
+        call.jurors.filter(status=JurorStatus.ACCEPTED)
+        .filter(
+            Q(assignments__review__isnull=True) | Q(assignments__review__submitted_at__isnull=True),
+            assignments__isnull=False,
+        )
+        .distinct()
+    )
+    audit.record("calls.remind_jurors", call, changes={"reminded": len(late)}, by=by)
+    for juror in late:
+        transaction.on_commit(lambda pk=juror.pk: _enqueue("send_reminder", pk))
+    return len(late)
+
+
 # Shortlist, vote, decisions -------------------------------------------------------------------
 
 
@@ -752,6 +798,8 @@ def _describe_actions() -> None:
         "calls.lift_anonymity": gettext_lazy("let jurors see who applies"),
         "calls.deliberation": gettext_lazy("saved the deliberation notes"),
         "calls.save_call": gettext_lazy("saved the call and its form"),
+        "calls.co_applicants": gettext_lazy("named the co-applicants"),
+        "calls.remind_jurors": gettext_lazy("reminded the jurors"),
     }.items():
         audit.describe(action, label)
 

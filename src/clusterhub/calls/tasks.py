@@ -79,3 +79,23 @@ def send_decision(application_pk: int) -> None:
     )
     if sent:
         Application.objects.filter(pk=application.pk).update(notified_at=timezone.now())
+
+
+@task()
+def send_reminder(juror_pk: int) -> None:
+    juror = Juror.objects.select_related("call").filter(pk=juror_pk).first()
+    if juror is None:
+        return
+    left = juror.assignments.exclude(review__submitted_at__isnull=False).count()
+    if not left:
+        return
+    mail.send(
+        mail.Email(
+            to=[juror.email],
+            template="calls/email/reminder",
+            context={"juror": juror, "left": left,
+                     "closes": timezone.localtime(juror.call.review_closes)
+                     if juror.call.review_closes else None,
+                     "link": _link("calls:my-reviews", juror.call.slug)},
+        )
+    )  # fmt: skip

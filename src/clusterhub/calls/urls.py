@@ -12,6 +12,7 @@ urlpatterns = [
     path("calls/<slug:slug>/apply/", views.start, name="start"),
     path("applications/<int:pk>/", views.application, name="application"),
     path("applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("applications/<int:pk>/co-applicants/", views.co_applicants, name="co-applicants"),
     path("applications/<int:pk>/dossier.pdf", views_jury.dossier, name="dossier"),
     path("calls/<slug:slug>/results/", views_jury.results, name="results"),
     path("calls/<slug:slug>/manage/", views_jury.manage, name="manage"),

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -143,6 +144,32 @@ def withdraw(request, pk: int):
     try:
         services.withdraw(application, request.user)
         messages.success(request, _("Your application is withdrawn."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("calls:application", pk=application.pk)
+
+
+@login_required
+@require_POST
+def co_applicants(request, pk: int):
+    """The organisations applying with the applicant: one per line, as in the registry."""
+    from clusterhub.registry.forms import organisation_field_value
+
+    application = _application(request, pk)
+    found, unknown = [], []
+    for line in request.POST.get("co_applicants", "").splitlines():
+        if not line.strip():
+            continue
+        try:
+            found.append(organisation_field_value(line.strip()))
+        except forms.ValidationError as error:
+            unknown.append(" ".join(error.messages))
+    if unknown:
+        messages.error(request, " ".join(unknown))
+        return redirect("calls:application", pk=application.pk)
+    try:
+        services.set_co_applicants(application, request.user, found)
+        messages.success(request, _("Co-applicants saved."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("calls:application", pk=application.pk)

@@ -243,6 +243,9 @@ def jury(request, slug: str):
             )
             _act(request, lambda: services.assign_by_hand(juror, application, request.user),
                  _("The juror is assigned."))  # fmt: skip
+        elif action == "remind":
+            _act(request, lambda: services.remind_jurors(call, request.user),
+                 _("Jurors with reviews to finish are reminded by e-mail."))  # fmt: skip
         elif action == "remove":
             assignment = get_object_or_404(Assignment, pk=request.POST.get("assignment"),
                                            juror__call=call)  # fmt: skip
