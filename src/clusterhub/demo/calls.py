@@ -132,6 +132,69 @@ def _poles_pour_l_europe(afpc: Organisation, refresh: bool, result: DemoResult) 
         )
         application.save()
         result.created["applications"] += 1
+    _poles_jury(call, result)
+
+
+# Illustrative jury: invented jurors, scores and comments, marked as such where shown.
+POLES_JURORS = (
+    ("Jury member 1 (illustrative)", "juror1@jury.example.org", "European projects, plastics"),
+    ("Jury member 2 (illustrative)", "juror2@jury.example.org", "Regional innovation, SMEs"),
+    ("Jury member 3 (illustrative)", "juror3@jury.example.org", "Digital and microelectronics"),
+)
+POLES_RUBRIC = (
+    ("europe", "European dimension", 40),
+    ("impact", "Effect on the members", 35),
+    ("originality", "Originality", 25),
+)
+# scores per application (in POLES_APPLICATIONS order) and juror
+POLES_SCORES = ((8, 7, 9), (9, 8, 7), (6, 7, 8))
+
+
+def _poles_jury(call: Call, result: DemoResult) -> None:
+    from decimal import Decimal
+
+    from clusterhub.calls import scoring
+    from clusterhub.calls.assignment import assign
+    from clusterhub.calls.models import Assignment, Criterion, Juror, Review
+    from clusterhub.calls.selectors import affinity_matrix
+
+    call.reviews_per_application = 2
+    call.review_opens = datetime(2023, 9, 15, 9, 0, tzinfo=PARIS)
+    call.review_closes = datetime(2023, 10, 6, 18, 0, tzinfo=PARIS)
+    call.save()
+    criteria = [
+        Criterion.objects.create(call=call, key=key, label=label, weight=Decimal(weight),
+                                 lowest=0, highest=10, order=i)
+        for i, (key, label, weight) in enumerate(POLES_RUBRIC)
+    ]  # fmt: skip
+    jurors = [
+        Juror.objects.create(call=call, name=name, email=email, expertise=expertise,
+                             status="accepted")
+        for name, email, expertise in POLES_JURORS
+    ]  # fmt: skip
+    applications = list(call.applications.select_related("organisation").order_by("pk"))
+    if len(applications) < 2:
+        return
+    pairs = assign(affinity_matrix(jurors, applications), 2).pairs
+    specs = [scoring.Criterion(c.key, c.weight, c.lowest, c.highest) for c in criteria]
+    for j, a in pairs:
+        assignment = Assignment.objects.create(juror=jurors[j], application=applications[a])
+        base = POLES_SCORES[a % len(POLES_SCORES)][j]
+        scores = {c.key: max(0, min(10, base - i)) for i, c in enumerate(criteria)}
+        Review.objects.create(
+            assignment=assignment, scores=scores, total=scoring.weighted(specs, scores),
+            comment_for_applicant="A clear European strategy. (Illustrative review.)",
+            submitted_at=datetime(2023, 9, 28, 12, 0, tzinfo=PARIS),
+        )  # fmt: skip
+        result.created["reviews"] += 1
+    for application in applications:
+        application.outcome = "winner"
+        application.prize = f"{application.category.title} (illustrative result)"
+        application.decided_at = datetime(2023, 10, 10, 12, 0, tzinfo=PARIS)
+        application.notified_at = application.decided_at
+        application.save()
+    call.results_published_at = datetime(2023, 10, 10, 12, 0, tzinfo=PARIS)
+    call.save()
 
 
 def _host_call(eccp: Organisation, refresh: bool, result: DemoResult) -> None:
