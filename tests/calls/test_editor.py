@@ -7,7 +7,7 @@ from django.urls import reverse
 from clusterhub.calls import services
 from clusterhub.calls.models import Call
 from tests.calls.test_applications import make_call, member_pole
-from tests.factories import ClusterOrganisationFactory, team_member
+from tests.factories import ClusterOrganisationFactory, SessionFactory, team_member
 
 pytestmark = pytest.mark.django_db
 
@@ -42,9 +42,10 @@ def call_data(organiser, **changes) -> dict:
 
 def test_an_organiser_builds_a_call_with_rules_categories_and_questions(client):
     user, region = team_member(ClusterOrganisationFactory().organisation)
+    session = SessionFactory(title="Awards ceremony", event__status="published")
     client.force_login(user)
     assert "Run a call" in client.get(reverse("calls:call-list")).content.decode()
-    response = client.post(reverse("calls:new"), call_data(region))
+    response = client.post(reverse("calls:new"), call_data(region, results_session=session.pk))
     assert response.status_code == 302, response.content.decode()[:3000]
     call = Call.objects.get(title="Host a Clusters meet Regions")
     assert call.deadline.isoformat() == "2027-06-30T15:00:00+00:00"  # 17:00 in Brussels
@@ -57,6 +58,7 @@ def test_an_organiser_builds_a_call_with_rules_categories_and_questions(client):
     assert "France Clusters" in page  # the rule in a sentence
     edit = client.get(reverse("calls:edit", args=[call.slug])).content.decode()
     assert "Letter of support" in edit
+    assert call.results_session == session
 
 
 @pytest.mark.parametrize(

@@ -134,6 +134,13 @@ def test_the_assignment_respects_conflicts_and_is_proven_optimal(client, jury):
     assert "Ada Lind has a conflict with" in refused.content.decode()
     assert "Former employer" in refused.content.decode()
     assert not Assignment.objects.filter(juror=ada, application=applications[0]).exists()
+    assert "The assignment as it stands keeps every rule." in refused.content.decode()
+    # taking a juror off by hand leaves an application short: the page says which
+    taken = Assignment.objects.filter(application=applications[1]).first()
+    page = client.post(reverse("calls:jury", args=[call.slug]),
+                       {"action": "remove", "assignment": taken.pk}, follow=True)  # fmt: skip
+    short = f"{applications[1].organisation.name} has 1 of the 2 jurors it needs."
+    assert short in page.content.decode()
     history = client.get(reverse("calls:manage", args=[call.slug])).content.decode()
     assert "assigned the applications to jurors" in history
 

@@ -86,7 +86,7 @@ class CallForm(forms.ModelForm):
             "deadline", "rounds", "prizes", "results_announced", "anonymised",
             "independent_jury", "conflict_project_years", "conflict_same_region",
             "reviews_per_application", "fairness_floor", "pair_cap", "review_opens",
-            "review_closes", "shortlist_size",
+            "review_closes", "shortlist_size", "results_session",
         ]  # fmt: skip
         widgets = {"description": forms.Textarea(attrs={"rows": 5}),
                    "prizes": forms.Textarea(attrs={"rows": 3})}  # fmt: skip
@@ -96,6 +96,13 @@ class CallForm(forms.ModelForm):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organiser"].queryset = organisations
+        from clusterhub.events.selectors import sessions_since
+
+        since = (self.instance.opens_at or timezone.now()) - dt.timedelta(days=365)
+        self.fields["results_session"].queryset = sessions_since(since)
+        self.fields["results_session"].label_from_instance = lambda s: (
+            f"{s.event.title} – {s.title} ({s.start:%Y-%m-%d})"
+        )
         call = self.instance
         if call.pk:
             tz = ZoneInfo(call.timezone)

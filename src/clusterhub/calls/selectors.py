@@ -215,3 +215,52 @@ def organised_calls(user):
     if not teams.exists():
         return None
     return Call.objects.filter(organiser_id__in=teams).select_related("organiser")
+
+
+def assignment_problems(call: Call) -> list[str]:
+    """What breaks the assignment rules in the call's current assignment (after hand changes):
+    conflicts, applications without k jurors, loads uneven or over a juror's capacity."""
+    from django.utils.translation import gettext as _
+
+    from .models import Application, ApplicationStatus, Assignment, Conflict, JurorStatus
+
+    assigned = Assignment.objects.filter(juror__call=call)
+    pairs = list(assigned.values_list("juror_id", "application_id"))
+    if not pairs:
+        return []
+    jurors = {j.pk: j for j in call.jurors.filter(status=JurorStatus.ACCEPTED)}
+    applications = {
+        a.pk: a for a in Application.objects.filter(call=call, status=ApplicationStatus.SUBMITTED)
+        .select_related("organisation")
+    }  # fmt: skip
+    k = call.reviews_per_application
+    problems = []
+    conflicted = set(Conflict.objects.filter(juror__call=call, lifted=False)
+                     .values_list("juror_id", "application_id"))  # fmt: skip
+    for juror_id, application_id in sorted(set(pairs) & conflicted):
+        if juror_id in jurors and application_id in applications:
+            problems.append(_("%(juror)s has a conflict with %(applicant)s.") % {
+                "juror": jurors[juror_id].name,
+                "applicant": applications[application_id].organisation.name})  # fmt: skip
+    per_application: dict[int, int] = {}
+    loads = {pk: 0 for pk in jurors}
+    for juror_id, application_id in pairs:
+        per_application[application_id] = per_application.get(application_id, 0) + 1
+        if juror_id in loads:
+            loads[juror_id] += 1
+    for pk, application in applications.items():
+        count = per_application.get(pk, 0)
+        if count != k:
+            problems.append(_("%(applicant)s has %(count)s of the %(k)s jurors it needs.") % {
+                "applicant": application.organisation.name, "count": count, "k": k})  # fmt: skip
+    for pk, juror in jurors.items():
+        if juror.capacity and loads[pk] > juror.capacity:
+            problems.append(_("%(juror)s has %(load)s applications; at most %(capacity)s.") % {
+                "juror": juror.name, "load": loads[pk], "capacity": juror.capacity})  # fmt: skip
+    if loads and not any(j.capacity for j in jurors.values()):
+        low, high = min(loads.values()), max(loads.values())
+        if high - low > 1:
+            problems.append(_("Loads range from %(low)s to %(high)s applications per juror; "
+                              "they should be within one of each other.")
+                            % {"low": low, "high": high})  # fmt: skip
+    return problems

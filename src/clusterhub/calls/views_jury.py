@@ -96,7 +96,7 @@ def edit_call(request, slug: str | None = None):
              (title, [form[name] for name in names]) for title, names in (
                  (_("The call"), ("kind", "organiser", "title", "description", "status",
                                   "timezone", "opens_at", "deadline", "rounds", "prizes",
-                                  "results_announced")),
+                                  "results_announced", "results_session")),
                  (_("Who may apply"), ("kinds", "label_scheme", "label_level", "label_valid_on",
                                        "member_of", "countries", "regions")),
                  (_("Jury"), ("anonymised", "independent_jury", "conflict_project_years",
@@ -275,6 +275,7 @@ def jury(request, slug: str):
             .select_related("juror", "application__organisation")
             .order_by("lifted", "juror__name"),
             "report": call.assignment_report,
+            "problems": selectors.assignment_problems(call),
         },
     )
 

@@ -289,3 +289,12 @@ def visible_event(user, slug: str, queryset: QuerySet[Event] | None = None) -> E
     if event is None or (event.status == EventStatus.DRAFT and not can_manage(user, event)):
         raise Event.DoesNotExist(slug)
     return event
+
+
+def sessions_since(since) -> QuerySet[Session]:
+    """Sessions of public events from ``since`` on (e.g. where a call announces its results)."""
+    return (
+        Session.objects.filter(event__in=public_events(), start__gte=since)
+        .select_related("event")
+        .order_by("start")
+    )
