@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "clusterhub.partnering",
     "clusterhub.matchmaking",
     "clusterhub.calls",
+    "clusterhub.consultations",
     "clusterhub.demo",
 ]
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("clusterhub.partnering.urls")),
     path("", include("clusterhub.matchmaking.urls")),
     path("", include("clusterhub.calls.urls")),
+    path("", include("clusterhub.consultations.urls")),
 ]
 
 if settings.DEBUG:
