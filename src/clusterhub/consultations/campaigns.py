@@ -35,7 +35,7 @@ class Campaign:
 
 
 def find(
-    texts: Sequence[str], *, threshold: float = 0.8, min_size: int = 3, min_words: int = 8
+    texts: Sequence[str], *, threshold: float = 0.85, min_size: int = 3, min_words: int = 15
 ) -> list[Campaign]:
     from scipy.sparse.csgraph import connected_components
     from sklearn.feature_extraction.text import TfidfVectorizer

@@ -67,7 +67,8 @@ def groups(
     labels = np.full(len(people), -1)
     best = None
     points = coordinates[active]
-    for k in range(2, min(max_groups, len(points) - 1) + 1):
+    distinct = len(np.unique(points.round(9), axis=0)) if len(points) else 0
+    for k in range(2, min(max_groups, len(points) - 1, distinct) + 1):
         model = KMeans(k, n_init=4, random_state=seed).fit(points)
         if len(set(model.labels_)) < 2:
             continue

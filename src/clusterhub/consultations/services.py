@@ -377,3 +377,37 @@ def _require_organiser(user, consultation: Consultation) -> None:
         )
     ):  # fmt: skip
         raise PermissionDenied(_("Only the organisers of the consultation may do this."))
+
+
+def rebuild_tallies(consultation: Consultation) -> int:
+    """Count every submitted response again (after a bulk import, or to repair); one pass over
+    the answers. Returns the number of tallies."""
+    counts: Counter = Counter()
+    types = dict(
+        Response.objects.filter(consultation=consultation, submitted=True).values_list(
+            "pk", "stakeholder_type"
+        )
+    )
+    for response in Response.objects.filter(consultation=consultation, submitted=True).only(
+        "stakeholder_type", "country", "region", "on_behalf", "publication"
+    ):
+        for key in _profile_keys(response):
+            counts[(PROFILE, key, response.stakeholder_type)] += 1
+    specs = {q.pk: q.as_spec() for q in consultation.questions.all()}
+    for response_id, question_id, value in (
+        Answer.objects.filter(response__consultation=consultation, response__submitted=True)
+        .values_list("response_id", "question_id", "value")
+        .iterator(chunk_size=5000)
+    ):
+        stype = types[response_id]
+        counts[(str(question_id), "answered", stype)] += 1
+        for key in questionnaire.counted(specs[question_id], value):
+            counts[(str(question_id), key, stype)] += 1
+    with transaction.atomic():
+        Tally.objects.filter(consultation=consultation).delete()
+        Tally.objects.bulk_create(
+            (Tally(consultation=consultation, scope=scope, key=key, stakeholder_type=stype,
+                   count=n) for (scope, key, stype), n in counts.items()),
+            batch_size=2000,
+        )  # fmt: skip
+    return len(counts)

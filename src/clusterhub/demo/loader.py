@@ -38,6 +38,7 @@ from clusterhub.registry.models import (
 from . import registry_data as data
 from .base import DemoLoadError, DemoResult, demo_email, pick
 from .calls import ensure_calls
+from .consultations import ensure_consultations
 from .events import ensure_events
 from .matchmaking import ensure_demo_matchmaking
 
@@ -83,6 +84,7 @@ def load_demo(
         ensure_events(refresh, result)
         ensure_demo_matchmaking(refresh, result)
         ensure_calls(refresh, result)
+        ensure_consultations(refresh, result)
     return result
 
 

@@ -1,0 +1,117 @@
+"""Results as people read them: every option counted on its own, shares of those who
+answered, scales with medians, breakdowns by stakeholder type; exports keep "other" texts and
+each author's publication choice."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.urls import reverse
+
+from clusterhub.consultations import selectors, services
+from tests.consultations.test_answers import make_consultation
+
+pytestmark = pytest.mark.django_db
+
+
+def answer(consultation, n, stype, missions, satisfied, why="", publication="anonymous",
+           other="", name=""):  # fmt: skip
+    identity = services.Identity(f"person{n}@example.org")
+    response, _key = services.start(consultation, identity)
+    raw = {"missions": {"choices": missions, "other": other},
+           "satisfied": {"value": satisfied}, "why": {"text": why}}  # fmt: skip
+    profile = {"stakeholder_type": stype, "country": "FR", "publication": publication,
+               "name": name}  # fmt: skip
+    services.save(response, answers=raw, profile=profile, submit=True, identity=identity)
+    return response
+
+
+@pytest.fixture
+def answered():
+    consultation = make_consultation()
+    answer(consultation, 1, "cluster", ["europe", "smes"], 4, "Stable funding please.")
+    answer(consultation, 2, "cluster", ["europe"], 5, publication="named", name="Pôle Alpha")
+    answer(consultation, 3, "sme", ["smes", "other"], 2, other="Export support")
+    answer(consultation, 4, "public_authority", ["skills"], 3, "Keep it private.",
+           publication="private")  # fmt: skip
+    return consultation
+
+
+def test_multiple_choice_is_counted_per_option_with_shares_and_types(answered, client):
+    found = selectors.results(answered)
+    assert found.respondents == 4
+    assert found.by_type == {"cluster": 2, "sme": 1, "public_authority": 1}
+    missions = next(q for q in found.questions if q.question.key == "missions")
+    counts = {o.key: o.count for o in missions.options}
+    assert counts == {"europe": 2, "smes": 2, "skills": 1, "other": 1}  # not by combination
+    europe = next(o for o in missions.options if o.key == "europe")
+    assert europe.share == pytest.approx(0.5)
+    assert europe.by_type == {"cluster": 2}
+    satisfied = next(q for q in found.questions if q.question.key == "satisfied")
+    assert satisfied.median == pytest.approx(3.5)
+    page = client.get(reverse("consultations:results", args=[answered.slug])).content.decode()
+    assert "4</strong> respondents" in page
+    assert "median 3.5" in page
+    assert "<svg" in page
+
+
+def test_exports_keep_other_texts_and_publication_choices(answered, client):
+    response = client.get(reverse("consultations:export", args=[answered.slug, "csv"]))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content)
+                                           .decode("utf-8-sig"))))  # fmt: skip
+    assert len(rows) == 3  # the private answer is counted, never exported
+    assert {r["Name"] for r in rows} == {"", "Pôle Alpha"}
+    assert "Export support" in {r["missions (other)"] for r in rows}
+    assert "Keep it private." not in str(rows)
+    data = json.loads(client.get(reverse("consultations:export", args=[answered.slug, "json"]))
+                      .content)  # fmt: skip
+    assert len(data["answers"]) == 3
+    assert (
+        client.get(reverse("consultations:export", args=[answered.slug, "xlsx"])).status_code == 200
+    )
+
+
+def test_statements_votes_and_opinion_groups(client):
+    from allauth.account.models import EmailAddress
+
+    from clusterhub.consultations.models import Statement
+    from tests.factories import UserFactory
+
+    consultation = make_consultation()
+    user = UserFactory(email="vo@example.org")
+    EmailAddress.objects.create(user=user, email="vo@example.org", verified=True)
+    client.force_login(user)
+    url = reverse("consultations:statements", args=[consultation.slug])
+    short = client.post(url, {"text": "Too short"}, follow=True)
+    assert "A statement has 10 to 300 characters." in short.content.decode()
+    client.post(url, {"text": "Clusters should be funded for five years at least."})
+    statement = Statement.objects.get()
+    client.post(url, {"statement": statement.pk, "value": "1"})
+    client.post(url, {"statement": statement.pk, "value": "-1"})  # a new vote replaces it
+    assert statement.votes.get().value == -1
+    # two camps of generated voters: the groups and the consensus appear
+    other = Statement.objects.create(consultation=consultation, text="Europe matters to all.")
+    third = Statement.objects.create(consultation=consultation, text="Regions should lead.")
+    for i in range(20):
+        identity = services.Identity(f"v{i}@example.org")
+        camp = 1 if i % 2 else -1
+        services.vote(statement, identity, camp)
+        services.vote(third, identity, -camp)
+        services.vote(other, identity, 1)
+    page = client.get(url).content.decode()
+    assert "What every group agrees on" in page
+    assert "Europe matters to all." in page.split("What every group agrees on")[1][:400]
+    assert "<circle" in page
+
+
+def test_rebuilt_tallies_equal_the_live_ones(answered):
+    from clusterhub.consultations.models import Tally
+
+    def snapshot():
+        return {(t.scope, t.key, t.stakeholder_type): t.count
+                for t in Tally.objects.filter(consultation=answered) if t.count}  # fmt: skip
+
+    live = snapshot()
+    services.rebuild_tallies(answered)
+    assert snapshot() == live
