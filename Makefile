@@ -81,6 +81,7 @@ bench: $(STAMP) pdf-libs
 	$(PY) bench/recommender.py
 	$(PY) bench/scheduler.py
 	$(PY) bench/assignment.py
+	$(PY) bench/consultations.py
 	$(PY) bench/load.py
 
 # Updates the French catalogue (src/clusterhub/locale/fr) from the templates and the Python

@@ -264,7 +264,7 @@ def make_answers(n: int, seed: int):
 
     rng = np.random.default_rng(seed)
     organiser = Organisation.objects.create(legal_name="Régions de France", kind="association",
-                                            slug="regions-de-france")  # fmt: skip
+                                            slug="regions-de-france", country_id="FR")  # fmt: skip
     consultation = Consultation.objects.create(
         organiser=organiser, title="Bench consultation", slug="bench", phase="open",
         closes_at=timezone.now() + timedelta(days=30),
@@ -329,6 +329,9 @@ def run_one() -> dict:
     setup_test_environment()
     call_command("flush", interactive=False, verbosity=0)
     call_command("migrate", verbosity=0)
+    from clusterhub.reference import services as reference
+
+    reference.load_all()
     start = time.perf_counter()
     consultation = make_answers(N_ANSWERS, 7)
     built = time.perf_counter() - start

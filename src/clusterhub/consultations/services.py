@@ -296,7 +296,7 @@ def find_themes(question: Question, by, max_themes: int = 10) -> list[Theme]:
     replacing the themes found before."""
     from . import themes as extraction
 
-    _require_organiser(by, question.consultation)
+    require_organiser(by, question.consultation)
     answers = list(
         Answer.objects.filter(question=question, response__submitted=True)
         .exclude(text="")
@@ -319,7 +319,7 @@ def find_themes(question: Question, by, max_themes: int = 10) -> list[Theme]:
 
 
 def rename_theme(theme: Theme, by, label: str) -> Theme:
-    _require_organiser(by, theme.question.consultation)
+    require_organiser(by, theme.question.consultation)
     label = label.strip()
     if not label:
         raise ValidationError({"label": [_("Give the theme a name.")]})
@@ -329,7 +329,7 @@ def rename_theme(theme: Theme, by, label: str) -> Theme:
 
 
 def merge_themes(keep: Theme, other: Theme, by) -> Theme:
-    _require_organiser(by, keep.question.consultation)
+    require_organiser(by, keep.question.consultation)
     if keep.question_id != other.question_id or keep.pk == other.pk:
         raise ValidationError(_("Merge two themes of the same question."))
     with transaction.atomic():
@@ -341,7 +341,7 @@ def merge_themes(keep: Theme, other: Theme, by) -> Theme:
 
 
 def move_answer(answer: Answer, theme: Theme, by) -> None:
-    _require_organiser(by, theme.question.consultation)
+    require_organiser(by, theme.question.consultation)
     if answer.question_id != theme.question_id:
         raise ValidationError(_("This answer belongs to another question."))
     with transaction.atomic():
@@ -352,7 +352,7 @@ def move_answer(answer: Answer, theme: Theme, by) -> None:
 
 def split_theme(theme: Theme, by, answers: list[Answer], label: str) -> Theme:
     """A new theme from some answers of ``theme``."""
-    _require_organiser(by, theme.question.consultation)
+    require_organiser(by, theme.question.consultation)
     chosen = [a for a in answers if theme.answers.filter(pk=a.pk).exists()]
     if not chosen:
         raise ValidationError(_("Choose answers of this theme to split off."))
@@ -364,7 +364,7 @@ def split_theme(theme: Theme, by, answers: list[Answer], label: str) -> Theme:
     return new
 
 
-def _require_organiser(user, consultation: Consultation) -> None:
+def require_organiser(user, consultation: Consultation) -> None:
     from clusterhub.registry.models import ProfileTeamMember
 
     if not (
@@ -411,3 +411,75 @@ def rebuild_tallies(consultation: Consultation) -> int:
             batch_size=2000,
         )  # fmt: skip
     return len(counts)
+
+
+# The questionnaire -------------------------------------------------------------------------
+
+
+QUESTION_FIELDS = ("key", "label", "help", "kind", "required", "section_id", "allow_other", "low",
+                   "high", "max_length", "minimum", "maximum", "show_if_key", "options", "rows",
+                   "scale_labels", "show_if_answers")  # fmt: skip
+
+
+def save_consultation(form, sections, questions, by) -> Consultation:
+    """Save a consultation with its sections and questions, all or nothing. A question that
+    has answers is never changed: a change retires it (its answers stay with it) and makes a
+    new version; a deleted one with answers is retired."""
+    from clusterhub.core.slugs import unique_slug
+
+    consultation = form.save(commit=False)
+    require_organiser(by, consultation)
+    with transaction.atomic():
+        if not consultation.slug:
+            consultation.slug = unique_slug(consultation.title, Consultation.objects.all(),
+                                            fallback="consultation")  # fmt: skip
+        consultation.save()
+        sections.instance = consultation
+        sections.save()
+        versions = 0
+        for order, qform in enumerate(questions.forms):
+            if not hasattr(qform, "cleaned_data") or not qform.cleaned_data:
+                continue
+            stored = Question.objects.filter(pk=qform.instance.pk).first() if qform.instance.pk \
+                else None  # fmt: skip
+            answered = stored is not None and stored.answers.exists()
+            if qform.cleaned_data.get("DELETE"):
+                if stored is None:
+                    continue
+                if answered:
+                    Question.objects.filter(pk=stored.pk).update(retired=True)
+                else:
+                    stored.delete()
+                continue
+            target = qform.apply(stored or Question(consultation=consultation))
+            target.order = order
+            if answered:
+                before = Question.objects.get(pk=stored.pk)
+                if any(getattr(before, f) != getattr(target, f) for f in QUESTION_FIELDS):
+                    Question.objects.filter(pk=stored.pk).update(retired=True)
+                    target.pk = None
+                    target.version = before.version + 1
+                    versions += 1
+            target.consultation = consultation
+            target.retired = False
+            target.save()
+        audit.record("consultations.save", consultation, by=by,
+                     changes={"new_versions": versions})  # fmt: skip
+    return consultation
+
+
+def invite(consultation: Consultation, addresses: list[str], by) -> int:
+    """Add addresses to the invited list (kept as keyed hashes); returns how many are new."""
+    require_organiser(by, consultation)
+    bad = [a for a in addresses if "@" not in a or len(a) > 254]
+    if bad:
+        raise ValidationError({"addresses": [_("Not an e-mail address: %(address)s")
+                                             % {"address": bad[0]}]})  # fmt: skip
+    new = 0
+    with transaction.atomic():
+        for address in addresses:
+            _row, created = Invitation.objects.get_or_create(
+                consultation=consultation, address_hash=address_hash(address)
+            )
+            new += created
+    return new

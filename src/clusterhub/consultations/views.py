@@ -20,7 +20,15 @@ from clusterhub.core import exports, mail
 from clusterhub.core.svg import bar_chart
 
 from . import selectors, services
-from .models import Answer, Consultation, Publication, StakeholderType, Statement, Theme
+from .models import (
+    Answer,
+    Consultation,
+    Publication,
+    Question,
+    StakeholderType,
+    Statement,
+    Theme,
+)
 
 LINK_SALT = "consultations.link"
 KEY_SALT = "consultations.key"
@@ -60,6 +68,14 @@ def _keep_key(response, consultation: Consultation, key: str) -> None:
                                httponly=True, samesite="Lax")  # fmt: skip
 
 
+def _is_organiser(user, consultation) -> bool:
+    try:
+        services.require_organiser(user, consultation)
+    except PermissionDenied:
+        return False
+    return True
+
+
 def consultation_list(request):
     consultations = list(selectors.public_consultations())
     return render(request, "consultations/list.html", {"consultations": consultations})
@@ -80,6 +96,7 @@ def detail(request, slug: str):
             "mine": mine,
             "sections": consultation.sections.all(),
             "documents": consultation.documents.all(),
+            "organiser": _is_organiser(request.user, consultation),
         },
     )
 
@@ -405,7 +422,7 @@ def themes(request, slug: str):
     """The organisers' desk for free-text themes: find, rename, merge, split, move answers."""
     consultation = get_object_or_404(Consultation, slug=slug)
     try:
-        services._require_organiser(request.user, consultation)
+        services.require_organiser(request.user, consultation)
     except PermissionDenied:
         if not request.user.is_authenticated:
             return redirect(f"{reverse('account_login')}?next={request.path}")
@@ -465,3 +482,85 @@ def data_json(request, slug: str) -> HttpResponse:
         ],
     }  # fmt: skip
     return HttpResponse(json.dumps(data, ensure_ascii=False), content_type="application/json")
+
+
+# The organisers ---------------------------------------------------------------------------------
+
+
+def _organised(request, slug: str) -> Consultation:
+    consultation = get_object_or_404(Consultation, slug=slug)
+    services.require_organiser(request.user, consultation)
+    return consultation
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request, slug: str | None = None):
+    """Create or change a consultation, its sections and its questionnaire."""
+    from clusterhub.partnering.selectors import team_organisations
+
+    from .forms_manage import ConsultationForm, QuestionFormSet, SectionFormSet
+
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?next={request.path}")
+    consultation = _organised(request, slug) if slug else Consultation()
+    organisations = team_organisations(request.user)
+    if not consultation.pk and not organisations.exists():
+        raise PermissionDenied(_("Consultations are run by organisations: join your "
+                                 "organisation's profile team first."))  # fmt: skip
+    data = request.POST or None
+    form = ConsultationForm(data, instance=consultation, organisations=organisations)
+    sections = SectionFormSet(data, instance=consultation, prefix="sections")
+    questions = QuestionFormSet(
+        data, instance=consultation, prefix="questions",
+        queryset=Question.objects.filter(consultation=consultation, retired=False)
+        if consultation.pk else Question.objects.none(),
+        sections=consultation.sections.all() if consultation.pk else None,
+    )  # fmt: skip
+    if request.method == "POST":
+        if form.is_valid() and sections.is_valid() and questions.is_valid():
+            try:
+                consultation = services.save_consultation(form, sections, questions, request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("The consultation is saved."))
+                return redirect("consultations:edit", slug=consultation.slug)
+        else:
+            messages.error(request, _("Some fields need a change: see below."))
+    return render(request, "consultations/edit.html", {
+        "consultation": consultation if consultation.pk else None, "form": form,
+        "sections": sections, "questions": questions,
+    })  # fmt: skip
+
+
+def preview(request, slug: str):
+    """The questionnaire as respondents will see it, without answering."""
+    consultation = _organised(request, slug)
+    return render(request, "consultations/answer.html", {
+        "consultation": consultation, "preview": True, "response": None,
+        "items": _items(services.current_questions(consultation), {}, {}),
+        "profile": {"publication": Publication.ANONYMOUS}, "errors": {}, "general": [],
+        "types": StakeholderType.choices, "publications": Publication.choices,
+    })  # fmt: skip
+
+
+@require_POST
+def invite(request, slug: str):
+    consultation = _organised(request, slug)
+    addresses = [a.strip() for a in request.POST.get("addresses", "").replace(",", "\n")
+                 .splitlines() if a.strip()]  # fmt: skip
+    try:
+        new = services.invite(consultation, addresses, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        for address in addresses:
+            token = signing.dumps({"c": consultation.pk, "a": address}, salt=LINK_SALT)
+            link = request.build_absolute_uri(
+                reverse("consultations:verify", args=[consultation.slug, token])
+            )
+            mail.send(mail.Email(to=[address], template="consultations/email/link",
+                                 context={"consultation": consultation, "link": link}))  # fmt: skip
+        messages.success(request, _("%(n)s new addresses invited; each gets its link.")
+                         % {"n": new})  # fmt: skip
+    return redirect("consultations:edit", slug=slug)
