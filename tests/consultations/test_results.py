@@ -115,3 +115,52 @@ def test_rebuilt_tallies_equal_the_live_ones(answered):
     live = snapshot()
     services.rebuild_tallies(answered)
     assert snapshot() == live
+
+
+def test_the_synthesis_and_the_results_pdf(answered, client):
+    from pypdf import PdfReader
+
+    answered.phase = "synthesis"
+    answered.synthesis = "Respondents ask for stable funding and European teams."
+    answered.save()
+    page = client.get(reverse("consultations:results", args=[answered.slug])).content.decode()
+    assert "Respondents ask for stable funding" in page
+    response = client.get(reverse("consultations:results-pdf", args=[answered.slug]))
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Respondents ask for stable funding" in text
+    assert "Which missions matter most?" in text
+
+
+def test_organisers_find_themes_as_a_job_and_rework_them(
+    answered, client, django_capture_on_commit_callbacks
+):
+    from clusterhub.consultations.models import Theme
+    from tests.factories import team_member
+
+    for n in range(5, 17):
+        text = ("Stable funding and a multi-year budget." if n % 2
+                else "More European projects and partners abroad.")  # fmt: skip
+        answer(answered, n, "sme", ["europe"], 3, why=text)
+    user, _org = team_member(answered.organiser)
+    client.force_login(user)
+    url = reverse("consultations:themes", args=[answered.slug])
+    why = answered.questions.get(key="why")
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(url, {"action": "find", "question": why.pk})
+    job_page = client.get(started.url).content.decode()
+    assert "themes found" in job_page
+    themes = list(Theme.objects.filter(question=why))
+    assert len(themes) >= 2
+    assert sum(t.answers.count() for t in themes) == why.answers.exclude(text="").count()
+    first, second = themes[:2]
+    client.post(url, {"action": "rename", "theme": first.pk, "label": "Funding"})
+    client.post(url, {"action": "merge", "theme": first.pk, "other": second.pk})
+    first.refresh_from_db()
+    assert first.label == "Funding"
+    assert not Theme.objects.filter(pk=second.pk).exists()
+    page = client.get(reverse("consultations:results", args=[answered.slug])).content.decode()
+    assert "Funding" in page
+    # respondents cannot open the analysts' desk
+    client.force_login(team_member()[0])
+    assert client.get(url).status_code == 403

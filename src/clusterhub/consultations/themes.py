@@ -113,7 +113,8 @@ def extract(texts: Sequence[str], *, max_themes: int = 12, seed: int = 0) -> The
     )
     tried: dict[int, float] = {}
     best = None
-    for k in range(2, min(max_themes, len(docs) - 1) + 1):
+    distinct = len(np.unique(reduced.round(9), axis=0))
+    for k in range(2, min(max_themes, len(docs) - 1, distinct) + 1):
         model = KMeans(k, n_init=4, random_state=seed).fit(reduced)
         sample_labels = model.labels_ if len(docs) <= 3000 else model.predict(sample)
         if len(set(sample_labels)) < 2:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("consultations/<slug:slug>/answer/", views.answer, name="answer"),
     path("consultations/<slug:slug>/results/", views.results, name="results"),
     path("consultations/<slug:slug>/results.json", views.data_json, name="results-json"),
+    path("consultations/<slug:slug>/results.pdf", views.results_pdf, name="results-pdf"),
     path("consultations/<slug:slug>/answers.<str:fmt>", views.export, name="export"),
     path("consultations/<slug:slug>/statements/", views.statements, name="statements"),
     path("consultations/<slug:slug>/themes/", views.themes, name="themes"),

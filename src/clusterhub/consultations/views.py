@@ -260,8 +260,7 @@ def _items(questions, raw, errors):
     return sections
 
 
-def results(request, slug: str):
-    consultation = _consultation(slug)
+def _results_context(consultation: Consultation) -> dict:
     found = selectors.results(consultation)
     charts = {}
     for item in found.questions:
@@ -274,21 +273,37 @@ def results(request, slug: str):
         if item.question.kind in ("long_text", "short_text")
     ]
     themes = Theme.objects.filter(question__consultation=consultation).prefetch_related("answers")
-    return render(
-        request,
-        "consultations/results.html",
-        {
-            "consultation": consultation,
-            "results": found,
-            "charts": charts,
-            "type_chart": bar_chart(
-                [(label, found.by_type.get(value, 0)) for value, label in found.types]
-            ),
-            "free": free,
-            "themes": themes,
-            "generated": consultation.responses.filter(generated=True).exists(),
-        },
-    )
+    return {
+        "consultation": consultation,
+        "results": found,
+        "charts": charts,
+        "type_chart": bar_chart(
+            [(label, found.by_type.get(value, 0)) for value, label in found.types]
+        ),
+        "free": free,
+        "themes": themes,
+        "generated": consultation.responses.filter(generated=True).exists(),
+    }
+
+
+def results(request, slug: str):
+    consultation = _consultation(slug)
+    return render(request, "consultations/results.html", _results_context(consultation))
+
+
+def results_pdf(request, slug: str):
+    """The results (and the synthesis, once published) as a PDF, with the same SVG charts."""
+    from django.conf import settings
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    consultation = _consultation(slug)
+    html = render_to_string("consultations/print/results.html", _results_context(consultation),
+                            request=request)  # fmt: skip
+    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{consultation.slug}-results.pdf"'
+    return response
 
 
 def export(request, slug: str, fmt: str):
@@ -431,11 +446,13 @@ def themes(request, slug: str):
         action = request.POST.get("action")
         try:
             if action == "find":
+                from .tasks import start_themes
+
                 question = get_object_or_404(
                     consultation.questions, pk=request.POST.get("question")
                 )
-                services.find_themes(question, request.user)
-                messages.success(request, _("Themes found."))
+                job = start_themes(question, request.user)
+                return redirect("job", pk=job.pk)
             elif action == "rename":
                 theme = get_object_or_404(Theme, pk=request.POST.get("theme"),
                                           question__consultation=consultation)  # fmt: skip
