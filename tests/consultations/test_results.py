@@ -142,6 +142,10 @@ def test_organisers_find_themes_as_a_job_and_rework_them(
         text = ("Stable funding and a multi-year budget." if n % 2
                 else "More European projects and partners abroad.")  # fmt: skip
         answer(answered, n, "sme", ["europe"], 3, why=text)
+    pasted = ("We ask the State to keep the competitiveness clusters policy with a stable budget "
+              "for ten years and to involve the regions in every decision.")  # fmt: skip
+    for n in range(20, 24):
+        answer(answered, n, "cluster", ["europe"], 3, why=pasted if n % 2 else pasted.upper())
     user, _org = team_member(answered.organiser)
     client.force_login(user)
     url = reverse("consultations:themes", args=[answered.slug])
@@ -150,6 +154,8 @@ def test_organisers_find_themes_as_a_job_and_rework_them(
         started = client.post(url, {"action": "find", "question": why.pk})
     job_page = client.get(started.url).content.decode()
     assert "themes found" in job_page
+    results = client.get(reverse("consultations:results", args=[answered.slug])).content.decode()
+    assert "4 near-identical answers" in results
     themes = list(Theme.objects.filter(question=why))
     assert len(themes) >= 2
     assert sum(t.answers.count() for t in themes) == why.answers.exclude(text="").count()

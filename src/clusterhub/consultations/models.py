@@ -127,6 +127,8 @@ class Question(models.Model):
     show_if_key = models.CharField(_("shown when the question"), max_length=40, blank=True)
     show_if_answers = models.JSONField(_("has one of the answers"), default=list, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    # campaigns found in its free-text answers: {"as_of": answers, "found": [[count, text], …]}
+    campaigns = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["order", "id"]

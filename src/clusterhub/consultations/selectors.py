@@ -130,19 +130,18 @@ def texts(question: Question, published_only: bool = True) -> list[Answer]:
     return list(answers.select_related("response").order_by("pk"))
 
 
-def campaigns(question: Question) -> list[tuple[int, str]]:
-    """Near-identical answers to a free-text question: (how many, an example) per campaign.
-    Counted over every submitted answer; the example is shown only if published."""
+def find_campaigns(question: Question) -> dict:
+    """Near-identical answers to a free-text question, counted over every submitted answer:
+    ``{"as_of": answers, "found": [[how many, an example or "" if it is not published]]}``."""
     from . import campaigns as finder
 
     answers = texts(question, published_only=False)
-    found = finder.find([a.text for a in answers])
-    out = []
-    for campaign in found:
+    found = []
+    for campaign in finder.find([a.text for a in answers]):
         example = answers[campaign.example]
         published = example.response.publication != Publication.PRIVATE
-        out.append((len(campaign.members), example.text if published else ""))
-    return out
+        found.append([len(campaign.members), example.text if published else ""])
+    return {"as_of": len(answers), "found": found}
 
 
 def opinion_groups(consultation: Consultation):

@@ -291,6 +291,15 @@ def vote(statement: Statement, identity: Identity, value: int) -> StatementVote:
 # Themes ----------------------------------------------------------------------------------------
 
 
+def find_campaigns(question: Question) -> dict:
+    from .selectors import find_campaigns as finder
+
+    found = finder(question)
+    Question.objects.filter(pk=question.pk).update(campaigns=found)
+    question.campaigns = found
+    return found
+
+
 def find_themes(question: Question, by, max_themes: int = 10) -> list[Theme]:
     """Group the question's free-text answers (submitted, current version) into themes,
     replacing the themes found before."""

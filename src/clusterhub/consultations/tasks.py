@@ -34,8 +34,10 @@ def _themes(job: Job) -> None:
     )
     if question is None:
         raise jobs.JobFailed(_("The question no longer exists."))
-    jobs.progress(job, 0, 1, _("Reading the answers and grouping them"))
+    jobs.progress(job, 0, 2, _("Reading the answers and grouping them"))
     found = services.find_themes(question, job.user)
+    jobs.progress(job, 1, 2, _("Looking for near-identical answers"))
+    services.find_campaigns(question)
     jobs.finish(job, message=_("%(n)s themes found.") % {"n": len(found)},
                 result={"themes": len(found)},
                 url=reverse("consultations:themes", args=[question.consultation.slug]))  # fmt: skip

@@ -267,8 +267,8 @@ def _results_context(consultation: Consultation) -> dict:
         rows = [(o.label, o.count) for o in item.options]
         if rows:
             charts[item.question.pk] = bar_chart(rows)
-    free = [
-        (item.question, selectors.campaigns(item.question))
+    free = [  # found by the analysts' job (see tasks), never on the page's request
+        (item.question, item.question.campaigns.get("found", []))
         for item in found.questions
         if item.question.kind in ("long_text", "short_text")
     ]
