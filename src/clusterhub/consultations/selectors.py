@@ -123,6 +123,26 @@ def published_responses(consultation: Consultation) -> QuerySet[Response]:
     )
 
 
+def published_answers(consultation: Consultation):
+    """(response fields, {question id: answer value}) for every published response, read as
+    plain rows (two queries, no model instances: the export of 10,000 × 30 answers)."""
+    responses = list(
+        published_responses(consultation).prefetch_related(None).values(
+            "id", "day", "name", "stakeholder_type", "country", "region", "on_behalf",
+            "organisation_name",
+        )
+    )  # fmt: skip
+    values: dict = defaultdict(dict)
+    for response_id, question_id, value in (
+        Answer.objects.filter(response__consultation=consultation, response__submitted=True)
+        .exclude(response__publication=Publication.PRIVATE)
+        .values_list("response_id", "question_id", "value")
+        .iterator(chunk_size=10_000)
+    ):
+        values[response_id][question_id] = value
+    return [(response, values.get(response["id"], {})) for response in responses]
+
+
 def texts(question: Question, published_only: bool = True) -> list[Answer]:
     answers = Answer.objects.filter(question=question, response__submitted=True).exclude(text="")
     if published_only:

@@ -315,18 +315,17 @@ def export(request, slug: str, fmt: str):
         columns.append(q.key)
         if q.allow_other:
             columns.append(f"{q.key} ({_('other')})")
-    types = dict(StakeholderType.choices)
+    types = {k: str(v) for k, v in StakeholderType.choices}
     rows = []
-    for response in selectors.published_responses(consultation):
-        values = {a.question_id: a.value for a in response.answers.all()}
+    for response, values in selectors.published_answers(consultation):
         row = [
-            str(response.pk)[:8],
-            response.day.isoformat() if response.day else "",
-            response.name,
-            str(types.get(response.stakeholder_type, "")),
-            response.country,
-            response.region,
-            response.organisation_name if response.on_behalf else "",
+            str(response["id"])[:8],
+            response["day"].isoformat() if response["day"] else "",
+            response["name"],
+            types.get(response["stakeholder_type"], ""),
+            response["country"],
+            response["region"],
+            response["organisation_name"] if response["on_behalf"] else "",
         ]
         for q in questions:
             value = values.get(q.pk) or {}
