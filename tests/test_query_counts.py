@@ -612,7 +612,60 @@ def page_opportunity_history():
     return Subject(params={"pk": opp.pk}, user=user, add=lambda k: times(k, edit))
 
 
+def page_consultation_results():
+    from clusterhub.consultations import services as consultation_services
+    from tests.consultations.test_answers import make_consultation
+
+    consultation = make_consultation(slug=f"consultation-{next(SEQ)}")
+
+    def answer(i):
+        identity = consultation_services.Identity(f"person{next(SEQ)}@example.org")
+        response, _key = consultation_services.start(consultation, identity)
+        consultation_services.save(
+            response, answers={"missions": {"choices": ["europe"]}, "satisfied": {"value": 3}},
+            profile={"stakeholder_type": ["sme", "cluster", "research"][i % 3], "country": "FR"},
+            submit=True, identity=identity,
+        )  # fmt: skip
+
+    return Subject(params={"slug": consultation.slug}, add=lambda k: times(k, answer))
+
+
+def consultations(k):
+    from django.utils import timezone
+
+    from clusterhub.consultations.models import Consultation
+
+    for _ in range(k):
+        n = next(SEQ)
+        Consultation.objects.create(organiser=f.OrganisationFactory(), title=f"Consultation {n}",
+                                    slug=f"c-{n}", phase="open",
+                                    closes_at=timezone.now() + timedelta(days=9))  # fmt: skip
+
+
+def called_applications(call, k):
+    from django.utils import timezone
+
+    from clusterhub.calls.models import Application
+
+    for _ in range(k):
+        Application.objects.create(call=call, organisation=f.OrganisationFactory(),
+                                   status="submitted", submitted_at=timezone.now())  # fmt: skip
+
+
+def page_call_desk():
+    from tests.calls.test_applications import make_call
+
+    call = make_call(slug=f"call-{next(SEQ)}")
+    user, _org = f.team_member(call.organiser)
+    return Subject(params={"slug": call.slug}, user=user,
+                   add=lambda k: called_applications(call, k))  # fmt: skip
+
+
 PAGES = {
+    "consultations:results": page_consultation_results,
+    "consultations:list": lambda: Subject(add=consultations),
+    "calls:manage": page_call_desk,
+    "calls:jury": page_call_desk,
     "registry:history": page_registry_history,
     "events:history": page_event_history,
     "partnering:consortium-history": page_consortium_history,
