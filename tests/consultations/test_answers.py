@@ -190,3 +190,15 @@ def test_a_second_submission_from_two_drafts_is_refused_whole():
     assert Participation.objects.count() == 1
     assert tallies(consultation)[("profile", "respondents", "sme")] == 1
     assert Answer.objects.filter(response__submitted=True).count() == 1
+
+
+def test_an_organisation_of_the_registry_is_recognised_by_its_name():
+    consultation = make_consultation()
+    pole = OrganisationFactory(legal_name="Polymeris")
+    identity = services.Identity("eve@example.org")
+    response, _key = services.start(consultation, identity)
+    services.save(response, answers={"missions": {"choices": ["europe"]}},
+                  profile={"stakeholder_type": "cluster", "on_behalf": True,
+                           "organisation_name": "polymeris"}, submit=True, identity=identity)  # fmt: skip
+    response.refresh_from_db()
+    assert response.organisation == pole

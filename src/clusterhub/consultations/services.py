@@ -155,10 +155,24 @@ def clean_profile(data: dict, *, final: bool) -> tuple[dict, dict[str, str]]:
     profile["name"] = name if publication == Publication.NAMED else ""
     profile["on_behalf"] = bool(data.get("on_behalf"))
     profile["organisation_name"] = (data.get("organisation_name") or "").strip()[:300]
-    profile["organisation"] = data.get("organisation")
+    profile["organisation"] = _registry_organisation(profile["organisation_name"])
     if profile["on_behalf"] and final and not profile["organisation_name"]:
         errors["organisation_name"] = _("Name the organisation you answer for.")
     return profile, errors
+
+
+def _registry_organisation(name: str):
+    """The registry's organisation of that exact name (legal or short), when there is one."""
+    from django.db.models import Q
+
+    from clusterhub.registry.models import Organisation
+
+    if not name:
+        return None
+    found = list(
+        Organisation.objects.filter(Q(legal_name__iexact=name) | Q(short_name__iexact=name))[:2]
+    )
+    return found[0] if len(found) == 1 else None
 
 
 def _profile_keys(response: Response) -> list[str]:
