@@ -197,8 +197,8 @@ def test_an_organisation_of_the_registry_is_recognised_by_its_name():
     pole = OrganisationFactory(legal_name="Polymeris")
     identity = services.Identity("eve@example.org")
     response, _key = services.start(consultation, identity)
-    services.save(response, answers={"missions": {"choices": ["europe"]}},
-                  profile={"stakeholder_type": "cluster", "on_behalf": True,
-                           "organisation_name": "polymeris"}, submit=True, identity=identity)  # fmt: skip
+    profile = {"stakeholder_type": "cluster", "on_behalf": True, "organisation_name": "polymeris"}
+    services.save(response, answers={"missions": {"choices": ["europe"]}}, profile=profile,
+                  submit=True, identity=identity)  # fmt: skip
     response.refresh_from_db()
     assert response.organisation == pole
