@@ -167,6 +167,18 @@ def test_organisers_find_themes_as_a_job_and_rework_them(
     assert not Theme.objects.filter(pk=second.pk).exists()
     page = client.get(reverse("consultations:results", args=[answered.slug])).content.decode()
     assert "Funding" in page
+    assert "<blockquote>" in page  # typical answers quoted
+    assert "Company: SME:" in page  # counted by stakeholder type
+    assert "Keep it private." not in page  # a private answer is never quoted
+    # an answer split off into a new theme, then moved back by hand
+    moved = first.answers.first()
+    client.post(url, {"action": "split", "theme": first.pk, "answers": [moved.pk],
+                      "label": "To check"})  # fmt: skip
+    new = Theme.objects.get(question=why, label="To check")
+    assert list(new.answers.all()) == [moved]
+    client.post(url, {"action": "move", "answer": moved.pk, "theme": first.pk})
+    assert first.answers.filter(pk=moved.pk).exists()
+    assert not new.answers.exists()
     # respondents cannot open the analysts' desk
     client.force_login(team_member()[0])
     assert client.get(url).status_code == 403

@@ -303,6 +303,7 @@ class Theme(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="themes")
     label = models.CharField(_("theme"), max_length=200)
     terms = models.JSONField(default=list)
+    quotes = models.JSONField(default=list, blank=True)  # ids of its most typical answers
     order = models.PositiveSmallIntegerField(default=0)
     answers = models.ManyToManyField(Answer, related_name="themes", blank=True)
 

@@ -172,3 +172,39 @@ def opinion_groups(consultation: Consultation):
         statement__consultation=consultation, statement__hidden=False
     ).values_list("voter", "statement_id", "value")
     return opinions.groups(votes)
+
+
+@dataclass
+class ThemeView:
+    theme: object
+    count: int
+    by_type: dict[str, int]
+    quotes: list[str]  # its typical answers, among those their authors let us publish
+
+
+def theme_views(consultation: Consultation) -> list[ThemeView]:
+    """Each theme with its count by stakeholder type and up to three published quotes."""
+    from django.db.models import Count
+
+    from .models import Theme
+
+    themes = list(Theme.objects.filter(question__consultation=consultation,
+                                       question__retired=False))  # fmt: skip
+    counts: dict = defaultdict(dict)
+    for theme_id, stype, n in (
+        Theme.answers.through.objects.filter(theme__in=themes)
+        .values_list("theme_id", "answer__response__stakeholder_type")
+        .annotate(n=Count("id"))
+    ):
+        counts[theme_id][stype] = n
+    quote_ids = [pk for t in themes for pk in t.quotes]
+    texts = dict(
+        Answer.objects.filter(pk__in=quote_ids)
+        .exclude(response__publication=Publication.PRIVATE)
+        .values_list("pk", "text")
+    )
+    return [
+        ThemeView(t, sum(counts[t.pk].values()), counts[t.pk],
+                  [texts[pk] for pk in t.quotes if pk in texts][:3])
+        for t in themes
+    ]  # fmt: skip

@@ -333,7 +333,8 @@ def find_themes(question: Question, by, max_themes: int = 10) -> list[Theme]:
         made = []
         for order, theme in enumerate(found.themes):
             row = Theme.objects.create(question=question, order=order, terms=theme.terms,
-                                       label=", ".join(theme.terms[:3]) or _("Theme"))  # fmt: skip
+                                       label=", ".join(theme.terms[:3]) or _("Theme"),
+                                       quotes=[answers[i].pk for i in theme.quotes])  # fmt: skip
             row.answers.set([answers[i] for i in theme.members])
             made.append(row)
         audit.record("consultations.find_themes", question.consultation,

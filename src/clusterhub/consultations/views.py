@@ -272,7 +272,7 @@ def _results_context(consultation: Consultation) -> dict:
         for item in found.questions
         if item.question.kind in ("long_text", "short_text")
     ]
-    themes = Theme.objects.filter(question__consultation=consultation).prefetch_related("answers")
+    themes = selectors.theme_views(consultation)
     return {
         "consultation": consultation,
         "results": found,

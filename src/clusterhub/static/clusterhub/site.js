@@ -17,3 +17,25 @@ document.addEventListener("htmx:afterRequest", function (event) {
   var field = form.querySelector("[name='" + form.dataset.resetAfterRequest + "']");
   if (field) field.focus();
 });
+
+// <div data-show-if-key="k" data-show-if-answers="a b">: shown only while the question "k"
+// (inputs named q-k) has one of those answers checked; the server applies the same rule.
+function showConditionalQuestions(form) {
+  form.querySelectorAll("[data-show-if-key]").forEach(function (block) {
+    var wanted = block.dataset.showIfAnswers.split(" ");
+    var inputs = form.querySelectorAll("[name='q-" + block.dataset.showIfKey + "']");
+    var chosen = Array.prototype.some.call(inputs, function (input) {
+      return input.checked && wanted.indexOf(input.value) !== -1;
+    });
+    block.hidden = !chosen;
+  });
+}
+document.addEventListener("change", function (event) {
+  var form = event.target.closest && event.target.closest("form");
+  if (form && form.querySelector("[data-show-if-key]")) showConditionalQuestions(form);
+});
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("form").forEach(function (form) {
+    if (form.querySelector("[data-show-if-key]")) showConditionalQuestions(form);
+  });
+});
