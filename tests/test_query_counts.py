@@ -661,7 +661,23 @@ def page_call_desk():
                    add=lambda k: called_applications(call, k))  # fmt: skip
 
 
+def news(k):
+    from clusterhub.news import services as news_services
+    from clusterhub.news.models import Article
+
+    editor = f.UserFactory(is_staff=True)
+    for _ in range(k):
+        n = next(SEQ)
+        article = news_services.save_article(
+            Article(title=f"News {n}", summary="Summary", body="Body",
+                    organisation=f.OrganisationFactory()),
+            editor, tags=[f"tag{n % 3}"],
+        )  # fmt: skip
+        news_services.publish(article, editor)
+
+
 PAGES = {
+    "news:list": lambda: Subject(add=news),
     "consultations:results": page_consultation_results,
     "consultations:list": lambda: Subject(add=consultations),
     "calls:manage": page_call_desk,

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "clusterhub.matchmaking",
     "clusterhub.calls",
     "clusterhub.consultations",
+    "clusterhub.news",
     "clusterhub.demo",
 ]
 

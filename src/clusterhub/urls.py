@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("clusterhub.matchmaking.urls")),
     path("", include("clusterhub.calls.urls")),
     path("", include("clusterhub.consultations.urls")),
+    path("", include("clusterhub.news.urls")),
 ]
 
 if settings.DEBUG:
