@@ -128,6 +128,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Clusterhub] "
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+NEWS_BOUNCE_SECRET = env.str("NEWS_BOUNCE_SECRET", default="")  # the bounce webhook's shared secret
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Clusterhub <no-reply@clusterhub.local>")
 
 LANGUAGE_CODE = "en"

@@ -96,3 +96,119 @@ class Article(TimeStampedModel):
     @property
     def is_scheduled(self) -> bool:
         return self.status == ArticleStatus.PUBLISHED and self.publish_at > timezone.now()
+
+
+# Newsletter and digest ------------------------------------------------------------------------
+
+
+class SubscriberStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for confirmation")
+    ACTIVE = "active", _("Subscribed")
+    PAUSED = "paused", _("Paused after bounces")
+    STOPPED = "stopped", _("Stopped: the address does not exist")
+    UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+
+
+class Frequency(models.TextChoices):
+    WEEKLY = "weekly", _("Weekly")
+    MONTHLY = "monthly", _("Monthly")
+
+
+KINDS = ("calls", "opportunities", "events", "news", "consultations")
+
+
+class Subscriber(models.Model):
+    """A subscription to the digest and the newsletters, confirmed by its address (double
+    opt-in); the consent is kept with its date and the text consented to."""
+
+    email = models.EmailField(_("e-mail"), unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="subscriptions")  # fmt: skip
+    status = models.CharField(_("status"), max_length=12, choices=SubscriberStatus,
+                              default=SubscriberStatus.PENDING)  # fmt: skip
+    language = models.CharField(_("language"), max_length=2, default="en",
+                                choices=[("en", "English"), ("fr", "Français")])  # fmt: skip
+    frequency = models.CharField(_("frequency"), max_length=8, choices=Frequency,
+                                 default=Frequency.WEEKLY)  # fmt: skip
+    kinds = models.JSONField(_("what to receive"), default=list, blank=True)
+    ecosystems = models.ManyToManyField(Ecosystem, blank=True, verbose_name=_("ecosystems"))
+    technologies = models.ManyToManyField(Technology, blank=True,
+                                          verbose_name=_("technologies"))  # fmt: skip
+    regions = models.JSONField(_("regions (NUTS codes)"), default=list, blank=True)
+    consent_text = models.TextField(_("text consented to"))
+    consent_at = models.DateTimeField(_("consent given"))
+    confirmed_at = models.DateTimeField(_("address confirmed"), null=True, blank=True)
+    last_digest_at = models.DateTimeField(_("last digest"), null=True, blank=True)
+    soft_bounces = models.PositiveSmallIntegerField(default=0)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("subscriber")
+        verbose_name_plural = _("subscribers")
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class IssueKind(models.TextChoices):
+    DIGEST = "digest", _("Digest")
+    NEWSLETTER = "newsletter", _("Newsletter")
+
+
+class Issue(models.Model):
+    """One sending: a digest (each subscriber's own content) or an editorial newsletter."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=IssueKind)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text (Markdown)"), blank=True)
+    frequency = models.CharField(max_length=8, choices=Frequency, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")  # fmt: skip
+    queued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("issue")
+        verbose_name_plural = _("issues")
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    RETRY = "retry", _("To retry")
+    FAILED = "failed", _("Failed")
+
+
+class Delivery(models.Model):
+    """One message of an issue to one subscriber: at most one row per pair (the database says
+    so), claimed by one sender at a time."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE,
+                                   related_name="deliveries")  # fmt: skip
+    status = models.CharField(max_length=8, choices=DeliveryStatus,
+                              default=DeliveryStatus.QUEUED)  # fmt: skip
+    items = models.JSONField(default=list, blank=True)  # a digest's content, fixed when queued
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True)  # which sender holds it
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    message_id = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "subscriber"], name="one_delivery_per_issue")
+        ]
+        indexes = [models.Index(fields=["issue", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.issue_id} → {self.subscriber_id}"

@@ -4,6 +4,7 @@ organisation, event, call or consultation."""
 from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from clusterhub.core.search import filter_text
@@ -66,3 +67,61 @@ def review_queue() -> QuerySet[Article]:
         .select_related("organisation", "author")
         .order_by("updated")
     )
+
+
+# The digest's material ------------------------------------------------------------------------
+
+
+def digest_items(now=None, window_days: int = 62) -> list:
+    """Everything a digest may hold: what appeared in the last ``window_days`` or is still open,
+    read from the other apps through their selectors (a handful of queries)."""
+    from datetime import datetime, time, timedelta
+
+    from clusterhub.calls.selectors import published_calls
+    from clusterhub.consultations.selectors import public_consultations
+    from clusterhub.events.selectors import public_events
+    from clusterhub.partnering.selectors import visible_opportunities
+
+    from . import digest
+
+    now = now or timezone.now()
+    floor = now - timedelta(days=window_days)
+    items = []
+    for call in published_calls().filter(deadline__gte=now):
+        items.append(digest.Item("calls", f"call:{call.pk}", call.title,
+                                 reverse("calls:call", args=[call.slug]),
+                                 call.opens_at or call.created, call.deadline,
+                                 call.description[:200]))  # fmt: skip
+    for opp in visible_opportunities().filter(created__gte=floor).prefetch_related("ecosystems"):
+        closes = None
+        if opp.deadline:
+            closes = timezone.make_aware(datetime.combine(opp.deadline, time(23, 59)))
+        topics = frozenset(e.slug for e in opp.ecosystems.all())
+        url = opp.get_absolute_url()
+        items.append(digest.Item("opportunities", f"opportunity:{opp.pk}", opp.title, url,
+                                 opp.created, closes, ecosystems=topics))  # fmt: skip
+    events = public_events().filter(end__gte=now).select_related("nuts_region")
+    for event in events.prefetch_related("ecosystems"):
+        topics = frozenset(e.slug for e in event.ecosystems.all())
+        regions = (event.nuts_region_id,) if event.nuts_region_id else ()
+        items.append(digest.Item("events", f"event:{event.pk}", event.title,
+                                 event.get_absolute_url(), event.created,
+                                 event.registration_closes or event.start, ecosystems=topics,
+                                 regions=regions))  # fmt: skip
+    for article in (
+        public_articles(now)
+        .filter(publish_at__gte=floor)
+        .prefetch_related("ecosystems", "technologies", "regions")
+    ):
+        items.append(digest.Item("news", f"news:{article.pk}", article.title,
+                                 article.get_absolute_url(), article.publish_at, None,
+                                 article.summary,
+                                 frozenset(e.slug for e in article.ecosystems.all()),
+                                 frozenset(t.pk for t in article.technologies.all()),
+                                 tuple(r.pk for r in article.regions.all())))  # fmt: skip
+    for consultation in public_consultations().filter(phase="open", closes_at__gte=now):
+        items.append(digest.Item("consultations", f"consultation:{consultation.pk}",
+                                 consultation.title, consultation.get_absolute_url(),
+                                 consultation.opens_at or consultation.created,
+                                 consultation.closes_at))  # fmt: skip
+    return items

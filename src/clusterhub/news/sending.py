@@ -1,0 +1,251 @@
+"""Queueing and sending the digest and the newsletters.
+
+- ``queue_digest`` fixes, in one transaction, each active subscriber's digest (nothing queued
+  when nothing matches) as one ``Delivery`` per subscriber and issue (unique in the database).
+- ``send_pending`` claims deliveries one at a time (a conditional UPDATE: two senders never
+  hold the same one), sends each through SMTP and records it as sent in its own transaction
+  right after the server accepts it. A sender killed in the middle leaves at most the message
+  it was sending in doubt; ``recover`` puts deliveries held longer than ``LEASE`` back in the
+  queue. Temporary failures (4xx, lost connection) are retried with exponential back-off;
+  permanent ones (5xx) are recorded and count as a hard bounce.
+- Every message has an HTML and a plain-text part, its ``Message-ID`` (one per delivery) and
+  the RFC 8058 headers ``List-Unsubscribe`` and ``List-Unsubscribe-Post``.
+"""
+
+from __future__ import annotations
+
+import secrets
+import smtplib
+import time
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from . import digest, selectors, services, subscriptions
+from .models import Delivery, DeliveryStatus, Issue, IssueKind, Subscriber, SubscriberStatus
+
+LEASE = timedelta(minutes=15)
+MAX_ATTEMPTS = 5
+
+
+def _preferences(subscriber: Subscriber) -> digest.Preferences:
+    return digest.Preferences(
+        kinds=frozenset(subscriber.kinds),
+        ecosystems=frozenset(e.pk for e in subscriber.ecosystems.all()),
+        technologies=frozenset(t.pk for t in subscriber.technologies.all()),
+        regions=tuple(subscriber.regions),
+        since=subscriber.last_digest_at,
+    )
+
+
+def _as_data(item: digest.Item) -> dict:
+    return {"kind": item.kind, "key": item.key, "title": item.title, "url": item.url,
+            "summary": item.summary,
+            "closes": item.closes.isoformat() if item.closes else None}  # fmt: skip
+
+
+def queue_digest(frequency: str, *, now=None, by=None) -> Issue | None:
+    """The digest of every active subscriber of that frequency, fixed now; None when no
+    subscriber has anything new."""
+    now = now or timezone.now()
+    items = selectors.digest_items(now)
+    subscribers = Subscriber.objects.filter(status=SubscriberStatus.ACTIVE, frequency=frequency)
+    with transaction.atomic():
+        issue = Issue.objects.create(kind=IssueKind.DIGEST, frequency=frequency, created_by=by,
+                                     subject=f"digest {now:%Y-%m-%d}", queued_at=now)  # fmt: skip
+        batch, chosen = [], []
+        for subscriber in subscribers.prefetch_related("ecosystems", "technologies"):
+            found = digest.build(items, _preferences(subscriber), now)
+            if not found:
+                continue
+            batch.append(Delivery(issue=issue, subscriber=subscriber,
+                                  items=[_as_data(i) for i in found]))  # fmt: skip
+            chosen.append(subscriber.pk)
+        if not batch:
+            transaction.set_rollback(True)
+            return None
+        Delivery.objects.bulk_create(batch, batch_size=2000)
+        Subscriber.objects.filter(pk__in=chosen).update(last_digest_at=now)
+    return issue
+
+
+def queue_newsletter(issue: Issue) -> int:
+    """One delivery per active subscriber (again: none twice)."""
+    with transaction.atomic():
+        existing = set(issue.deliveries.values_list("subscriber_id", flat=True))
+        active = Subscriber.objects.filter(status=SubscriberStatus.ACTIVE)
+        batch = [
+            Delivery(issue=issue, subscriber_id=pk)
+            for pk in active.values_list("pk", flat=True)
+            if pk not in existing
+        ]
+        Delivery.objects.bulk_create(batch, batch_size=2000)
+        issue.queued_at = issue.queued_at or timezone.now()
+        issue.save(update_fields=["queued_at"])
+    return len(batch)
+
+
+def recover(issue: Issue | None = None, *, older_than: timedelta = LEASE) -> int:
+    """Deliveries held by a sender that is gone (longer than ``older_than``) go back in the
+    queue."""
+    stale = Delivery.objects.filter(status=DeliveryStatus.SENDING,
+                                    claimed_at__lt=timezone.now() - older_than)  # fmt: skip
+    if issue is not None:
+        stale = stale.filter(issue=issue)
+    return stale.update(status=DeliveryStatus.QUEUED, claim="")
+
+
+def _ready(now) -> Q:
+    return Q(status=DeliveryStatus.QUEUED) | Q(status=DeliveryStatus.RETRY,
+                                               next_attempt_at__lte=now)  # fmt: skip
+
+
+def _claim_one(issue: Issue | None, claim: str) -> Delivery | None:
+    now = timezone.now()
+    waiting = Delivery.objects.filter(_ready(now))
+    if issue is not None:
+        waiting = waiting.filter(issue=issue)
+    for pk in waiting.order_by("pk").values_list("pk", flat=True)[:5]:
+        taken = Delivery.objects.filter(_ready(now), pk=pk).update(
+            status=DeliveryStatus.SENDING, claimed_at=now, claim=claim
+        )
+        if taken:
+            return Delivery.objects.select_related("issue", "subscriber").get(pk=pk)
+    return None
+
+
+def message(delivery: Delivery, base_url: str | None = None) -> EmailMultiAlternatives:
+    subscriber, issue = delivery.subscriber, delivery.issue
+    base = (base_url or settings.SITE_URL).rstrip("/")
+    signed = subscriptions.token(subscriber, subscriptions.PREFERENCES)
+    unsubscribe = base + reverse("news:unsubscribe", args=[signed])
+    preferences = base + reverse("news:preferences", args=[signed])
+    context = {"issue": issue, "subscriber": subscriber, "unsubscribe": unsubscribe,
+               "preferences": preferences, "base": base,
+               "groups": _groups(delivery.items),
+               "body_html": services.render(issue.body) if issue.body else ""}  # fmt: skip
+    with translation.override(subscriber.language):
+        stem = "news/email/digest" if issue.kind == IssueKind.DIGEST else "news/email/newsletter"
+        subject = (render_to_string(f"{stem}_subject.txt", context).strip()
+                   if issue.kind == IssueKind.DIGEST else issue.subject)  # fmt: skip
+        text = render_to_string(f"{stem}.txt", context)
+        html = render_to_string(f"{stem}.html", context)
+    domain = base.split("//")[-1].split("/")[0].split(":")[0] or "clusterhub"
+    out = EmailMultiAlternatives(subject=" ".join(subject.split()), body=text,
+                                 to=[subscriber.email], headers={
+                                     "Message-ID": f"<issue{issue.pk}.{subscriber.pk}@{domain}>",
+                                     "List-Unsubscribe": f"<{unsubscribe}>",
+                                     "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                                 })  # fmt: skip
+    out.attach_alternative(html, "text/html")
+    return out
+
+
+def _groups(items: list[dict]) -> list[tuple[str, list[dict]]]:
+    order = {k: i for i, k in enumerate(digest.KINDS)}
+    groups: dict[str, list[dict]] = {}
+    for item in items:
+        if item.get("closes"):
+            item = {**item, "closes": datetime.fromisoformat(item["closes"])}
+        groups.setdefault(item["kind"], []).append(item)
+    return sorted(groups.items(), key=lambda kv: order.get(kv[0], 99))
+
+
+def send_pending(
+    issue: Issue | None = None,
+    *,
+    batch: int = 100,
+    rate: float | None = None,
+    limit: int | None = None,
+    base_url: str | None = None,
+) -> dict:
+    """Send what is queued (for ``issue``, or every issue), ``batch`` messages per SMTP
+    connection, at most ``rate`` messages per second, at most ``limit`` in this call."""
+    claim = secrets.token_hex(8)
+    counts = {"sent": 0, "retry": 0, "failed": 0}
+    done = 0
+    while limit is None or done < limit:
+        connection = get_connection()
+        opened = False
+        sent_in_batch = 0
+        try:
+            while sent_in_batch < batch and (limit is None or done < limit):
+                delivery = _claim_one(issue, claim)
+                if delivery is None:
+                    return counts
+                if delivery.subscriber.status != SubscriberStatus.ACTIVE:
+                    _finish(delivery, DeliveryStatus.FAILED, "the subscriber is no longer active")
+                    counts["failed"] += 1
+                    done += 1
+                    continue
+                started = time.monotonic()
+                try:
+                    if not opened:
+                        connection.open()
+                        opened = True
+                    email = message(delivery, base_url)
+                    email.connection = connection
+                    email.send()
+                except smtplib.SMTPRecipientsRefused as error:
+                    code = next(iter(error.recipients.values()))[0]
+                    counts[_failed(delivery, code, str(error))] += 1
+                except smtplib.SMTPResponseException as error:
+                    counts[_failed(delivery, error.smtp_code, str(error))] += 1
+                except (smtplib.SMTPException, OSError) as error:
+                    counts[_failed(delivery, 451, str(error))] += 1
+                    opened = False
+                    connection.close()
+                else:
+                    _finish(delivery, DeliveryStatus.SENT, "",
+                            message_id=email.extra_headers["Message-ID"])  # fmt: skip
+                    counts["sent"] += 1
+                done += 1
+                sent_in_batch += 1
+                if rate:
+                    time.sleep(max(0.0, 1.0 / rate - (time.monotonic() - started)))
+        finally:
+            if opened:
+                connection.close()
+    return counts
+
+
+def _finish(delivery: Delivery, status: str, error: str, **fields) -> None:
+    now = timezone.now()
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=status, error=error[:300], sent_at=now if status == DeliveryStatus.SENT else None,
+        attempts=delivery.attempts + 1, claim="", **fields,
+    )  # fmt: skip
+
+
+def _failed(delivery: Delivery, code: int, error: str) -> str:
+    """A permanent failure (5xx) is recorded and counts as a hard bounce; a temporary one is
+    tried again later (1, 2, 4, 8 minutes), until ``MAX_ATTEMPTS``."""
+    attempts = delivery.attempts + 1
+    if 500 <= code < 600 or attempts >= MAX_ATTEMPTS:
+        _finish(delivery, DeliveryStatus.FAILED, f"{code} {error}")
+        if 500 <= code < 600:
+            subscriptions.bounce(delivery.subscriber.email, hard=True)
+        return "failed"
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.RETRY, attempts=attempts, error=f"{code} {error}"[:300], claim="",
+        next_attempt_at=timezone.now() + timedelta(minutes=2 ** (attempts - 1)),
+    )  # fmt: skip
+    return "retry"
+
+
+def report(issue: Issue) -> dict:
+    """How the sending of an issue went."""
+    from django.db.models import Count
+
+    counts = dict(issue.deliveries.values_list("status").annotate(n=Count("id")))
+    return {status: counts.get(status, 0) for status in DeliveryStatus.values} | {
+        "total": sum(counts.values()),
+        "errors": list(issue.deliveries.exclude(error="").values_list(
+            "subscriber__email", "error")[:20]),
+    }  # fmt: skip

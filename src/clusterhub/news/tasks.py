@@ -1,0 +1,15 @@
+"""The newsletter's sending, run by the django-tasks worker (``manage.py db_worker`` in
+production, at once in embedded mode)."""
+
+from django_tasks import task
+
+from . import sending
+from .models import Issue
+
+
+@task()
+def send_issue(issue_id: int) -> dict:
+    issue = Issue.objects.filter(pk=issue_id).first()
+    if issue is None:
+        return {}
+    return sending.send_pending(issue)
