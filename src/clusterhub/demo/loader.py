@@ -41,6 +41,7 @@ from .calls import ensure_calls
 from .consultations import ensure_consultations
 from .events import ensure_events
 from .matchmaking import ensure_demo_matchmaking
+from .news import ensure_news
 
 __all__ = ["DemoLoadError", "DemoResult", "demo_email", "load_demo", "password_file"]
 
@@ -85,6 +86,7 @@ def load_demo(
         ensure_demo_matchmaking(refresh, result)
         ensure_calls(refresh, result)
         ensure_consultations(refresh, result)
+        ensure_news(refresh, result)
     return result
 
 

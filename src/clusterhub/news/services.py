@@ -95,14 +95,14 @@ def save_article(article: Article, user, *, tags: list[str] = (), picture=None, 
         article.search_document = normalise(article.title, article.summary, article.body,
                                             " ".join(tags))  # fmt: skip
         article.save()
-        article.tags.set([_tag(name) for name in tags if name.strip()])
+        article.tags.set([tag_named(name) for name in tags if name.strip()])
         for name, items in (related or {}).items():
             getattr(article, name).set(items)
         audit.record("news.save", article, by=user)
     return article
 
 
-def _tag(name: str) -> Tag:
+def tag_named(name: str) -> Tag:
     name = " ".join(name.split())[:60]
     tag = Tag.objects.filter(name__iexact=name).first()
     if tag is None:
