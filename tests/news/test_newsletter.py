@@ -242,3 +242,31 @@ def test_a_tampered_token_never_reaches_a_subscriber():
         subscriptions.from_token(signing.dumps({"s": subscriber.pk, "e": "other@example.org"},
                                                salt=subscriptions.PREFERENCES),
                                  subscriptions.PREFERENCES)  # fmt: skip
+
+
+def test_many_digests_at_once_equal_one_at_a_time():
+    import random
+
+    now = timezone.now()
+    rng = random.Random(4)
+    ecos, techs, regions = ["digital", "health", "energy", "mobility"], [1, 2, 3], ["FRK", "DE1"]
+    items = [
+        digest.Item(rng.choice(digest.KINDS), f"k{i}", f"t{i}", f"/{i}/",
+                    now - datetime.timedelta(days=rng.randint(0, 40), minutes=i),
+                    rng.choice([None, now + datetime.timedelta(days=rng.randint(-3, 40))]),
+                    ecosystems=frozenset(rng.sample(ecos, rng.randint(0, 2))),
+                    technologies=frozenset(rng.sample(techs, rng.randint(0, 1))),
+                    regions=tuple(rng.sample(["FRK26", "DE11", "ES51"], rng.randint(0, 1))))
+        for i in range(300)
+    ]  # fmt: skip
+    prefs = [
+        digest.Preferences(frozenset(rng.sample(digest.KINDS, rng.randint(0, 3))),
+                           frozenset(rng.sample(ecos, rng.randint(0, 2))),
+                           frozenset(rng.sample(techs, rng.randint(0, 1))),
+                           tuple(rng.sample(regions, rng.randint(0, 1))),
+                           rng.choice([None, now - datetime.timedelta(days=rng.randint(1, 30))]))
+        for _ in range(200)
+    ]  # fmt: skip
+    many = digest.build_many(items, prefs, now)
+    for p, found in zip(prefs, many, strict=True):
+        assert [items[i].key for i in found] == [i.key for i in digest.build(items, p, now)]

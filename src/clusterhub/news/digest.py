@@ -87,3 +87,80 @@ def build(items: Iterable[Item], prefs: Preferences, now: datetime, limit: int =
     chosen = [i for i in items if matches(i, prefs) and is_new(i, prefs, now)]
     chosen.sort(key=lambda i: rank_key(i, prefs, now))
     return chosen[:limit]
+
+
+def build_many(items: list[Item], preferences: list[Preferences], now: datetime,
+               limit: int = 25) -> list[list[int]]:  # fmt: skip
+    """``build`` for many subscribers at once (the same result, as indices into ``items``):
+    the items' kinds, dates and topics become arrays once, and each subscriber costs a few
+    vector operations instead of a loop over every item."""
+    import numpy as np
+
+    n = len(items)
+    if not n:
+        return [[] for _ in preferences]
+    t = now.timestamp()
+    kinds = np.array([KINDS.index(i.kind) for i in items])
+    appeared = np.array([i.appeared.timestamp() for i in items])
+    closes = np.array([i.closes.timestamp() if i.closes else np.inf for i in items])
+    still_open = closes >= t
+    closing = np.isfinite(closes) & (closes - t <= SOON.total_seconds())
+
+    def incidence(attribute):
+        values = sorted({x for i in items for x in getattr(i, attribute)}, key=str)
+        vocabulary = {v: k for k, v in enumerate(values)}
+        matrix = np.zeros((n, max(len(vocabulary), 1)), dtype=np.int32)
+        for row, item in enumerate(items):
+            for x in getattr(item, attribute):
+                matrix[row, vocabulary[x]] = 1
+        return vocabulary, matrix, matrix.any(axis=1)
+
+    eco_vocab, eco, has_eco = incidence("ecosystems")
+    tech_vocab, tech, has_tech = incidence("technologies")
+    has_region = np.array([bool(i.regions) for i in items])
+    keys = np.argsort(np.argsort(np.array([i.key for i in items])))  # rank of the key
+    kind_masks: dict = {}
+    region_masks: dict = {}
+
+    def overlap(wanted, vocabulary, matrix):
+        vector = np.zeros(matrix.shape[1], dtype=np.int32)
+        for x in wanted:
+            if x in vocabulary:
+                vector[vocabulary[x]] = 1
+        return matrix @ vector
+
+    out = []
+    for prefs in preferences:
+        mask = still_open.copy()
+        if prefs.kinds:
+            if prefs.kinds not in kind_masks:
+                kind_masks[prefs.kinds] = np.isin(kinds, [KINDS.index(k) for k in prefs.kinds
+                                                          if k in KINDS])  # fmt: skip
+            mask &= kind_masks[prefs.kinds]
+        shared = np.zeros(n, dtype=np.int32)
+        if prefs.ecosystems:
+            common = overlap(prefs.ecosystems, eco_vocab, eco)
+            mask &= ~has_eco | (common > 0)
+            shared += common
+        if prefs.technologies:
+            common = overlap(prefs.technologies, tech_vocab, tech)
+            mask &= ~has_tech | (common > 0)
+            shared += common
+        if prefs.regions:
+            if prefs.regions not in region_masks:
+                region_masks[prefs.regions] = np.array(
+                    [_regions_meet(prefs.regions, i.regions) for i in items]
+                )
+            meets = region_masks[prefs.regions]
+            mask &= ~has_region | meets
+            shared += meets
+        if prefs.since is not None:
+            mask &= (appeared > prefs.since.timestamp()) | closing
+        chosen = np.flatnonzero(mask)
+        if chosen.size:
+            soon = closing[chosen]
+            order = np.lexsort((keys[chosen], -appeared[chosen], -shared[chosen],
+                                np.where(soon, closes[chosen] - t, 0.0), ~soon))  # fmt: skip
+            chosen = chosen[order][:limit]
+        out.append(chosen.tolist())
+    return out

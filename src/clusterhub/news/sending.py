@@ -59,19 +59,24 @@ def queue_digest(frequency: str, *, now=None, by=None) -> Issue | None:
     with transaction.atomic():
         issue = Issue.objects.create(kind=IssueKind.DIGEST, frequency=frequency, created_by=by,
                                      subject=f"digest {now:%Y-%m-%d}", queued_at=now)  # fmt: skip
+        people = list(subscribers.prefetch_related("ecosystems", "technologies"))
+        found = digest.build_many(items, [_preferences(p) for p in people], now)
+        data = [_as_data(i) for i in items]
         batch, chosen = [], []
-        for subscriber in subscribers.prefetch_related("ecosystems", "technologies"):
-            found = digest.build(items, _preferences(subscriber), now)
-            if not found:
+        for subscriber, indices in zip(people, found, strict=True):
+            if not indices:
                 continue
             batch.append(Delivery(issue=issue, subscriber=subscriber,
-                                  items=[_as_data(i) for i in found]))  # fmt: skip
+                                  items=[data[i] for i in indices]))  # fmt: skip
             chosen.append(subscriber.pk)
         if not batch:
             transaction.set_rollback(True)
             return None
         Delivery.objects.bulk_create(batch, batch_size=2000)
-        Subscriber.objects.filter(pk__in=chosen).update(last_digest_at=now)
+        for start in range(0, len(chosen), 2000):  # SQLite limits the parameters of a query
+            Subscriber.objects.filter(pk__in=chosen[start : start + 2000]).update(
+                last_digest_at=now
+            )
     return issue
 
 
