@@ -82,6 +82,7 @@ bench: $(STAMP) pdf-libs
 	$(PY) bench/scheduler.py
 	$(PY) bench/assignment.py
 	$(PY) bench/consultations.py
+	$(PY) bench/newsletter.py
 	$(PY) bench/load.py
 
 # Updates the French catalogue (src/clusterhub/locale/fr) from the templates and the Python

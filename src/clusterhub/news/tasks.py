@@ -12,4 +12,7 @@ def send_issue(issue_id: int) -> dict:
     issue = Issue.objects.filter(pk=issue_id).first()
     if issue is None:
         return {}
-    return sending.send_pending(issue)
+    from django.conf import settings
+
+    return sending.send_pending(issue, batch=settings.NEWS_SEND_BATCH,
+                                rate=settings.NEWS_SEND_RATE or None)  # fmt: skip
