@@ -162,6 +162,7 @@ class Issue(models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("text (Markdown)"), blank=True)
     frequency = models.CharField(max_length=8, choices=Frequency, blank=True)
+    items = models.JSONField(default=dict, blank=True)  # a digest's items by key, stored once
     created = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")  # fmt: skip
@@ -193,7 +194,7 @@ class Delivery(models.Model):
                                    related_name="deliveries")  # fmt: skip
     status = models.CharField(max_length=8, choices=DeliveryStatus,
                               default=DeliveryStatus.QUEUED)  # fmt: skip
-    items = models.JSONField(default=list, blank=True)  # a digest's content, fixed when queued
+    items = models.JSONField(default=list, blank=True)  # a digest's item keys, fixed when queued
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)

@@ -61,14 +61,16 @@ def queue_digest(frequency: str, *, now=None, by=None) -> Issue | None:
                                      subject=f"digest {now:%Y-%m-%d}", queued_at=now)  # fmt: skip
         people = list(subscribers.prefetch_related("ecosystems", "technologies"))
         found = digest.build_many(items, [_preferences(p) for p in people], now)
-        data = [_as_data(i) for i in items]
-        batch, chosen = [], []
+        batch, chosen, used = [], [], set()
         for subscriber, indices in zip(people, found, strict=True):
             if not indices:
                 continue
             batch.append(Delivery(issue=issue, subscriber=subscriber,
-                                  items=[data[i] for i in indices]))  # fmt: skip
+                                  items=[items[i].key for i in indices]))  # fmt: skip
             chosen.append(subscriber.pk)
+            used.update(indices)
+        issue.items = {items[i].key: _as_data(items[i]) for i in sorted(used)}
+        issue.save(update_fields=["items"])
         if not batch:
             transaction.set_rollback(True)
             return None
@@ -133,7 +135,8 @@ def message(delivery: Delivery, base_url: str | None = None) -> EmailMultiAltern
     preferences = base + reverse("news:preferences", args=[signed])
     context = {"issue": issue, "subscriber": subscriber, "unsubscribe": unsubscribe,
                "preferences": preferences, "base": base,
-               "groups": _groups(delivery.items),
+               "groups": _groups([issue.items.get(i) if isinstance(i, str) else i
+                               for i in delivery.items]),
                "body_html": services.render(issue.body) if issue.body else ""}  # fmt: skip
     with translation.override(subscriber.language):
         stem = "news/email/digest" if issue.kind == IssueKind.DIGEST else "news/email/newsletter"
@@ -155,7 +158,7 @@ def message(delivery: Delivery, base_url: str | None = None) -> EmailMultiAltern
 def _groups(items: list[dict]) -> list[tuple[str, list[dict]]]:
     order = {k: i for i, k in enumerate(digest.KINDS)}
     groups: dict[str, list[dict]] = {}
-    for item in items:
+    for item in filter(None, items):
         if item.get("closes"):
             item = {**item, "closes": datetime.fromisoformat(item["closes"])}
         groups.setdefault(item["kind"], []).append(item)
