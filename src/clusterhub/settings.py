@@ -129,6 +129,7 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 NEWS_BOUNCE_SECRET = env.str("NEWS_BOUNCE_SECRET", default="")  # the bounce webhook's shared secret
+NEWS_BOUNCE_MAILBOX = env.str("NEWS_BOUNCE_MAILBOX", default="")  # imaps://user:pass@host/INBOX
 NEWS_SEND_BATCH = env.int("NEWS_SEND_BATCH", default=100)  # newsletter messages per SMTP connection
 NEWS_SEND_RATE = env.float("NEWS_SEND_RATE", default=0)  # messages per second at most (0: no limit)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Clusterhub <no-reply@clusterhub.local>")

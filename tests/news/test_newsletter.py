@@ -270,3 +270,36 @@ def test_many_digests_at_once_equal_one_at_a_time():
     many = digest.build_many(items, prefs, now)
     for p, found in zip(prefs, many, strict=True):
         assert [items[i].key for i in found] == [i.key for i in digest.build(items, p, now)]
+
+
+DSN = b"""From: Mail Delivery System <mailer-daemon@example.net>
+To: no-reply@example.org
+Subject: Undelivered Mail Returned to Sender
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+--B
+Content-Type: text/plain
+
+Your message could not be delivered.
+--B
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.net
+
+Final-Recipient: rfc822; Gone@Example.org
+Action: failed
+Status: 5.1.1
+
+Final-Recipient: rfc822; full@example.org
+Action: delayed
+Status: 4.2.2
+--B--
+"""
+
+
+def test_bounce_notifications_from_a_mailbox_are_read():
+    from clusterhub.news.bounces import parse_dsn
+
+    assert parse_dsn(DSN) == [("gone@example.org", True), ("full@example.org", False)]
+    assert parse_dsn(b"From: someone\nSubject: hello\n\nJust a reply.") == []
