@@ -121,6 +121,7 @@ def build_many(items: list[Item], preferences: list[Preferences], now: datetime,
     keys = np.argsort(np.argsort(np.array([i.key for i in items])))  # rank of the key
     kind_masks: dict = {}
     region_masks: dict = {}
+    code_masks: dict = {}
 
     def overlap(wanted, vocabulary, matrix):
         vector = np.zeros(matrix.shape[1], dtype=np.int32)
@@ -148,9 +149,13 @@ def build_many(items: list[Item], preferences: list[Preferences], now: datetime,
             shared += common
         if prefs.regions:
             if prefs.regions not in region_masks:
-                region_masks[prefs.regions] = np.array(
-                    [_regions_meet(prefs.regions, i.regions) for i in items]
-                )
+                meets = np.zeros(n, dtype=bool)
+                for code in prefs.regions:  # one mask per code, shared by every subscriber
+                    if code not in code_masks:
+                        code_masks[code] = np.array([_regions_meet((code,), i.regions)
+                                                     for i in items])  # fmt: skip
+                    meets |= code_masks[code]
+                region_masks[prefs.regions] = meets
             meets = region_masks[prefs.regions]
             mask &= ~has_region | meets
             shared += meets

@@ -108,13 +108,15 @@ def digest_items(now=None, window_days: int = 62) -> list:
                                  event.get_absolute_url(), event.created,
                                  event.registration_closes or event.start, ecosystems=topics,
                                  regions=regions))  # fmt: skip
+    article_url = reverse("news:article", args=["-slug-"])  # reversed once, not per article
     for article in (
         public_articles(now)
         .filter(publish_at__gte=floor)
         .prefetch_related("ecosystems", "technologies", "regions")
     ):
+        url = article_url.replace("-slug-", article.slug)
         items.append(digest.Item("news", f"news:{article.pk}", article.title,
-                                 article.get_absolute_url(), article.publish_at, None,
+                                 url, article.publish_at, None,
                                  article.summary,
                                  frozenset(e.slug for e in article.ecosystems.all()),
                                  frozenset(t.pk for t in article.technologies.all()),

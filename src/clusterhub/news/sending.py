@@ -34,14 +34,27 @@ LEASE = timedelta(minutes=15)
 MAX_ATTEMPTS = 5
 
 
-def _preferences(subscriber: Subscriber) -> digest.Preferences:
+def _preferences(subscriber: Subscriber, ecosystems=None, technologies=None):
+    if ecosystems is None:
+        ecosystems = [e.pk for e in subscriber.ecosystems.all()]
+        technologies = [t.pk for t in subscriber.technologies.all()]
     return digest.Preferences(
         kinds=frozenset(subscriber.kinds),
-        ecosystems=frozenset(e.pk for e in subscriber.ecosystems.all()),
-        technologies=frozenset(t.pk for t in subscriber.technologies.all()),
+        ecosystems=frozenset(ecosystems),
+        technologies=frozenset(technologies or ()),
         regions=tuple(subscriber.regions),
         since=subscriber.last_digest_at,
     )
+
+
+def _topics(through, column: str) -> dict[int, list]:
+    """subscriber id → the ids of its ecosystems (or technologies), in one query."""
+    found: dict[int, list] = {}
+    for subscriber_id, value in through.objects.values_list("subscriber_id", column).iterator(
+        chunk_size=20_000
+    ):
+        found.setdefault(subscriber_id, []).append(value)
+    return found
 
 
 def _as_data(item: digest.Item) -> dict:
@@ -59,8 +72,14 @@ def queue_digest(frequency: str, *, now=None, by=None) -> Issue | None:
     with transaction.atomic():
         issue = Issue.objects.create(kind=IssueKind.DIGEST, frequency=frequency, created_by=by,
                                      subject=f"digest {now:%Y-%m-%d}", queued_at=now)  # fmt: skip
-        people = list(subscribers.prefetch_related("ecosystems", "technologies"))
-        found = digest.build_many(items, [_preferences(p) for p in people], now)
+        people = list(subscribers.only("pk", "kinds", "regions", "last_digest_at", "email"))
+        ecosystems = _topics(Subscriber.ecosystems.through, "ecosystem_id")
+        technologies = _topics(Subscriber.technologies.through, "technology_id")
+        found = digest.build_many(
+            items,
+            [_preferences(p, ecosystems.get(p.pk, []), technologies.get(p.pk, [])) for p in people],
+            now,
+        )
         batch, chosen, used = [], [], set()
         for subscriber, indices in zip(people, found, strict=True):
             if not indices:
