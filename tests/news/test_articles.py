@@ -127,3 +127,21 @@ def test_an_organisation_and_an_event_show_their_news(client):
     assert article.title in event_page
     page = client.get(article.get_absolute_url()).content.decode()
     assert event.title in page  # the article shows its related items
+
+
+def test_a_team_links_its_article_to_an_event_on_the_write_page(client):
+    from django.utils import timezone
+
+    user, organisation = team_member()
+    soon = timezone.now() + datetime.timedelta(days=9)
+    event = EventFactory(status="registration_open", start=soon,
+                         end=soon + datetime.timedelta(days=1))  # fmt: skip
+    client.force_login(user)
+    page = client.post(reverse("news:write"), {
+        "organisation": organisation.pk, "title": "Our workshop", "summary": "Come along.",
+        "body": "Details.", "tags_text": "workshop", "events": [event.pk], "save": "1",
+    })  # fmt: skip
+    assert page.status_code == 302, page.content.decode()[:1500]
+    article = Article.objects.get(title="Our workshop")
+    assert list(article.events.all()) == [event]
+    assert article.status == "draft"

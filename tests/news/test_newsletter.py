@@ -303,3 +303,33 @@ def test_bounce_notifications_from_a_mailbox_are_read():
 
     assert parse_dsn(DSN) == [("gone@example.org", True), ("full@example.org", False)]
     assert parse_dsn(b"From: someone\nSubject: hello\n\nJust a reply.") == []
+
+
+def test_the_worker_killed_half_way_and_restarted_sends_each_message_once(
+    transactional_db, smtp_sink, settings, tmp_path, monkeypatch
+):
+    from clusterhub.news.tasks import send_issue
+    from tests.workers import db_worker
+
+    issue = Issue.objects.create(kind=IssueKind.NEWSLETTER, subject="Once", body="Only once")
+    people = [subscribed(f"w{i}@example.org") for i in range(40)]
+    sending.queue_newsletter(issue)
+    monkeypatch.setenv("EMAIL_URL", f"smtp://127.0.0.1:{smtp_sink.port}")
+    monkeypatch.setenv("NEWS_SEND_RATE", "20")
+    with db_worker(settings, tmp_path) as worker:
+        send_issue.enqueue(issue.pk)
+        worker.wait_until(lambda: len(smtp_sink.messages) >= 15, what="half the messages")
+        worker.process.send_signal(signal.SIGKILL)  # no time to tidy up
+        worker.process.wait()
+    half = len(smtp_sink.messages)
+    assert half < 40
+    # the next run (a timer, or the editor sending again) finds what the dead worker held
+    sending.recover(issue, older_than=datetime.timedelta(0))
+    with db_worker(settings, tmp_path / "again") as worker:
+        send_issue.enqueue(issue.pk)
+        worker.wait_until(
+            lambda: Delivery.objects.filter(issue=issue, status="sent").count() == 40,
+            what="every message",
+        )
+    received = [rcpt for rcpt, _m in smtp_sink.messages for rcpt in rcpt]
+    assert sorted(received) == sorted(p.email for p in people)  # none missing, none twice

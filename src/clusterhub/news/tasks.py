@@ -14,5 +14,6 @@ def send_issue(issue_id: int) -> dict:
         return {}
     from django.conf import settings
 
+    sending.recover(issue)  # what a stopped worker held for longer than the lease
     return sending.send_pending(issue, batch=settings.NEWS_SEND_BATCH,
                                 rate=settings.NEWS_SEND_RATE or None)  # fmt: skip

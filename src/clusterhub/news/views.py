@@ -61,7 +61,8 @@ def write(request, slug: str | None = None):
             saved = services.save_article(
                 form.save(commit=False), request.user, tags=form.tags(),
                 picture=form.cleaned_data.get("picture"),
-                related={"ecosystems": form.cleaned_data["ecosystems"]},
+                related={name: form.cleaned_data[name] for name in (
+                    "ecosystems", "events", "calls", "consultations", "opportunities")},
             )  # fmt: skip
             if "submit" in request.POST:
                 services.submit(saved, request.user)
