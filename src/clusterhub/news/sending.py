@@ -2,12 +2,13 @@
 
 - ``queue_digest`` fixes, in one transaction, each active subscriber's digest (nothing queued
   when nothing matches) as one ``Delivery`` per subscriber and issue (unique in the database).
-- ``send_pending`` claims deliveries one at a time (a conditional UPDATE: two senders never
-  hold the same one), sends each through SMTP and records it as sent in its own transaction
-  right after the server accepts it. A sender killed in the middle leaves at most the message
-  it was sending in doubt; ``recover`` puts deliveries held longer than ``LEASE`` back in the
-  queue. Temporary failures (4xx, lost connection) are retried with exponential back-off;
-  permanent ones (5xx) are recorded and count as a hard bounce.
+- ``send_pending`` claims deliveries a batch at a time (a conditional UPDATE: two senders
+  never hold the same one), sends each through SMTP and records it as sent in its own
+  transaction right after the server accepts it. A sender killed in the middle leaves at most
+  the message it was sending in doubt (the others it held were not sent, and may be sent
+  again); ``recover`` puts deliveries held longer than ``LEASE`` back in the queue.
+  Temporary failures (4xx, lost connection) are retried with exponential back-off; permanent
+  ones (5xx) are recorded and count as a hard bounce.
 - Every message has an HTML and a plain-text part, its ``Message-ID`` (one per delivery) and
   the RFC 8058 headers ``List-Unsubscribe`` and ``List-Unsubscribe-Post``.
 """
@@ -132,18 +133,22 @@ def _ready(now) -> Q:
                                                next_attempt_at__lte=now)  # fmt: skip
 
 
-def _claim_one(issue: Issue | None, claim: str) -> Delivery | None:
+def _claim(issue: Issue | None, claim: str, count: int) -> list[Delivery]:
+    """Up to ``count`` waiting deliveries, now held by this sender: a conditional UPDATE, so two
+    senders never hold the same one. Held but unsent deliveries are safe to send again after
+    a crash; only the one being sent at that moment is in doubt."""
     now = timezone.now()
     waiting = Delivery.objects.filter(_ready(now))
     if issue is not None:
         waiting = waiting.filter(issue=issue)
-    for pk in waiting.order_by("pk").values_list("pk", flat=True)[:5]:
-        taken = Delivery.objects.filter(_ready(now), pk=pk).update(
-            status=DeliveryStatus.SENDING, claimed_at=now, claim=claim
-        )
-        if taken:
-            return Delivery.objects.select_related("issue", "subscriber").get(pk=pk)
-    return None
+    ids = list(waiting.order_by("pk").values_list("pk", flat=True)[:count])
+    if not ids:
+        return []
+    Delivery.objects.filter(_ready(now), pk__in=ids).update(
+        status=DeliveryStatus.SENDING, claimed_at=now, claim=claim
+    )
+    return list(Delivery.objects.filter(pk__in=ids, claim=claim, status=DeliveryStatus.SENDING)
+                .select_related("issue", "subscriber").order_by("pk"))  # fmt: skip
 
 
 def message(delivery: Delivery, base_url: str | None = None) -> EmailMultiAlternatives:
@@ -200,12 +205,12 @@ def send_pending(
     while limit is None or done < limit:
         connection = get_connection()
         opened = False
-        sent_in_batch = 0
         try:
-            while sent_in_batch < batch and (limit is None or done < limit):
-                delivery = _claim_one(issue, claim)
-                if delivery is None:
-                    return counts
+            wanted = batch if limit is None else min(batch, limit - done)
+            held = _claim(issue, claim, wanted)
+            if not held:
+                return counts
+            for delivery in held:
                 if delivery.subscriber.status != SubscriberStatus.ACTIVE:
                     _finish(delivery, DeliveryStatus.FAILED, "the subscriber is no longer active")
                     counts["failed"] += 1
@@ -233,7 +238,6 @@ def send_pending(
                             message_id=email.extra_headers["Message-ID"])  # fmt: skip
                     counts["sent"] += 1
                 done += 1
-                sent_in_batch += 1
                 if rate:
                     time.sleep(max(0.0, 1.0 / rate - (time.monotonic() - started)))
         finally:
