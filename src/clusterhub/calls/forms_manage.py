@@ -11,6 +11,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clusterhub.core.forms import LocalDateTimeField
 from clusterhub.registry.forms import organisation_field_value
 from clusterhub.registry.models import LabelLevel, LabelScheme, OrganisationKind
 
@@ -27,17 +28,6 @@ KIND_LABELS = {
     "amount": _("Amount"),
     "file": _("File"),
 }
-
-
-class LocalDateTimeField(forms.DateTimeField):
-    """A date and time as typed, in the call's time zone (made aware by the form)."""
-
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-    def to_python(self, value):
-        with timezone.override(dt.UTC):
-            result = super().to_python(value)
-        return result.replace(tzinfo=None) if result is not None else None
 
 
 def _codes(text: str) -> list[str]:
@@ -320,20 +310,7 @@ class QuestionForm(forms.ModelForm):
 
 
 class _Questions(_UniqueKeys):
-    def __init__(self, *args, categories=None, **kwargs):
-        self.categories = categories
-        super().__init__(*args, **kwargs)
-
-    def get_form_kwargs(self, index):
-        return super().get_form_kwargs(index) | {"categories": self.categories}
-
-    @property
-    def empty_form(self):
-        form = self.form(auto_id=self.auto_id, prefix=self.add_prefix("__prefix__"),
-                         empty_permitted=True, use_required_attribute=False,
-                         categories=self.categories)  # fmt: skip
-        self.add_fields(form, None)
-        return form
+    """The questions; each form gets the call's categories (``form_kwargs``)."""
 
     def clean(self):
         super().clean()

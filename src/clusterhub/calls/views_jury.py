@@ -75,7 +75,7 @@ def edit_call(request, slug: str | None = None):
     categories = CategoryFormSet(data, instance=call, prefix="categories")
     questions = QuestionFormSet(
         data, instance=call, prefix="questions",
-        categories=call.categories.all() if call.pk else None,
+        form_kwargs={"categories": call.categories.all() if call.pk else None},
     )  # fmt: skip
     if request.method == "POST":
         if form.is_valid() and categories.is_valid() and questions.is_valid():

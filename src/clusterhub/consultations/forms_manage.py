@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+
+from clusterhub.core.forms import LocalDateTimeField
 
 from .models import Consultation, Question, Section
 
@@ -23,15 +23,6 @@ KIND_LABELS = {
     "long_text": _("Long text"),
     "matrix": _("Matrix"),
 }
-
-
-class LocalDateTimeField(forms.DateTimeField):
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-    def to_python(self, value):
-        with timezone.override(dt.UTC):
-            result = super().to_python(value)
-        return result.replace(tzinfo=None) if result is not None else None
 
 
 class ConsultationForm(forms.ModelForm):
@@ -165,20 +156,7 @@ class QuestionForm(forms.ModelForm):
 
 
 class BaseQuestions(BaseInlineFormSet):
-    def __init__(self, *args, sections=None, **kwargs):
-        self.sections = sections
-        super().__init__(*args, **kwargs)
-
-    def get_form_kwargs(self, index):
-        return super().get_form_kwargs(index) | {"sections": self.sections}
-
-    @property
-    def empty_form(self):
-        form = self.form(auto_id=self.auto_id, prefix=self.add_prefix("__prefix__"),
-                         empty_permitted=True, use_required_attribute=False,
-                         sections=self.sections)  # fmt: skip
-        self.add_fields(form, None)
-        return form
+    """The questions; each form gets the consultation's sections (``form_kwargs``)."""
 
     def clean(self):
         seen: set[str] = set()

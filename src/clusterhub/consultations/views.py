@@ -530,7 +530,7 @@ def edit(request, slug: str | None = None):
         data, instance=consultation, prefix="questions",
         queryset=Question.objects.filter(consultation=consultation, retired=False)
         if consultation.pk else Question.objects.none(),
-        sections=consultation.sections.all() if consultation.pk else None,
+        form_kwargs={"sections": consultation.sections.all() if consultation.pk else None},
     )  # fmt: skip
     if request.method == "POST":
         if form.is_valid() and sections.is_valid() and questions.is_valid():

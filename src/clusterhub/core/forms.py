@@ -28,3 +28,24 @@ def apply_errors(
 def error_text(error: ValidationError) -> str:
     """Every message of a ``ValidationError`` in one line (for flash messages)."""
     return " ".join(error.messages)
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A date and time as typed, without time zone: the form makes it aware afterwards, in
+    the time zone of what it belongs to (an event's, a call's, a consultation's)."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def to_python(self, value):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        with timezone.override(dt.UTC):
+            result = super().to_python(value)
+        return result.replace(tzinfo=None) if result is not None else None
+
+    def prepare_value(self, value):
+        import datetime as dt
+
+        return value.replace(tzinfo=None) if isinstance(value, dt.datetime) else value

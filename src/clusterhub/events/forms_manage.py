@@ -15,9 +15,9 @@ from functools import cache
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clusterhub.core.forms import LocalDateTimeField
 from clusterhub.reference.models import NutsRegion
 from clusterhub.registry.forms import organisation_field_value
 from clusterhub.registry.models import Organisation, Person
@@ -80,20 +80,6 @@ def timezone_choices() -> list:
         (_("Europe"), common),
         (_("All time zones"), [(name, name.replace("_", " ")) for name in others]),
     ]
-
-
-class LocalDateTimeField(forms.DateTimeField):
-    """A date and time as typed, without time zone: the form makes it aware afterwards."""
-
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-    def to_python(self, value):
-        with timezone.override(dt.UTC):
-            result = super().to_python(value)
-        return result.replace(tzinfo=None) if result is not None else None
-
-    def prepare_value(self, value):
-        return value.replace(tzinfo=None) if isinstance(value, dt.datetime) else value
 
 
 def localise(value: dt.datetime | None, tz: zoneinfo.ZoneInfo) -> dt.datetime | None:
