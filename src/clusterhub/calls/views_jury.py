@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from clusterhub.core import audit, exports
+from clusterhub.core.forms import error_text
 from clusterhub.reference.models import Ecosystem, Technology
 from clusterhub.registry.models import Organisation
 
@@ -33,10 +34,6 @@ from .models import (
 )
 
 
-def _errors(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
 def _organised(request, slug: str) -> Call:
     call = get_object_or_404(Call.objects.select_related("organiser"), slug=slug)
     if not (request.user.is_staff or selectors.on_team(request.user, call.organiser_id)):
@@ -48,7 +45,7 @@ def _act(request, action, success: str) -> bool:
     try:
         action()
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        messages.error(request, error_text(error))
         return False
     messages.success(request, success)
     return True
@@ -82,7 +79,7 @@ def edit_call(request, slug: str | None = None):
             try:
                 call = services.save_call(form, categories, questions, request.user)
             except ValidationError as error:
-                messages.error(request, _errors(error))
+                messages.error(request, error_text(error))
             else:
                 messages.success(request, _("The call is saved."))
                 return redirect("calls:manage", slug=call.slug)
@@ -398,7 +395,7 @@ def invitation(request, pk: int):
                 Technology.objects.filter(pk__in=request.POST.getlist("technologies"))
             )
         except ValidationError as error:
-            messages.error(request, _errors(error))
+            messages.error(request, error_text(error))
             return redirect("calls:invitation", pk=juror.pk)
         if accept:
             messages.success(request, _("Thank you: you are on the jury."))
