@@ -1,5 +1,6 @@
 """A real SMTP server on 127.0.0.1 (aiosmtpd) for the newsletter's tests: it keeps what it
-accepts, and refuses what a test tells it to (a 550 or a 451 for some addresses)."""
+accepts, and refuses what a test tells it to (a 550 or a 451 for some
+addresses, at RCPT or after the message)."""
 
 import socket
 from email import message_from_bytes
@@ -11,6 +12,7 @@ class Sink:
     def __init__(self):
         self.messages = []
         self.refuse: dict[str, str] = {}  # address → SMTP reply, e.g. "550 no such user"
+        self.refuse_data: dict[str, str] = {}  # the same, given after the whole message
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
@@ -19,6 +21,9 @@ class Sink:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        for address in envelope.rcpt_tos:
+            if address in self.refuse_data:
+                return self.refuse_data[address]
         self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content)))
         return "250 Message accepted for delivery"
 

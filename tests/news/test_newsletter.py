@@ -179,6 +179,20 @@ def test_temporary_failures_are_retried_and_permanent_ones_stop_the_address(smtp
     assert sending.send_pending(issue) == {"sent": 0, "retry": 0, "failed": 0}  # nothing twice
 
 
+def test_a_message_refused_after_its_text_is_not_counted_as_sent(smtp_sink):
+    issue = Issue.objects.create(kind=IssueKind.NEWSLETTER, subject="Hello", body="Text")
+    full = subscribed("full@example.org")
+    spam = subscribed("spam@example.org")
+    smtp_sink.refuse_data = {full.email: "452 mailbox full", spam.email: "554 rejected"}
+    sending.queue_newsletter(issue)
+    assert sending.send_pending(issue) == {"sent": 0, "retry": 1, "failed": 1}
+    assert smtp_sink.messages == []
+    later = Delivery.objects.get(subscriber=full)
+    assert (later.status, later.sent_at) == ("retry", None)
+    assert Delivery.objects.get(subscriber=spam).status == "failed"
+    assert sending.report(issue)["sent"] == 0
+
+
 def test_bounces_pause_or_stop_through_the_webhook(client, settings):
     settings.NEWS_BOUNCE_SECRET = "s3cret"
     soft = subscribed("soft@example.org")

@@ -3,10 +3,12 @@
 - ``queue_digest`` fixes, in one transaction, each active subscriber's digest (nothing queued
   when nothing matches) as one ``Delivery`` per subscriber and issue (unique in the database).
 - ``send_pending`` claims deliveries a batch at a time (a conditional UPDATE: two senders
-  never hold the same one), sends each through SMTP and records it as sent in its own
-  transaction right after the server accepts it. A sender killed in the middle leaves at most
-  the message it was sending in doubt (the others it held were not sent, and may be sent
-  again); ``recover`` puts deliveries held longer than ``LEASE`` back in the queue.
+  never hold the same one) and sends each in its own SMTP transaction. The delivery is
+  recorded as sent once the server holds the whole message and before the final dot that
+  makes the server take it: a sender killed between the two loses that one message rather
+  than sending it twice, and a server that refuses the message after the dot undoes the
+  record. The others it held were not sent and may be sent again: ``recover`` puts
+  deliveries held longer than ``LEASE`` back in the queue.
   Temporary failures (4xx, lost connection) are retried with exponential back-off; permanent
   ones (5xx) are recorded and count as a hard bounce.
 - Every message has an HTML and a plain-text part, its ``Message-ID`` (one per delivery) and
@@ -15,6 +17,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 import secrets
 import smtplib
 import time
@@ -22,6 +26,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.message import sanitize_address
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -222,8 +227,9 @@ def send_pending(
                         connection.open()
                         opened = True
                     email = message(delivery, base_url)
-                    email.connection = connection
-                    email.send()
+                    _transmit(connection, email, functools.partial(
+                        _finish, delivery, DeliveryStatus.SENT, "",
+                        message_id=email.extra_headers["Message-ID"]))  # fmt: skip
                 except smtplib.SMTPRecipientsRefused as error:
                     code = next(iter(error.recipients.values()))[0]
                     counts[_failed(delivery, code, str(error))] += 1
@@ -234,8 +240,6 @@ def send_pending(
                     opened = False
                     connection.close()
                 else:
-                    _finish(delivery, DeliveryStatus.SENT, "",
-                            message_id=email.extra_headers["Message-ID"])  # fmt: skip
                     counts["sent"] += 1
                 done += 1
                 if rate:
@@ -244,6 +248,46 @@ def send_pending(
             if opened:
                 connection.close()
     return counts
+
+
+def _transmit(connection, email: EmailMultiAlternatives, record) -> None:
+    """One SMTP transaction for ``email``; ``record()`` runs when the server holds the whole
+    message, just before the final dot that makes it take the message. Other e-mail backends
+    (files, memory) send, then record."""
+    smtp = getattr(connection, "connection", None)
+    if not isinstance(smtp, smtplib.SMTP):
+        email.connection = connection
+        email.send()
+        record()
+        return
+    encoding = email.encoding or settings.DEFAULT_CHARSET
+    sender = sanitize_address(email.from_email, encoding)
+    recipients = [sanitize_address(address, encoding) for address in email.recipients()]
+    smtp.ehlo_or_helo_if_needed()
+    code, reply = smtp.mail(sender)
+    if code != 250:
+        smtp.rset()
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    refused = {}
+    for address in recipients:
+        code, reply = smtp.rcpt(address)
+        if code not in (250, 251):
+            refused[address] = (code, reply)
+    if len(refused) == len(recipients):
+        smtp.rset()
+        raise smtplib.SMTPRecipientsRefused(refused)
+    smtp.putcmd("data")
+    code, reply = smtp.getreply()
+    if code != 354:
+        raise smtplib.SMTPDataError(code, reply)
+    data = re.sub(rb"\r\n|\n|\r", b"\r\n", email.message().as_bytes(linesep="\r\n"))
+    data = re.sub(rb"(?m)^\.", b"..", data)
+    smtp.send(data if data.endswith(b"\r\n") else data + b"\r\n")
+    record()
+    smtp.send(b".\r\n")
+    code, reply = smtp.getreply()
+    if code != 250:
+        raise smtplib.SMTPDataError(code, reply)
 
 
 def _finish(delivery: Delivery, status: str, error: str, **fields) -> None:
@@ -259,12 +303,13 @@ def _failed(delivery: Delivery, code: int, error: str) -> str:
     tried again later (1, 2, 4, 8 minutes), until ``MAX_ATTEMPTS``."""
     attempts = delivery.attempts + 1
     if 500 <= code < 600 or attempts >= MAX_ATTEMPTS:
-        _finish(delivery, DeliveryStatus.FAILED, f"{code} {error}")
+        _finish(delivery, DeliveryStatus.FAILED, f"{code} {error}", message_id="")
         if 500 <= code < 600:
             subscriptions.bounce(delivery.subscriber.email, hard=True)
         return "failed"
     Delivery.objects.filter(pk=delivery.pk).update(
         status=DeliveryStatus.RETRY, attempts=attempts, error=f"{code} {error}"[:300], claim="",
+        sent_at=None, message_id="",
         next_attempt_at=timezone.now() + timedelta(minutes=2 ** (attempts - 1)),
     )  # fmt: skip
     return "retry"
