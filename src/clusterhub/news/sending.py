@@ -21,6 +21,7 @@ import functools
 import re
 import secrets
 import smtplib
+import socket
 import time
 from datetime import datetime, timedelta
 
@@ -282,6 +283,9 @@ def _transmit(connection, email: EmailMultiAlternatives, record) -> None:
         raise smtplib.SMTPDataError(code, reply)
     data = re.sub(rb"\r\n|\n|\r", b"\r\n", email.message().as_bytes(linesep="\r\n"))
     data = re.sub(rb"(?m)^\.", b"..", data)
+    # the final dot goes out on its own right after the record: without TCP_NODELAY, Nagle's
+    # algorithm would hold it until the server's delayed acknowledgement (about 40 ms)
+    smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     smtp.send(data if data.endswith(b"\r\n") else data + b"\r\n")
     record()
     smtp.send(b".\r\n")
