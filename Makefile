@@ -82,6 +82,7 @@ bench: $(STAMP) pdf-libs
 	$(PY) bench/scheduler.py
 	$(PY) bench/assignment.py
 	$(PY) bench/consultations.py
+	$(PY) bench/insights.py
 	$(PY) bench/newsletter.py
 	$(PY) bench/load.py
 

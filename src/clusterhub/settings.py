@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "clusterhub.calls",
     "clusterhub.consultations",
     "clusterhub.news",
+    "clusterhub.actionplans",
+    "clusterhub.insights",
     "clusterhub.demo",
 ]
 

@@ -26,6 +26,8 @@ urlpatterns = [
     path("", include("clusterhub.calls.urls")),
     path("", include("clusterhub.consultations.urls")),
     path("", include("clusterhub.news.urls")),
+    path("", include("clusterhub.actionplans.urls")),
+    path("", include("clusterhub.insights.urls")),
 ]
 
 if settings.DEBUG:

@@ -36,10 +36,12 @@ from clusterhub.registry.models import (
 )
 
 from . import registry_data as data
+from .actionplans import ensure_actionplans
 from .base import DemoLoadError, DemoResult, demo_email, pick
 from .calls import ensure_calls
 from .consultations import ensure_consultations
 from .events import ensure_events
+from .insights import ensure_insights
 from .matchmaking import ensure_demo_matchmaking
 from .news import ensure_news
 
@@ -87,6 +89,8 @@ def load_demo(
         ensure_calls(refresh, result)
         ensure_consultations(refresh, result)
         ensure_news(refresh, result)
+        ensure_insights(refresh, result)
+        ensure_actionplans(refresh, result)
     return result
 
 
