@@ -1,7 +1,6 @@
-from django.urls import path
-
-from . import views
+from .urls_dashboards import urlpatterns as dashboards
+from .urls_figures import urlpatterns as figures
 
 app_name = "insights"
 
-urlpatterns: list = []
+urlpatterns = [*dashboards, *figures]
