@@ -264,3 +264,25 @@ def assignment_problems(call: Call) -> list[str]:
                               "they should be within one of each other.")
                             % {"low": low, "high": high})  # fmt: skip
     return problems
+
+
+def call_facts(call_ids) -> dict[int, dict]:
+    """``{id: {"title", "url", "published", "applications"}}`` (applications submitted)."""
+    from django.db.models import Count, Q
+
+    from .models import ApplicationStatus, CallStatus
+
+    rows = Call.objects.filter(pk__in=list(call_ids)).annotate(
+        n=Count("applications", filter=Q(applications__status=ApplicationStatus.SUBMITTED))
+    ).only("pk", "title", "slug", "status")  # fmt: skip
+    return {c.pk: {"title": c.title, "url": c.get_absolute_url(),
+                   "published": c.status == CallStatus.PUBLISHED, "applications": c.n}
+            for c in rows}  # fmt: skip
+
+
+def calls_of(organisation_ids):
+    """Calls these organisations run (drafts left out), newest first."""
+    from .models import CallStatus
+
+    return (Call.objects.filter(organiser_id__in=organisation_ids)
+            .exclude(status=CallStatus.DRAFT).order_by("-created").only("pk", "title"))  # fmt: skip

@@ -123,22 +123,30 @@ def export_xlsx(
 ) -> FileResponse:
     """Write ``rows`` to an XLSX workbook (openpyxl's write-only mode, constant memory) kept
     in a temporary file, and send it in blocks."""
+
+    columns, rows, filename = _resolve(rows, columns, filename)
+    return export_workbook([(filename, columns, rows)], filename)
+
+
+def export_workbook(sheets: Iterable[tuple[str, Sequence[str], Iterable]], filename: str):
+    """An XLSX workbook of several sheets, each ``(title, columns, rows)``, as in
+    :func:`export_xlsx`."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    columns, rows, filename = _resolve(rows, columns, filename)
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=filename[:31] or "export")
     bold = Font(bold=True)
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=_ILLEGAL_XML.sub("", column))
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for row in rows:
-        sheet.append([_xlsx_cell(sheet, v) for v in _values(row, columns)])
+    for title, columns, rows in sheets:
+        sheet = workbook.create_sheet(title=_ILLEGAL_XML.sub("", title)[:31] or "export")
+        header = []
+        for column in columns:
+            cell = WriteOnlyCell(sheet, value=_ILLEGAL_XML.sub("", str(column)))
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+        for row in rows:
+            sheet.append([_xlsx_cell(sheet, v) for v in _values(row, list(columns))])
     output = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
     workbook.save(output)
     output.seek(0)

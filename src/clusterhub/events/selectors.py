@@ -298,3 +298,34 @@ def sessions_since(since) -> QuerySet[Session]:
         .select_related("event")
         .order_by("start")
     )
+
+
+def delivery_facts(event_ids, now=None) -> dict[int, dict]:
+    """What happened at these events, for the plans that count them: ``{id: {"title", "url",
+    "date", "held", "participants"}}``. An event is held once it has ended and was not
+    cancelled nor left in draft; its participants are its confirmed registrations."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    rows = (
+        Event.objects.filter(pk__in=list(event_ids))
+        .annotate(confirmed=Count("registrations",
+                                  filter=Q(registrations__status=RegistrationStatus.CONFIRMED)))
+        .only("pk", "title", "slug", "start", "end", "status")
+    )  # fmt: skip
+    facts = {}
+    for event in rows:
+        held = event.end <= now and event.status not in (EventStatus.DRAFT, EventStatus.CANCELLED)
+        facts[event.pk] = {"title": event.title, "url": event.get_absolute_url(),
+                           "date": event.start.date(), "held": held,
+                           "participants": event.confirmed if held else 0}  # fmt: skip
+    return facts
+
+
+def events_of(organisation_ids) -> QuerySet[Event]:
+    """Events hosted or co-organised by these organisations (drafts left out), latest first."""
+    return (
+        Event.objects.exclude(status=EventStatus.DRAFT)
+        .filter(Q(host_id__in=organisation_ids) | Q(co_organisers__in=organisation_ids))
+        .distinct().order_by("-start").only("pk", "title", "start")
+    )  # fmt: skip

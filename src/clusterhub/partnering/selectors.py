@@ -675,3 +675,38 @@ def consortium_colleagues(consortium: Consortium):
         .select_related("user", "member__organisation")
         .order_by("pk")
     )
+
+
+def consortium_facts(consortium_ids) -> dict[int, dict]:
+    """``{id: {"title", "url", "formed", "members"}}``: a consortium is formed once it has at
+    least two confirmed members (its coordinator among them or not)."""
+    rows = Consortium.objects.filter(pk__in=list(consortium_ids)).annotate(
+        confirmed=Count("members", filter=Q(members__status=MemberStatus.CONFIRMED))
+    ).only("pk", "acronym", "title")  # fmt: skip
+    return {c.pk: {"title": c.acronym, "url": c.get_absolute_url(), "formed": c.confirmed >= 2,
+                   "members": c.confirmed} for c in rows}  # fmt: skip
+
+
+def opportunity_facts(opportunity_ids) -> dict[int, dict]:
+    """``{id: {"title", "url", "published", "interests"}}`` (expressions of interest sent)."""
+    rows = Opportunity.objects.filter(pk__in=list(opportunity_ids)).annotate(
+        n=Count("interests")).only("pk", "title", "status")  # fmt: skip
+    return {o.pk: {"title": o.title, "url": o.get_absolute_url(),
+                   "published": o.status != OpportunityStatus.DRAFT, "interests": o.n}
+            for o in rows}  # fmt: skip
+
+
+def consortia_with(organisation_ids) -> QuerySet[Consortium]:
+    """Consortia these organisations coordinate or sit in, newest first."""
+    return (
+        Consortium.objects.filter(Q(coordinator_id__in=organisation_ids)
+                                  | Q(members__organisation_id__in=organisation_ids))
+        .distinct().order_by("-created").only("pk", "acronym", "title")
+    )  # fmt: skip
+
+
+def opportunities_of(organisation_ids) -> QuerySet[Opportunity]:
+    """Opportunities these organisations published (drafts left out), newest first."""
+    return (Opportunity.objects.filter(owner_id__in=organisation_ids)
+            .exclude(status=OpportunityStatus.DRAFT).order_by("-created")
+            .only("pk", "title"))  # fmt: skip
