@@ -560,6 +560,58 @@ def page_manage_schedule():
     )
 
 
+def _plan():
+    import datetime
+
+    from clusterhub.actionplans import services as plans
+
+    user, org = f.team_member()
+    plan = plans.create_plan(
+        owner=org,
+        title=f"Plan {next(SEQ)}",
+        by=user,
+        template="clusterplast",
+        published=True,
+        starts_on=datetime.date(2026, 1, 1),
+        ends_on=datetime.date(2027, 12, 31),
+    )
+    return user, org, plan
+
+
+def page_action_plans():
+    return Subject(add=lambda k: times(k, lambda i: _plan()))
+
+
+def page_action_plan():
+    import datetime
+    from decimal import Decimal
+
+    from clusterhub.actionplans import services as plans
+
+    user, org, plan = _plan()
+
+    def add(k):
+        for i in range(k):
+            partner = f.OrganisationFactory()
+            plans.update_plan(plan, user, partners=[*plan.partners.all(), partner])
+            event = f.EventFactory(title=f"Event {next(SEQ)}")
+            call = f.ConsortiumFactory()
+            action = plans.save_action(
+                plan, user, axis=plan.axes.all()[i % 7], title=f"Action {next(SEQ)}", lead=org,
+                partners=[partner], starts_on=datetime.date(2026, 2, 1),
+                ends_on=datetime.date(2026, 12, 1), budget=Decimal(10),
+                fundings=[("Region", "regional", Decimal(5))],
+                deliveries={"event": [event.pk], "consortium": [call.pk]},
+            )  # fmt: skip
+            plans.save_milestone(plan, user, title=f"M{i}", due_on=datetime.date(2026, 6, 1),
+                                 action=action)  # fmt: skip
+            indicator = plans.save_indicator(plan, user, name=f"I{i}", target=Decimal(3))
+            plans.record_value(indicator, user, on=datetime.date(2026, 5, 1), value=Decimal(1))
+            plans.recommend(plan, f.UserFactory(), text=f"R{i}", author="A")
+
+    return Subject(add=add, params={"slug": plan.slug}, user=user)
+
+
 def page_registry_history():
     from clusterhub.core import audit
     from clusterhub.registry import services as registry_services
@@ -692,6 +744,8 @@ PAGES = {
     ),
     "registry:cluster-members": page_members,
     "events:calendar": lambda: Subject(add=events),
+    "actionplans:list": page_action_plans,
+    "actionplans:detail": page_action_plan,
     "events:mine": page_my_events,
     "events:registrations": page_event_registrations,
     "partnering:opportunity-list": lambda: Subject(add=opportunities),
