@@ -296,3 +296,50 @@ def test_the_plan_page_in_french(client, team):
     plan = Plan.objects.get()
     page = client.get(plan.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Contributions des partenaires" in page and "Calendrier" in page
+
+
+def test_actions_stay_within_the_plans_period(client, team):
+    user, org, partner = team
+    new_plan(client, user, org, partner)
+    plan = Plan.objects.get()
+    axis = plan.axes.first()
+    with pytest.raises(services.ValidationError) as error:
+        services.save_action(
+            plan,
+            user,
+            axis=axis,
+            title="After",
+            lead=org,
+            starts_on=datetime.date(2027, 5, 1),
+            ends_on=datetime.date(2027, 9, 1),
+        )
+    assert error.value.message_dict["ends_on"] == [
+        "The end (2027-09-01) is outside the plan's period, 2026-01-01 to 2027-06-30."
+    ]
+    services.save_action(
+        plan,
+        user,
+        axis=axis,
+        title="Late spring",
+        lead=org,
+        starts_on=datetime.date(2027, 4, 1),
+        ends_on=datetime.date(2027, 6, 1),
+    )
+    response = client.post(
+        reverse("actionplans:edit", args=[plan.slug]),
+        {
+            "title": plan.title,
+            "starts_on": "2026-01-01",
+            "ends_on": "2027-03-31",
+            "currency": "EUR",
+            "published": "on",
+            "partner_lines": "plastipolis\nproplast",
+            "axes-TOTAL_FORMS": "0",
+            "axes-INITIAL_FORMS": "0",
+        },
+    )
+    assert "The action “Late spring” (2027-04-01 to 2027-06-01) would fall outside" in (
+        response.content.decode().replace("&#x27;", "'")
+    )
+    plan.refresh_from_db()
+    assert plan.ends_on == datetime.date(2027, 6, 30) and plan.axes.count() == 7

@@ -133,12 +133,22 @@ def update_plan(plan: Plan, by, *, partners: list[Organisation] | None = None, *
     for name, value in fields.items():
         setattr(plan, name, value)
     errors = _period_errors(plan.starts_on, plan.ends_on)
-    outside = plan.milestones.exclude(due_on__range=(plan.starts_on, plan.ends_on))
-    if not errors and outside.exists():
-        first = outside.first()
-        errors["ends_on"] = [_("The milestone “%(title)s” (%(day)s) would fall outside the "
-                               "plan's period.") % {"title": first.title,
-                                                    "day": first.due_on.isoformat()}]  # fmt: skip
+    period = (plan.starts_on, plan.ends_on)
+    milestone = plan.milestones.exclude(due_on__range=period).first() if not errors else None
+    action = (plan.actions.exclude(starts_on__gte=plan.starts_on, ends_on__lte=plan.ends_on)
+              .first() if not errors else None)  # fmt: skip
+    if milestone is not None:
+        errors["ends_on"] = [
+            _("The milestone “%(title)s” (%(day)s) would fall outside the plan's period.")
+            % {"title": milestone.title, "day": milestone.due_on.isoformat()}
+        ]
+    elif action is not None:
+        errors["ends_on"] = [
+            _("The action “%(title)s” (%(start)s to %(end)s) would fall outside the plan's "
+              "period.")
+            % {"title": action.title, "start": action.starts_on.isoformat(),
+               "end": action.ends_on.isoformat()}
+        ]  # fmt: skip
     if partners is not None:
         kept = {o.pk for o in partners} | {plan.owner_id}
         busy = (set(plan.actions.values_list("lead_id", flat=True))
@@ -203,6 +213,9 @@ def save_action(
     for name, value in fields.items():
         setattr(action, name, value)
     errors = _period_errors(action.starts_on, action.ends_on)
+    if not errors and action.starts_on and action.ends_on:
+        errors.update(_within(plan, action.starts_on, "starts_on", _("The start")))
+        errors.update(_within(plan, action.ends_on, "ends_on", _("The end")))
     partner_ids = set(plan.partnerships.values_list("organisation_id", flat=True))
     if action.lead_id not in partner_ids:
         errors["lead"] = [_("The lead must be one of the plan's partners.")]
