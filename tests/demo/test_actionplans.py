@@ -27,5 +27,8 @@ def test_the_clusterplast_plan_shows_its_axes_progress_and_the_lyon_event(client
     assert "CLUSTERPLAST: toward a common European and regional strategy" in page
     assert "done: everything linked happened" in page
     assert "(Illustrative.)" in page
+    # the partners' registry pages list the plan
+    proplast = client.get(plan.partners.get(slug="proplast").get_absolute_url()).content.decode()
+    assert 'CLUSTERPLAST joint action plan</a> <small class="muted">partner' in proplast
     call_command("load_demo", stdout=StringIO())
     assert Plan.objects.filter(slug=plan.slug).count() == 1
