@@ -303,6 +303,10 @@ def api_calls():
     return Subject(add=calls)
 
 
+def api_action_plans():
+    return Subject(add=lambda k: times(k, lambda i: _plan()))
+
+
 def api_published_calls():
     from tests.calls.test_applications import make_call
 
@@ -373,6 +377,7 @@ API_LISTS: dict[str, Callable[[], Subject]] = {
     "matchmaking:list_participants": api_participants,
     "matchmaking:list_requests": api_requests,
     "calls:published_calls": api_published_calls,
+    "actionplans:plans": api_action_plans,
 }
 
 

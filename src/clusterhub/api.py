@@ -29,7 +29,7 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 
-APPS = ("reference", "registry", "events", "partnering", "matchmaking", "calls")
+APPS = ("reference", "registry", "events", "partnering", "matchmaking", "calls", "actionplans")
 for app in APPS:
     api.add_router(f"/{app}/", f"clusterhub.{app}.api.router")
 api.add_router("/jobs/", "clusterhub.core.jobs_api.router")

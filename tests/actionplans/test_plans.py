@@ -343,3 +343,34 @@ def test_actions_stay_within_the_plans_period(client, team):
     )
     plan.refresh_from_db()
     assert plan.ends_on == datetime.date(2027, 6, 30) and plan.axes.count() == 7
+
+
+def test_the_api_gives_the_plan_with_its_progress_and_hides_drafts(client, team):
+    user, org, partner = team
+    new_plan(client, user, org, partner)
+    plan = Plan.objects.get()
+    held = held_event(2, "Kick-off", 3)
+    services.save_action(
+        plan,
+        user,
+        axis=plan.axes.get(order=3),
+        title="Exchanges",
+        lead=org,
+        partners=[partner],
+        starts_on=datetime.date(2026, 2, 1),
+        ends_on=datetime.date(2026, 9, 1),
+        deliveries={"event": [held.pk]},
+    )
+    client.logout()
+    listed = client.get("/api/v1/actionplans/plans").json()
+    assert [p["slug"] for p in listed["items"]] == [plan.slug]
+    detail = client.get(f"/api/v1/actionplans/plans/{plan.slug}").json()
+    mobility = next(a for a in detail["axes"] if a["title"] == "Mobility")
+    assert (mobility["actions"], mobility["done"], mobility["evidenced"]) == (1, 1, 1)
+    assert mobility["items"][0]["deliveries"] == [
+        {"kind": "Event", "title": "Kick-off", "url": held.get_absolute_url(), "happened": True}
+    ]
+    assert [p["slug"] for p in detail["partners"]] == ["plastipolis", "proplast"]
+    Plan.objects.filter(pk=plan.pk).update(published=False)
+    assert client.get(f"/api/v1/actionplans/plans/{plan.slug}").status_code == 404
+    assert client.get("/api/v1/actionplans/plans").json()["count"] == 0
