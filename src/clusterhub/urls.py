@@ -10,6 +10,7 @@ from clusterhub.core.urls import health_urlpatterns
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("me/", views.my_clusterhub, name="me"),
     path("", include(health_urlpatterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),

@@ -186,3 +186,9 @@ def _contributions(plan: Plan, actions: list[Action]) -> list[dict]:
             if partner.pk in rows:
                 rows[partner.pk]["joined"] += 1
     return sorted(rows.values(), key=lambda r: (-r["led"], -r["joined"], r["organisation"].name))
+
+
+def plans_of(organisation_ids) -> list[Plan]:
+    """The plans these organisations coordinate or take part in (drafts included)."""
+    return list(Plan.objects.filter(partnerships__organisation_id__in=list(organisation_ids))
+                .select_related("owner").distinct().order_by("-starts_on")[:20])  # fmt: skip

@@ -286,3 +286,20 @@ def calls_of(organisation_ids):
 
     return (Call.objects.filter(organiser_id__in=organisation_ids)
             .exclude(status=CallStatus.DRAFT).order_by("-created").only("pk", "title"))  # fmt: skip
+
+
+def workspace_of(user, team_ids) -> dict:
+    """For "My Clusterhub": the applications of the user's organisations (drafts before their
+    deadline need finishing) and the reviews assigned to them as a juror."""
+    from .models import Application, Assignment
+
+    applications = list(
+        Application.objects.filter(organisation_id__in=team_ids)
+        .select_related("call", "organisation").order_by("-call__deadline", "-pk")[:20]
+    )  # fmt: skip
+    reviews = list(
+        Assignment.objects.filter(juror__user=user, juror__status="accepted")
+        .select_related("application__call", "juror", "review")
+        .order_by("application__call__deadline", "pk")[:50]
+    )  # fmt: skip
+    return {"applications": applications, "reviews": reviews}

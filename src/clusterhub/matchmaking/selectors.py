@@ -399,3 +399,35 @@ def recommended_people(
         for other in by_org.get(item["organisation"].pk, []):
             out.append((other, item["score"], item["reasons"]))
     return out[:k]
+
+
+def workspace_of(user, now=None) -> dict:
+    """For "My Clusterhub": the B2B meetings to come (published agendas) and the requests
+    waiting for the user's answer, across the events where they take part."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    mine = Participant.objects.filter(registration__user=user)
+    waiting = list(
+        MeetingRequest.objects.filter(recipient__in=mine, status=RequestStatus.PENDING)
+        .select_related("recipient__registration__event", *(f"sender__{name}" for name in
+                                                            PARTICIPANT_RELATED))
+        .order_by("-created")[:20]
+    )  # fmt: skip
+    meetings = list(
+        Meeting.objects.filter(Q(request__sender__in=mine) | Q(request__recipient__in=mine),
+                               request__status=RequestStatus.ACCEPTED,
+                               published_slot__start__gte=now)
+        .select_related("published_slot", "request__sender__registration__event",
+                        *(f"request__sender__{name}" for name in PARTICIPANT_RELATED),
+                        *(f"request__recipient__{name}" for name in PARTICIPANT_RELATED))
+        .order_by("published_slot__start")[:20]
+    )  # fmt: skip
+    mine_ids = set(mine.values_list("pk", flat=True))
+    return {
+        "requests": [{"request": r, "event": r.recipient.registration.event} for r in waiting],
+        "meetings": [{"meeting": m, "slot": m.published_slot,
+                      "event": m.request.sender.registration.event,
+                      "other": m.request.recipient if m.request.sender_id in mine_ids
+                      else m.request.sender} for m in meetings],
+    }  # fmt: skip

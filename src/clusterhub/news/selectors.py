@@ -127,3 +127,13 @@ def digest_items(now=None, window_days: int = 62) -> list:
                                  consultation.opens_at or consultation.created,
                                  consultation.closes_at))  # fmt: skip
     return items
+
+
+def subscription_of(user):
+    """The user's newsletter subscription (by account or by their address), or None."""
+    from django.db.models import Q
+
+    from .models import Subscriber
+
+    return (Subscriber.objects.filter(Q(user=user) | Q(email__iexact=user.email or "-"))
+            .order_by("pk").first())  # fmt: skip

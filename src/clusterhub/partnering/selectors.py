@@ -710,3 +710,25 @@ def opportunities_of(organisation_ids) -> QuerySet[Opportunity]:
     return (Opportunity.objects.filter(owner_id__in=organisation_ids)
             .exclude(status=OpportunityStatus.DRAFT).order_by("-created")
             .only("pk", "title"))  # fmt: skip
+
+
+def workspace_of(user) -> dict:
+    """For "My Clusterhub": the user's consortia, the invitations waiting for their answer,
+    the opportunities of their organisations and those they follow."""
+    from .models import OpportunityFollower
+
+    teams = team_organisations(user).values("pk")
+    invitations = list(
+        ConsortiumMember.objects.filter(status=MemberStatus.INVITED)
+        .filter(Q(contact_email__iexact=user.email or "-") | Q(organisation__in=teams))
+        .select_related("consortium", "organisation").order_by("-created")[:20]
+    )  # fmt: skip
+    return {
+        "consortia": list(consortia_of(user)[:20]),
+        "invitations": invitations,
+        "opportunities": list(Opportunity.objects.filter(owner__in=teams)
+                              .select_related("owner").order_by("-created")[:20]),
+        "followed": list(Opportunity.objects.filter(
+            pk__in=OpportunityFollower.objects.filter(user=user).values("opportunity_id"))
+            .select_related("owner").order_by("deadline", "-created")[:20]),
+    }  # fmt: skip
