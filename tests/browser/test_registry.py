@@ -76,6 +76,8 @@ def test_map_region_leads_into_the_directory(live_server, page):
 def test_newcomer_signs_up_and_registers_a_cluster(live_server, page):
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Sign up").click()
+    page.get_by_label("Given name").fill("Marie")
+    page.get_by_label("Family name").fill("Lefèvre")
     page.get_by_label("Email").fill("manager@example.org")
     page.locator("#id_password1").fill("Clusters-2026!")
     page.locator("#id_password2").fill("Clusters-2026!")

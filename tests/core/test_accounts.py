@@ -17,10 +17,29 @@ def link_in(message) -> str:
     return re.search(r"https?://[^\s]+", message.body).group(0)
 
 
+def test_sign_up_asks_for_the_names_the_pages_show(client):
+    form = {"email": "anna@example.org", "password1": "a-Long-pass-2026",
+            "password2": "a-Long-pass-2026"}  # fmt: skip
+    page = client.post(reverse("account_signup"), form).content.decode()
+    assert "Given name" in page and "This field is required." in page
+    assert not get_user_model().objects.exists()
+    client.post(
+        reverse("account_signup"), {**form, "first_name": " Anna ", "last_name": "Kowalska"}
+    )
+    anna = get_user_model().objects.get()
+    assert (anna.first_name, anna.last_name, anna.get_full_name()) == (
+        "Anna",
+        "Kowalska",
+        "Anna Kowalska",
+    )
+
+
 def test_sign_up_needs_a_verified_email_then_logs_in(client):
     response = client.post(
         reverse("account_signup"),
         {
+            "first_name": "Anna",
+            "last_name": "Kowalska",
             "email": "anna@example.org",
             "password1": "a-Long-pass-2026",
             "password2": "a-Long-pass-2026",
@@ -56,6 +75,8 @@ def test_an_invited_newcomer_signs_up_then_chooses_to_join(client):
         reverse("account_signup"),
         {
             "email": "bob@example.org",
+            "first_name": "Bob",
+            "last_name": "Martin",
             "password1": "a-Long-pass-2026",
             "password2": "a-Long-pass-2026",
         },

@@ -87,6 +87,8 @@ def test_sign_up_verify_sign_in_and_register_for_an_event(browser, demo_loaded):
         data={
             "csrfmiddlewaretoken": csrf_token(page.text),
             "email": email,
+            "first_name": "Smoke",
+            "last_name": "Test",
             "password1": PASSWORD,
             "password2": PASSWORD,
         },

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 def apply_errors(
@@ -49,3 +50,26 @@ class LocalDateTimeField(forms.DateTimeField):
         import datetime as dt
 
         return value.replace(tzinfo=None) if isinstance(value, dt.datetime) else value
+
+
+class SignupForm(forms.Form):
+    """The names asked at sign-up (allauth adds the address and the password): pages show a
+    person's name, never their e-mail address."""
+
+    first_name = forms.CharField(
+        label=_("Given name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Family name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+
+    field_order = ["first_name", "last_name"]
+
+    def signup(self, request, user) -> None:
+        user.first_name = self.cleaned_data["first_name"].strip()
+        user.last_name = self.cleaned_data["last_name"].strip()
+        user.save(update_fields=["first_name", "last_name"])
