@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from clusterhub import views
 from clusterhub.api import api
@@ -11,6 +12,12 @@ from clusterhub.core.urls import health_urlpatterns
 urlpatterns = [
     path("", views.home, name="home"),
     path("me/", views.my_clusterhub, name="me"),
+    # Bare section addresses answer: a section's first page, or one's own things
+    path("partnering/", RedirectView.as_view(pattern_name="partnering:opportunity-list")),
+    *(
+        path(f"{section}/", RedirectView.as_view(pattern_name="me"))
+        for section in ("account", "applications", "reviews", "tickets", "invitations", "juries")
+    ),
     path("", include(health_urlpatterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
