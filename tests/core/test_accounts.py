@@ -114,3 +114,42 @@ def test_language_switch_to_french(client):
     body = client.get("/clusters/").content.decode()
     assert '<html lang="fr">' in body
     assert "Organisations de clusters" in body
+
+
+def test_the_next_address_given_at_sign_up_survives_verification_and_sign_in(client):
+    target = "/calls/"
+    client.post(
+        f"{reverse('account_signup')}?next={target}",
+        {
+            "first_name": "Anna",
+            "last_name": "Kowalska",
+            "email": "anna@example.org",
+            "password1": "a-Long-pass-2026",
+            "password2": "a-Long-pass-2026",
+            "next": target,
+        },
+    )
+    response = client.post(link_in(mail.outbox[-1]))
+    assert response.url == f"{reverse('account_login')}?next=%2Fcalls%2F"
+    login = client.get(response.url).content.decode()
+    assert 'name="next" value="/calls/"' in login
+    response = client.post(
+        reverse("account_login"), {"login": "anna@example.org", "password": "a-Long-pass-2026"}
+    )
+    assert response.status_code == 302 and response.url == target
+
+
+def test_a_next_address_elsewhere_is_not_followed(client):
+    client.post(
+        reverse("account_signup"),
+        {
+            "first_name": "Anna",
+            "last_name": "Kowalska",
+            "email": "anna@example.org",
+            "password1": "a-Long-pass-2026",
+            "password2": "a-Long-pass-2026",
+            "next": "https://elsewhere.example.com/",
+        },
+    )
+    response = client.post(link_in(mail.outbox[-1]))
+    assert response.url == reverse("account_login")
