@@ -66,12 +66,12 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("insights:indicator", args=[self.pk])
+
     @property
     def owner(self):
         return self.organisation or self.region
-
-    def get_absolute_url(self) -> str:
-        return reverse("insights:indicator", args=[self.pk])
 
 
 class IndicatorValue(models.Model):
