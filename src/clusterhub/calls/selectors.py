@@ -303,3 +303,24 @@ def workspace_of(user, team_ids) -> dict:
         .order_by("application__call__deadline", "pk")[:50]
     )  # fmt: skip
     return {"applications": applications, "reviews": reviews}
+
+
+def insight_figures(organisation_ids=None, region: str | None = None) -> dict:
+    """Calls and applications for a dashboard: published calls run by the scope's
+    organisations, and their applications by status."""
+    from django.db.models import Count
+
+    from .models import Application, ApplicationStatus, CallStatus
+
+    calls = Call.objects.filter(status=CallStatus.PUBLISHED)
+    if organisation_ids is not None:
+        calls = calls.filter(organiser_id__in=organisation_ids)
+    if region:
+        calls = calls.filter(organiser__nuts_region__code__startswith=region)
+    statuses = dict(ApplicationStatus.choices)
+    by_status = dict(Application.objects.filter(call__in=calls.values("pk"))
+                     .values_list("status").annotate(n=Count("id")).order_by())  # fmt: skip
+    return {
+        "calls": calls.count(),
+        "by_status": [(str(statuses[s]), by_status.get(s, 0)) for s in statuses],
+    }

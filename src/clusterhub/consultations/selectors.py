@@ -208,3 +208,26 @@ def theme_views(consultation: Consultation) -> list[ThemeView]:
                   [texts[pk] for pk in t.quotes if pk in texts][:3])
         for t in themes
     ]  # fmt: skip
+
+
+def insight_figures(organisation_ids=None, region: str | None = None) -> dict:
+    """Consultation participation for a dashboard: consultations (not drafts) of the scope's
+    organisations and their submitted answers by stakeholder type (answers from the region,
+    when a region is the scope)."""
+    from django.db.models import Count
+
+    from .models import Phase, StakeholderType
+
+    consultations = Consultation.objects.exclude(phase=Phase.DRAFT)
+    if organisation_ids is not None:
+        consultations = consultations.filter(organiser_id__in=organisation_ids)
+    answers = Response.objects.filter(consultation__in=consultations.values("pk"), submitted=True)
+    if region:
+        answers = answers.filter(region__startswith=region)
+    by_type = dict(answers.values_list("stakeholder_type").annotate(n=Count("id")).order_by())
+    return {
+        "consultations": consultations.count(),
+        "answers": sum(by_type.values()),
+        "by_type": [(str(label), by_type[value]) for value, label in StakeholderType.choices
+                    if by_type.get(value)],
+    }  # fmt: skip

@@ -329,3 +329,45 @@ def events_of(organisation_ids) -> QuerySet[Event]:
         .filter(Q(host_id__in=organisation_ids) | Q(co_organisers__in=organisation_ids))
         .distinct().order_by("-start").only("pk", "title", "start")
     )  # fmt: skip
+
+
+def insight_figures(organisation_ids=None, region: str | None = None) -> dict:
+    """Event participation for a dashboard (confirmed registrations): by triple-helix kind,
+    by country, and by year and kind; events of the network's organisations or held in the
+    region. A fixed number of aggregate queries."""
+    from django.db.models.functions import ExtractYear
+
+    from clusterhub.reference.models import Country
+
+    events = Event.objects.exclude(status__in=[EventStatus.DRAFT, EventStatus.CANCELLED])
+    if organisation_ids is not None:
+        events = events.filter(Q(host_id__in=organisation_ids)
+                               | Q(co_organisers__in=organisation_ids))  # fmt: skip
+    if region:
+        events = events.filter(nuts_region__code__startswith=region)
+    confirmed = Registration.objects.filter(event__in=events.values("pk"),
+                                            status=RegistrationStatus.CONFIRMED)  # fmt: skip
+    kinds = dict(OrganisationKind.choices)
+    by_kind = dict(confirmed.values_list("organisation_kind").annotate(n=Count("id")).order_by())
+    by_country = dict(confirmed.values_list("country_id").annotate(n=Count("id")).order_by())
+    countries = dict(Country.objects.filter(code__in=list(by_country)).values_list("code", "name"))
+    by_year = list(
+        confirmed.annotate(y=ExtractYear("event__start"))
+        .values_list("y", "organisation_kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    years = sorted({y for y, _k, _n in by_year})
+    order = [k for k in OrganisationKind.values if k in by_kind] + [
+        k for k in by_kind if k not in kinds
+    ]
+    table = {(y, k): n for y, k, n in by_year}
+    return {
+        "events": events.count(),
+        "participants": sum(by_kind.values()),
+        "kinds": [str(kinds.get(k, k or "—")) for k in order],
+        "by_kind": [(str(kinds.get(k, k or "—")), by_kind[k]) for k in order],
+        "by_country": sorted(((countries.get(c, c or "—"), n) for c, n in by_country.items()),
+                             key=lambda r: (-r[1], r[0])),
+        "by_year": [(str(y), [table.get((y, k), 0) for k in order]) for y in years],
+    }  # fmt: skip

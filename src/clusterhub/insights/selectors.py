@@ -98,3 +98,19 @@ def indicators_of(*, organisation=None, region=None):
     if organisation is not None:
         return found.filter(organisation=organisation)
     return found.filter(region=region)
+
+
+def region_figures(region: NutsRegion) -> dict:
+    """What a region's page shows of its indicators and specialisations: for a NUTS 2 region
+    its sectors with stars (the latest year it has figures for), for any region its
+    indicators with their latest value."""
+    indicators = []
+    for indicator in indicators_of(region=region):
+        values = list(indicator.values.all())
+        indicators.append({"indicator": indicator, "latest": values[-1] if values else None})
+    stars = []
+    year = None
+    if region.level == 2:
+        year = latest_year(region.code)
+        stars = [r for r in region_specialisations(region.code, year) if r["stars"]][:10]
+    return {"indicators": indicators, "specialisations": stars, "year": year}

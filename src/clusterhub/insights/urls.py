@@ -1,6 +1,14 @@
-from .urls_dashboards import urlpatterns as dashboards
-from .urls_figures import urlpatterns as figures
+from django.urls import path
+
+from . import views
 
 app_name = "insights"
 
-urlpatterns = [*dashboards, *figures]
+urlpatterns = [
+    path("insights/", views.dashboard, name="dashboard"),
+    path("insights/specialisation/", views.specialisation, name="specialisation"),
+    path("insights/indicators/", views.indicator_list, name="indicators"),
+    path("insights/indicators/import/", views.indicator_import, name="indicator-import"),
+    path("insights/indicators/<int:pk>/", views.indicator_detail, name="indicator"),
+    path("regions/<str:code>/", views.region_page, name="region"),
+]

@@ -431,3 +431,41 @@ def workspace_of(user, now=None) -> dict:
                       "other": m.request.recipient if m.request.sender_id in mine_ids
                       else m.request.sender} for m in meetings],
     }  # fmt: skip
+
+
+def insight_figures(organisation_ids=None, region: str | None = None, now=None) -> dict:
+    """B2B meetings for a dashboard: accepted meetings, those held (their slot has passed and
+    neither side was absent) and their outcomes (the better of the two answers)."""
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from .models import Outcome
+
+    now = now or timezone.now()
+    meetings = Meeting.objects.filter(request__status=RequestStatus.ACCEPTED)
+    if organisation_ids is not None:
+        meetings = meetings.filter(
+            Q(request__sender__registration__event__host_id__in=organisation_ids)
+            | Q(request__sender__registration__event__co_organisers__in=organisation_ids)
+        )
+    if region:
+        meetings = meetings.filter(
+            request__sender__registration__event__nuts_region__code__startswith=region
+        )
+    held = meetings.filter(published_slot__start__lt=now, sender_no_show=False,
+                           recipient_no_show=False)  # fmt: skip
+    pairs = held.values_list("sender_outcome", "recipient_outcome").annotate(n=Count("id"))
+    rank = {"": 0, Outcome.NONE: 1, Outcome.PLANNED: 2, Outcome.NEGOTIATION: 3,
+            Outcome.AGREEMENT: 4}  # fmt: skip
+    outcomes: dict[str, int] = {}
+    for a, b, n in pairs.order_by():
+        best = max(a, b, key=lambda v: rank.get(v, 0))
+        outcomes[best] = outcomes.get(best, 0) + n
+    labels = dict(Outcome.choices)
+    return {
+        "accepted": meetings.distinct().count(),
+        "held": sum(outcomes.values()),
+        "by_outcome": [(str(labels.get(k, k)) if k else "—", outcomes[k])
+                       for k in ["agreement", "negotiation", "planned", "none", ""]
+                       if outcomes.get(k)],
+    }  # fmt: skip

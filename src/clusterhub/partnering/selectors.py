@@ -732,3 +732,52 @@ def workspace_of(user) -> dict:
             pk__in=OpportunityFollower.objects.filter(user=user).values("opportunity_id"))
             .select_related("owner").order_by("deadline", "-created")[:20]),
     }  # fmt: skip
+
+
+def insight_figures(organisation_ids=None, region: str | None = None) -> dict:
+    """Partnering for a dashboard: opportunities by kind, expressions of interest, consortia
+    and how many meet their call's rules with their confirmed members today (one pass over
+    the consortia's members, the rules parsed once per call)."""
+    from . import services
+
+    opportunities = Opportunity.objects.exclude(status=OpportunityStatus.DRAFT)
+    consortia = Consortium.objects.all()
+    if organisation_ids is not None:
+        opportunities = opportunities.filter(owner_id__in=organisation_ids)
+        consortia = consortia.filter(coordinator_id__in=organisation_ids)
+    if region:
+        opportunities = opportunities.filter(owner__nuts_region__code__startswith=region)
+        consortia = consortia.filter(coordinator__nuts_region__code__startswith=region)
+    kinds = dict(OpportunityKind.choices)
+    by_kind = opportunities.values_list("kind").annotate(n=Count("id")).order_by()
+    interests = ExpressionOfInterest.objects.filter(opportunity__in=opportunities.values("pk"))
+    eligible = total = 0
+    rules_of: dict[int, Any] = {}
+    members = (ConsortiumMember.objects.filter(consortium__in=consortia.values("pk"))
+               .select_related("organisation__country", "affiliated_to")
+               .order_by("consortium_id", "created", "id"))  # fmt: skip
+    grouped: dict[int, list] = {}
+    for member in members:
+        grouped.setdefault(member.consortium_id, []).append(member)
+    for pk, call_id, rules in consortia.values_list("pk", "call_id", "call__rules"):
+        total += 1
+        if call_id not in rules_of:
+            try:
+                rules_of[call_id] = services.parse_rules(rules)
+            except (eligibility.RulesError, ValueError, TypeError):
+                rules_of[call_id] = None
+        if (
+            rules_of[call_id] is not None
+            and eligibility.check(
+                rules_of[call_id], [services.eligibility_member(m) for m in grouped.get(pk, [])]
+            ).eligible
+        ):
+            eligible += 1
+    return {
+        "opportunities": sum(n for _k, n in by_kind),
+        "by_kind": sorted(((str(kinds.get(k, k)), n) for k, n in by_kind),
+                          key=lambda r: (-r[1], r[0])),
+        "interests": interests.count(),
+        "consortia": total,
+        "eligible": eligible,
+    }  # fmt: skip

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import QueryDict
 from django.utils.translation import gettext
 
@@ -472,3 +472,81 @@ def organisation_by_key(key: str, field: str):
     if not (key or "").strip():
         raise ValidationError({field: ["Give the address or PIC of an organisation."]})
     return organisations_by_key([key], field)[0]
+
+
+# Insights ------------------------------------------------------------------------------------
+
+
+def network_members(organisation: Organisation):
+    """The ids of a network's organisations: itself and the members of its cluster."""
+    from django.db.models import Q
+
+    return Organisation.objects.filter(
+        Q(pk=organisation.pk) | Q(memberships__cluster__organisation=organisation)
+    ).values("pk")
+
+
+def scoped_organisations(organisation_ids=None, region: str | None = None):
+    found = Organisation.objects.all()
+    if organisation_ids is not None:
+        found = found.filter(pk__in=organisation_ids)
+    if region:
+        found = found.filter(nuts_region__code__startswith=region)
+    return found
+
+
+def insight_figures(organisation_ids=None, region: str | None = None) -> dict:
+    """The registry's figures for a dashboard, a fixed number of aggregate queries: cluster
+    organisations by NUTS 2 region, by ecosystem, by label and by size band, and the
+    registry's growth by year (clusters and organisations added, cumulated)."""
+    from django.db.models.functions import ExtractYear, Substr
+
+    from .models import SIZE_BANDS, ClusterLabel, SizeBand
+
+    organisations = scoped_organisations(organisation_ids, region)
+    clusters = ClusterOrganisation.objects.filter(organisation__in=organisations.values("pk"))
+    by_region = dict(clusters.filter(organisation__nuts_region__isnull=False)
+                     .annotate(code=Substr("organisation__nuts_region_id", 1, 4))
+                     .values_list("code").annotate(n=Count("id")).order_by())  # fmt: skip
+    names = dict(
+        NutsRegion.objects.filter(code__in=list(by_region)).values_list("code", "name_latin")
+    )
+    ecosystems = dict(Ecosystem.objects.values_list("slug", "name"))
+    by_ecosystem = (
+        clusters.filter(organisation__ecosystems__isnull=False)
+        .values_list("organisation__ecosystems")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    labels = (ClusterLabel.objects.filter(cluster__in=clusters, verified_at__isnull=False)
+              .values_list("scheme", "level").annotate(n=Count("cluster", distinct=True))
+              .order_by())  # fmt: skip
+    scheme_names = dict(ClusterLabel._meta.get_field("scheme").choices)
+    level_names = dict(ClusterLabel._meta.get_field("level").choices)
+    bands = clusters.aggregate(**{
+        band: Count("id", filter=Q(members_total__gte=low)
+                    & (Q(members_total__lte=high) if high is not None else Q()))
+        for band, (low, high) in SIZE_BANDS.items()})  # fmt: skip
+    band_names = dict(SizeBand.choices)
+    grown_clusters = dict(clusters.annotate(y=ExtractYear("created")).values_list("y")
+                          .annotate(n=Count("id")).order_by())  # fmt: skip
+    grown_organisations = dict(organisations.annotate(y=ExtractYear("created")).values_list("y")
+                               .annotate(n=Count("id")).order_by())  # fmt: skip
+    growth, total_c, total_o = [], 0, 0
+    for year in sorted(set(grown_clusters) | set(grown_organisations)):
+        total_c += grown_clusters.get(year, 0)
+        total_o += grown_organisations.get(year, 0)
+        growth.append((str(year), grown_clusters.get(year, 0), total_c,
+                       grown_organisations.get(year, 0), total_o))  # fmt: skip
+    return {
+        "clusters": sum(bands.values()),
+        "organisations": total_o,
+        "by_region": sorted(((f"{names.get(code, '')} ({code})".strip(), n)
+                             for code, n in by_region.items()), key=lambda r: (-r[1], r[0])),
+        "by_ecosystem": sorted(((ecosystems.get(slug, slug), n) for slug, n in by_ecosystem),
+                               key=lambda r: (-r[1], r[0])),
+        "by_label": [(f"{scheme_names.get(s, s)}: {level_names.get(lv, lv)}", n)
+                     for s, lv, n in sorted(labels, key=lambda r: -r[2])],
+        "by_size": [(str(band_names[band]), bands[band]) for band in SIZE_BANDS],
+        "growth": growth,
+    }  # fmt: skip
