@@ -583,6 +583,23 @@ def _plan():
     return user, org, plan
 
 
+def page_indicators():
+    import datetime
+
+    from clusterhub.insights.models import Indicator, IndicatorValue
+
+    def add(k):
+        for _ in range(k):
+            org = f.OrganisationFactory()
+            indicator = Indicator.objects.create(organisation=org, name=f"I{next(SEQ)}",
+                                                 source="Team")  # fmt: skip
+            for year in (2021, 2022):
+                IndicatorValue.objects.create(indicator=indicator, value=1,
+                                              period=datetime.date(year, 1, 1))  # fmt: skip
+
+    return Subject(add=add)
+
+
 def page_action_plans():
     return Subject(add=lambda k: times(k, lambda i: _plan()))
 
@@ -750,6 +767,7 @@ PAGES = {
     "registry:cluster-members": page_members,
     "events:calendar": lambda: Subject(add=events),
     "actionplans:list": page_action_plans,
+    "insights:indicators": page_indicators,
     "actionplans:detail": page_action_plan,
     "events:mine": page_my_events,
     "events:registrations": page_event_registrations,
