@@ -379,7 +379,12 @@ class Registration(TimeStampedModel):
                 name="listing_consent_has_a_date",
             ),
         ]
-        indexes = [models.Index(fields=["event", "status", "created"])]
+        indexes = [
+            models.Index(fields=["event", "status", "created"]),
+            # participation figures (insights) are counted from this index alone
+            models.Index(fields=["status", "event", "organisation_kind", "country"],
+                         name="registration_figures"),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name} – {self.event}"

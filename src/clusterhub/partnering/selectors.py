@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import (
     Case,
     Count,
@@ -753,24 +754,27 @@ def insight_figures(organisation_ids=None, region: str | None = None) -> dict:
     interests = ExpressionOfInterest.objects.filter(opportunity__in=opportunities.values("pk"))
     eligible = total = 0
     rules_of: dict[int, Any] = {}
-    members = (ConsortiumMember.objects.filter(consortium__in=consortia.values("pk"))
-               .select_related("organisation__country", "affiliated_to")
-               .order_by("consortium_id", "created", "id"))  # fmt: skip
+    rows = (ConsortiumMember.objects.filter(consortium__in=consortia.values("pk"))
+            .order_by("consortium_id", "created", "id")
+            .values_list("consortium_id", "organisation_id", "organisation__legal_name",
+                         "organisation__country_id", "organisation__country__status",
+                         "organisation__kind", "organisation__is_sme", "role", "status",
+                         "affiliated_to__organisation_id"))  # fmt: skip
     grouped: dict[int, list] = {}
-    for member in members:
-        grouped.setdefault(member.consortium_id, []).append(member)
+    for cid, oid, name, country, status, kind, sme, role, seat, parent in rows:
+        grouped.setdefault(cid, []).append(eligibility.Member(
+            name=name, country=country, country_status=status, kind=kind, is_sme=sme,
+            role=role, status=seat, group=str(parent or oid), id=oid))  # fmt: skip
     for pk, call_id, rules in consortia.values_list("pk", "call_id", "call__rules"):
         total += 1
         if call_id not in rules_of:
             try:
                 rules_of[call_id] = services.parse_rules(rules)
-            except (eligibility.RulesError, ValueError, TypeError):
-                rules_of[call_id] = None
+            except (eligibility.RulesError, ValidationError, ValueError, TypeError):
+                rules_of[call_id] = None  # a call whose rules cannot be read counts no one
         if (
             rules_of[call_id] is not None
-            and eligibility.check(
-                rules_of[call_id], [services.eligibility_member(m) for m in grouped.get(pk, [])]
-            ).eligible
+            and eligibility.check(rules_of[call_id], grouped.get(pk, [])).eligible
         ):
             eligible += 1
     return {

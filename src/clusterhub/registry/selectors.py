@@ -499,7 +499,9 @@ def insight_figures(organisation_ids=None, region: str | None = None) -> dict:
     """The registry's figures for a dashboard, a fixed number of aggregate queries: cluster
     organisations by NUTS 2 region, by ecosystem, by label and by size band, and the
     registry's growth by year (clusters and organisations added, cumulated)."""
-    from django.db.models.functions import ExtractYear, Substr
+    from django.db.models.functions import Substr
+
+    from clusterhub.core.aggregates import year_of
 
     from .models import SIZE_BANDS, ClusterLabel, SizeBand
 
@@ -508,9 +510,7 @@ def insight_figures(organisation_ids=None, region: str | None = None) -> dict:
     by_region = dict(clusters.filter(organisation__nuts_region__isnull=False)
                      .annotate(code=Substr("organisation__nuts_region_id", 1, 4))
                      .values_list("code").annotate(n=Count("id")).order_by())  # fmt: skip
-    names = dict(
-        NutsRegion.objects.filter(code__in=list(by_region)).values_list("code", "name_latin")
-    )
+    names = dict(NutsRegion.objects.filter(level=2).values_list("code", "name_latin"))
     ecosystems = dict(Ecosystem.objects.values_list("slug", "name"))
     by_ecosystem = (
         clusters.filter(organisation__ecosystems__isnull=False)
@@ -528,9 +528,9 @@ def insight_figures(organisation_ids=None, region: str | None = None) -> dict:
                     & (Q(members_total__lte=high) if high is not None else Q()))
         for band, (low, high) in SIZE_BANDS.items()})  # fmt: skip
     band_names = dict(SizeBand.choices)
-    grown_clusters = dict(clusters.annotate(y=ExtractYear("created")).values_list("y")
+    grown_clusters = dict(clusters.annotate(y=year_of("created")).values_list("y")
                           .annotate(n=Count("id")).order_by())  # fmt: skip
-    grown_organisations = dict(organisations.annotate(y=ExtractYear("created")).values_list("y")
+    grown_organisations = dict(organisations.annotate(y=year_of("created")).values_list("y")
                                .annotate(n=Count("id")).order_by())  # fmt: skip
     growth, total_c, total_o = [], 0, 0
     for year in sorted(set(grown_clusters) | set(grown_organisations)):
