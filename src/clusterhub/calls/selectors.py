@@ -314,7 +314,9 @@ def insight_figures(organisation_ids=None, region: str | None = None) -> dict:
 
     calls = Call.objects.filter(status=CallStatus.PUBLISHED)
     if organisation_ids is not None:
-        calls = calls.filter(organiser_id__in=organisation_ids)
+        from clusterhub.core.aggregates import among
+
+        calls = calls.filter(among("organiser_id", organisation_ids))
     if region:
         calls = calls.filter(organiser__nuts_region__code__startswith=region)
     statuses = dict(ApplicationStatus.choices)

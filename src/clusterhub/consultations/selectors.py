@@ -220,7 +220,9 @@ def insight_figures(organisation_ids=None, region: str | None = None) -> dict:
 
     consultations = Consultation.objects.exclude(phase=Phase.DRAFT)
     if organisation_ids is not None:
-        consultations = consultations.filter(organiser_id__in=organisation_ids)
+        from clusterhub.core.aggregates import among
+
+        consultations = consultations.filter(among("organiser_id", organisation_ids))
     answers = Response.objects.filter(consultation__in=consultations.values("pk"), submitted=True)
     if region:
         answers = answers.filter(region__startswith=region)

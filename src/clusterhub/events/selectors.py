@@ -335,13 +335,14 @@ def insight_figures(organisation_ids=None, region: str | None = None) -> dict:
     """Event participation for a dashboard (confirmed registrations): by triple-helix kind,
     by country, and by year and kind; events of the network's organisations or held in the
     region. A fixed number of aggregate queries."""
-    from clusterhub.core.aggregates import year_of
+    from clusterhub.core.aggregates import among, year_of
     from clusterhub.reference.models import Country
 
     events = Event.objects.exclude(status__in=[EventStatus.DRAFT, EventStatus.CANCELLED])
     if organisation_ids is not None:
-        events = events.filter(Q(host_id__in=organisation_ids)
-                               | Q(co_organisers__in=organisation_ids))  # fmt: skip
+        events = events.filter(
+            among("host_id", organisation_ids) | among("co_organisers", organisation_ids)
+        ).distinct()
     if region:
         events = events.filter(nuts_region__code__startswith=region)
     confirmed = Registration.objects.filter(event__in=events.values("pk"),

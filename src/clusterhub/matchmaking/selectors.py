@@ -444,9 +444,12 @@ def insight_figures(organisation_ids=None, region: str | None = None, now=None) 
     now = now or timezone.now()
     meetings = Meeting.objects.filter(request__status=RequestStatus.ACCEPTED)
     if organisation_ids is not None:
+        from clusterhub.core.aggregates import among
+
+        event = "request__sender__registration__event__"
         meetings = meetings.filter(
-            Q(request__sender__registration__event__host_id__in=organisation_ids)
-            | Q(request__sender__registration__event__co_organisers__in=organisation_ids)
+            among(f"{event}host_id", organisation_ids)
+            | among(f"{event}co_organisers", organisation_ids)
         )
     if region:
         meetings = meetings.filter(

@@ -739,13 +739,15 @@ def insight_figures(organisation_ids=None, region: str | None = None) -> dict:
     """Partnering for a dashboard: opportunities by kind, expressions of interest, consortia
     and how many meet their call's rules with their confirmed members today (one pass over
     the consortia's members, the rules parsed once per call)."""
+    from clusterhub.core.aggregates import among
+
     from . import services
 
     opportunities = Opportunity.objects.exclude(status=OpportunityStatus.DRAFT)
     consortia = Consortium.objects.all()
     if organisation_ids is not None:
-        opportunities = opportunities.filter(owner_id__in=organisation_ids)
-        consortia = consortia.filter(coordinator_id__in=organisation_ids)
+        opportunities = opportunities.filter(among("owner_id", organisation_ids))
+        consortia = consortia.filter(among("coordinator_id", organisation_ids))
     if region:
         opportunities = opportunities.filter(owner__nuts_region__code__startswith=region)
         consortia = consortia.filter(coordinator__nuts_region__code__startswith=region)

@@ -479,17 +479,22 @@ def organisation_by_key(key: str, field: str):
 
 def network_members(organisation: Organisation):
     """The ids of a network's organisations: itself and the members of its cluster."""
-    from django.db.models import Q
+    from clusterhub.core.aggregates import Network
 
-    return Organisation.objects.filter(
-        Q(pk=organisation.pk) | Q(memberships__cluster__organisation=organisation)
-    ).values("pk")
+    from .models import Membership
+
+    return Network(
+        organisation.pk,
+        Membership.objects.filter(cluster__organisation=organisation).values("member_id"),
+    )
 
 
 def scoped_organisations(organisation_ids=None, region: str | None = None):
     found = Organisation.objects.all()
     if organisation_ids is not None:
-        found = found.filter(pk__in=organisation_ids)
+        from clusterhub.core.aggregates import among
+
+        found = found.filter(among("pk", organisation_ids))
     if region:
         found = found.filter(nuts_region__code__startswith=region)
     return found
@@ -506,7 +511,13 @@ def insight_figures(organisation_ids=None, region: str | None = None) -> dict:
     from .models import SIZE_BANDS, ClusterLabel, SizeBand
 
     organisations = scoped_organisations(organisation_ids, region)
-    clusters = ClusterOrganisation.objects.filter(organisation__in=organisations.values("pk"))
+    clusters = ClusterOrganisation.objects.all()
+    if organisation_ids is not None:
+        from clusterhub.core.aggregates import among
+
+        clusters = clusters.filter(among("organisation_id", organisation_ids))
+    if region:
+        clusters = clusters.filter(organisation__nuts_region__code__startswith=region)
     by_region = dict(clusters.filter(organisation__nuts_region__isnull=False)
                      .annotate(code=Substr("organisation__nuts_region_id", 1, 4))
                      .values_list("code").annotate(n=Count("id")).order_by())  # fmt: skip
