@@ -354,11 +354,11 @@ def insight_figures(organisation_ids=None, region: str | None = None) -> dict:
     by_kind: dict[str, int] = {}
     table: dict[tuple[str, str], int] = {}
     for event_id, kind, n in (confirmed.values_list("event_id", "organisation_kind")
-                              .annotate(n=Count("id")).order_by()):  # fmt: skip
+                              .annotate(n=Count("*")).order_by()):  # fmt: skip
         by_kind[kind] = by_kind.get(kind, 0) + n
         key = (years.get(event_id, ""), kind)
         table[key] = table.get(key, 0) + n
-    by_country = dict(confirmed.values_list("country_id").annotate(n=Count("id")).order_by())
+    by_country = dict(confirmed.values_list("country_id").annotate(n=Count("*")).order_by())
     countries = dict(Country.objects.values_list("code", "name"))
     order = [k for k in OrganisationKind.values if k in by_kind] + [
         k for k in by_kind if k not in kinds
