@@ -67,3 +67,15 @@ def test_the_workspace_in_french(client):
     client.force_login(user)
     page = client.get(reverse("me"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Mon Clusterhub" in page and "Ce qui vous attend" in page
+
+
+def test_team_pages_name_people_and_keep_the_address_second(client):
+    owner, org = f.team_member(first_name="Julie", last_name="Campbell", email="jc@example.org")
+    f.ProfileTeamMemberFactory(
+        organisation=org,
+        user=f.UserFactory(first_name="", last_name="", email="noname@example.org"),
+    )
+    client.force_login(owner)
+    page = client.get(reverse("registry:team", args=[org.slug])).content.decode()
+    assert '<td>Julie Campbell<br><small class="muted">jc@example.org</small></td>' in page
+    assert "<td>noname@example.org</td>" in page  # no name given: the address stands in

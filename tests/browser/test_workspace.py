@@ -31,3 +31,19 @@ def test_the_workspace_fits_the_window(live_server, context, width, language, wo
         page.goto(live_server.url + path)
         assert word in page.inner_text("main"), path
         assert page.evaluate(WIDE) == [], path
+
+
+def test_the_menu_folds_behind_a_button_on_phones(live_server, context):
+    page = context.new_page()
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(live_server.url + "/")
+    events = page.get_by_role("link", name="Events", exact=True)
+    assert not events.is_visible()
+    page.get_by_role("button", name="Menu").click()
+    assert events.is_visible()
+    assert page.get_by_role("button", name="Menu").get_attribute("aria-expanded") == "true"
+    events.click()
+    page.wait_for_url("**/events/**")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert not page.get_by_role("button", name="Menu").is_visible()
+    assert page.get_by_role("link", name="Events", exact=True).is_visible()

@@ -76,3 +76,11 @@ def facet_options(name: str, options, translate_labels: bool = False):
             for option in options
         ),
     )
+
+
+@register.filter
+def person(user) -> str:
+    """A person as pages name them: their name, their address only when they gave no name."""
+    if not user:
+        return ""
+    return user.get_full_name() or user.email or user.get_username()

@@ -39,3 +39,17 @@ document.addEventListener("DOMContentLoaded", function () {
     if (form.querySelector("[data-show-if-key]")) showConditionalQuestions(form);
   });
 });
+
+// The menu button (phones): the menus fold away behind it once this script runs, and open
+// and close with it; without the script they simply stay open.
+document.addEventListener("DOMContentLoaded", function () {
+  var button = document.querySelector(".menu-toggle");
+  if (!button) return;
+  document.documentElement.classList.add("js-menu");
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    var open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", String(open));
+    document.documentElement.classList.toggle("menu-open", open);
+  });
+});
