@@ -16,7 +16,7 @@ urlpatterns = [
     path("partnering/", RedirectView.as_view(pattern_name="partnering:opportunity-list")),
     *(
         path(f"{section}/", RedirectView.as_view(pattern_name="me"))
-        for section in ("account", "applications", "reviews", "tickets", "invitations", "juries")
+        for section in ("account", "applications", "reviews", "tickets", "juries")
     ),
     path("", include(health_urlpatterns)),
     path("i18n/", include("django.conf.urls.i18n")),

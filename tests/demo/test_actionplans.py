@@ -32,3 +32,7 @@ def test_the_clusterplast_plan_shows_its_axes_progress_and_the_lyon_event(client
     assert 'CLUSTERPLAST joint action plan</a> <small class="muted">partner' in proplast
     call_command("load_demo", stdout=StringIO())
     assert Plan.objects.filter(slug=plan.slug).count() == 1
+    # a refresh writes the plan again, whole
+    call_command("load_demo", "--refresh", stdout=StringIO())
+    again = Plan.objects.get(slug=plan.slug)
+    assert again.axes.count() == 7 and again.actions.count() == 9

@@ -116,7 +116,8 @@ class ActionStatus(models.TextChoices):
 
 class Action(TimeStampedModel):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
-    axis = models.ForeignKey(Axis, on_delete=models.PROTECT, related_name="actions",
+    # RESTRICT: an axis with actions is not deleted on its own, but goes with its plan
+    axis = models.ForeignKey(Axis, on_delete=models.RESTRICT, related_name="actions",
                              verbose_name=_("axis"))  # fmt: skip
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
