@@ -40,6 +40,7 @@ KINDS = ["company", "research", "higher_education", "public_authority", "cluster
 
 def build(clusters: int, organisations: int, events: int, registrations: int, seed: int) -> dict:
     from django.db import connection, transaction
+    from django.db.models import F
 
     from clusterhub.events.models import Event, Registration
     from clusterhub.partnering.models import Consortium, ConsortiumMember, FundingCall
@@ -75,7 +76,7 @@ def build(clusters: int, organisations: int, events: int, registrations: int, se
             batch_size=5000,
         )
         profiles = dict(ClusterOrganisation.objects.values_list("organisation_id", "pk"))
-        ClusterOrganisation.objects.update(members_total=models_f("members_companies"))
+        ClusterOrganisation.objects.update(members_total=F("members_companies"))
         through = Organisation.ecosystems.through
         through.objects.bulk_create(
             (through(organisation_id=pk, ecosystem_id=e) for pk in ids[:clusters]
@@ -130,12 +131,6 @@ def build(clusters: int, organisations: int, events: int, registrations: int, se
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")  # as autovacuum leaves a settled database
     return {"network": Organisation.objects.get(pk=network).slug}
-
-
-def models_f(name):
-    from django.db.models import F
-
-    return F(name)
 
 
 def measure(paths: dict[str, str]) -> dict:

@@ -19,8 +19,9 @@ WIDE = """[...document.querySelectorAll("body *")]
 
 @pytest.mark.parametrize(("width", "language", "words"), [
     (390, "fr", ("Annuaire", "Tableau de bord de la région", "quotient de localisation",
-                 "au fil du temps")),
-    (1280, "en", ("Registry", "Dashboard of the region", "location quotient", "over time")),
+                 "au fil du temps", "Télécharger en CSV")),
+    (1280, "en", ("Registry", "Dashboard of the region", "location quotient", "over time",
+                  "Download as CSV")),
 ])  # fmt: skip
 def test_insight_pages_fit_the_window(live_server, context, width, language, words):
     rhone = NutsRegion.objects.get(code="FRK26")
@@ -42,6 +43,7 @@ def test_insight_pages_fit_the_window(live_server, context, width, language, wor
         "/regions/FRK2/",
         "/insights/specialisation/?sector=22",
         "/insights/indicators/",
+        f"/insights/indicators/{indicator.pk}/",
     ]
     for path, word in zip(paths, words, strict=True):
         page.goto(live_server.url + path)

@@ -19,6 +19,9 @@ from .models import (
     Response,
 )
 
+# form field → kind of delivery
+DELIVERY_FIELDS = (("events", "event"), ("consortia", "consortium"), ("calls", "call"),
+                   ("opportunities", "opportunity"))  # fmt: skip
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -126,12 +129,7 @@ class ActionForm(forms.ModelForm):
         self.fields["calls"].queryset = calls.calls_of(partner_ids)
         self.fields["opportunities"].queryset = partnering.opportunities_of(partner_ids)
         if self.instance.pk:
-            for name, kind in (
-                ("events", "event"),
-                ("consortia", "consortium"),
-                ("calls", "call"),
-                ("opportunities", "opportunity"),
-            ):
+            for name, kind in DELIVERY_FIELDS:
                 self.initial[name] = [d.target_id for d in self.instance.deliveries.all()
                                       if d.kind == kind]  # fmt: skip
 
@@ -144,15 +142,7 @@ class ActionForm(forms.ModelForm):
 
     def deliveries(self) -> dict[str, list[int]]:
         data = self.cleaned_data
-        return {
-            kind: [o.pk for o in data.get(name) or []]
-            for name, kind in (
-                ("events", "event"),
-                ("consortia", "consortium"),
-                ("calls", "call"),
-                ("opportunities", "opportunity"),
-            )
-        }
+        return {kind: [o.pk for o in data.get(name) or []] for name, kind in DELIVERY_FIELDS}
 
 
 class FundingForm(forms.ModelForm):

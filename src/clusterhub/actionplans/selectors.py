@@ -4,8 +4,7 @@ number of queries, whatever its size)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -71,7 +70,6 @@ class PlanView:
     totals: dict
     funding: list[dict]
     timeline: str = ""
-    today: date = field(default_factory=date.today)
 
 
 def plan_view(plan: Plan, *, now=None, recommendations: bool = True) -> PlanView:
@@ -106,11 +104,12 @@ def plan_view(plan: Plan, *, now=None, recommendations: bool = True) -> PlanView
         rows = []
         for action in (a for a in actions if a.axis_id == axis.pk):
             state = states[action.pk]
-            linked = [{"kind": kinds[d.kind], "title": (facts.get((d.kind, d.target_id)) or {})
-                       .get("title", "?"), "url": (facts.get((d.kind, d.target_id)) or {})
-                       .get("url"), "happened": progress.happened(d.kind, facts.get(
-                           (d.kind, d.target_id))), "facts": facts.get((d.kind, d.target_id))}
-                      for d in action.deliveries.all()]  # fmt: skip
+            linked = []
+            for d in action.deliveries.all():
+                found = facts.get((d.kind, d.target_id))
+                linked.append({"kind": kinds[d.kind], "title": (found or {}).get("title", "?"),
+                               "url": (found or {}).get("url"), "facts": found,
+                               "happened": progress.happened(d.kind, found)})  # fmt: skip
             rows.append({"action": action, "state": state, "deliveries": linked,
                          "status_label": labels.get(action.status, action.status),
                          "partners": list(action.partners.all()),
@@ -148,7 +147,7 @@ def plan_view(plan: Plan, *, now=None, recommendations: bool = True) -> PlanView
                 "funded": sum(funding.values(), Decimal(0))},
         funding=[{"kind": kind_labels.get(k, k), "amount": v} for k, v in
                  sorted(funding.items(), key=lambda kv: -kv[1])],
-        timeline=drawn, today=today,
+        timeline=drawn,
     )  # fmt: skip
 
 

@@ -125,10 +125,17 @@ def _set_partners(plan: Plan, organisations: list[Organisation]) -> None:
                                     for pk, o in wanted.items() if pk not in have)  # fmt: skip
 
 
-def update_plan(plan: Plan, by, *, partners: list[Organisation] | None = None, **fields) -> Plan:
-    """Change the plan's fields (title, summary, period, currency, published) and partners.
-    A partner who leads or takes part in an action stays; the period must hold every action
-    and milestone."""
+def update_plan(
+    plan: Plan,
+    by,
+    *,
+    partners: list[Organisation] | None = None,
+    axes: list[tuple[int | None, str, str]] | None = None,
+    **fields,
+) -> Plan:
+    """Change the plan's fields (title, summary, period, currency, published), partners and
+    axes (see ``save_axes``), all or nothing. A partner who leads or takes part in an action
+    stays; the period must hold every action and milestone."""
     require_team(by, plan)
     for name, value in fields.items():
         setattr(plan, name, value)
@@ -165,6 +172,8 @@ def update_plan(plan: Plan, by, *, partners: list[Organisation] | None = None, *
         plan.save()
         if partners is not None:
             _set_partners(plan, partners)
+        if axes is not None:
+            save_axes(plan, axes, by)
         audit.record("actionplans.plan.updated", plan, by=by,
                      changes=audit.diff(plan, before, audit.snapshot(plan)))  # fmt: skip
     return plan

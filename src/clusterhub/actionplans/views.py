@@ -104,15 +104,11 @@ def plan_edit(request, slug: str):
                  f.cleaned_data.get("description", "")) for f in axes.forms
                 if f.cleaned_data and not f.cleaned_data.get("DELETE")]  # fmt: skip
         try:
-            from django.db import transaction
-
-            with transaction.atomic():
-                services.update_plan(
-                    Plan.objects.get(pk=plan.pk), request.user, partners=data["partner_lines"],
-                    **{k: data[k] for k in ("title", "summary", "starts_on", "ends_on",
-                                            "currency", "published")},
-                )  # fmt: skip
-                services.save_axes(plan, kept, request.user)
+            services.update_plan(
+                Plan.objects.get(pk=plan.pk), request.user, partners=data["partner_lines"],
+                axes=kept, **{k: data[k] for k in ("title", "summary", "starts_on", "ends_on",
+                                                   "currency", "published")},
+            )  # fmt: skip
         except ValidationError as error:
             apply_errors(form, error, {"partners": "partner_lines"})
         else:
