@@ -224,3 +224,35 @@ def test_every_string_marked_in_python_is_in_the_french_catalogue():
         "aliases such as `gettext_lazy as _lazy`: import it as `_` or by its own name.\n"
         + "\n".join(missing)
     )
+
+
+_STRING = r"u?(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
+_TEMPLATE_CALL = re.compile(
+    rf"\b(gettext|ngettext|pgettext|npgettext)\(\s*({_STRING}(?:\s*,\s*{_STRING})*)"
+)
+
+
+def test_every_string_marked_in_templates_is_in_the_french_catalogue():
+    """{% translate %} and {% blocktranslate %} strings, read the way makemessages reads them."""
+    from django.utils.translation.template import templatize
+
+    catalogue = {(e.get("msgctxt"), e["msgid"]) for e in parse_po(PO_FILE)[1:]}
+    missing, seen = [], 0
+    for path in sorted(SOURCE_DIR.rglob("*.html")):
+        code = templatize(path.read_text(encoding="utf-8"), origin=str(path))
+        for match in _TEMPLATE_CALL.finditer(code):
+            function, args = match.groups()
+            strings = [ast.literal_eval(s.lstrip("u")) for s in re.findall(_STRING, args)]
+            ctx, msgid = (
+                (strings[0], strings[1])
+                if function.startswith(("p", "np"))
+                else (
+                    None,
+                    strings[0],
+                )
+            )
+            seen += 1
+            if (ctx, msgid) not in catalogue:
+                missing.append(f"{path.relative_to(SOURCE_DIR)}: {msgid!r}")
+    assert seen > 1000
+    assert not missing, "Not in the French catalogue: run `make messages`.\n" + "\n".join(missing)

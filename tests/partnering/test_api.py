@@ -488,12 +488,26 @@ def test_consortium_life_through_the_api(client, call, django_capture_on_commit_
     assert errors_of(response) == {"organisation": "Nord Cluster is already in the consortium."}
     assert ConsortiumMember.objects.count() == 3
 
+    # The coordinator cannot confirm in a partner's name.
+    response = client.patch(
+        f"{API}/consortia/{pk}/members/{ids[de.pk]}",
+        {"status": "confirmed"},
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 400
+    assert "Only the team of Nord Cluster can confirm" in errors_of(response)["status"]
+    # Each partner's team accepts the invitation and confirms with its own token.
     for org in (de, it):
+        partner, _org = team_member(org)
+        services.answer_invitation(
+            ConsortiumMember.objects.get(pk=ids[org.pk]), partner, accept=True
+        )
         response = client.patch(
             f"{API}/consortia/{pk}/members/{ids[org.pk]}",
             {"status": "confirmed"},
             content_type="application/json",
-            **headers,
+            **auth(partner),
         )
     assert response.json()["verdict"]["eligible"] is True
     assert response.json()["broken"] == []

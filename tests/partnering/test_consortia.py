@@ -74,6 +74,16 @@ class Workspace:
     def invite_url(self) -> str:
         return reverse("partnering:consortium-invite", args=[self.consortium.pk])
 
+    def confirm(self, org, **fields) -> None:
+        """The partner's own team accepts the invitation and confirms (nobody else may)."""
+        partner = UserFactory()
+        ProfileTeamMemberFactory(organisation=org, user=partner)
+        if self.member(org).status == "invited":
+            services.answer_invitation(self.member(org), partner, accept=True)
+        else:  # it left and comes back: the coordinator lets its team in again
+            services.grant_access(self.consortium, partner, self.user, self.member(org))
+        services.change_member(self.member(org), partner, status="confirmed", **fields)
+
     def change(self, client, org, **fields):
         m = self.member(org)
         data = {"status": m.status, "role": m.role, "work_packages": m.work_packages, **fields}
@@ -114,10 +124,18 @@ def test_horizon_europe_consortium_becomes_eligible_with_three_confirmed_partner
     assert "If every invited and interested member confirms: eligible." in page
     assert "Nothing: with every invited member confirming" in page
 
+    # The coordinator cannot confirm in a partner's name; the partner's team does.
     page = text(ws.change(client, ws.de, status="confirmed"))
+    assert (
+        "Only the team of Maritimes Cluster Norddeutschland can confirm its participation" in page
+    )
+    assert ws.member(ws.de).status == "invited"
+    ws.confirm(ws.de)
+    page = text(client.get(ws.url))
     assert verdict_line(page) == "Not eligible"
     assert "you have 2 entities." in page
-    page = text(ws.change(client, ws.it, status="confirmed", work_packages="WP2, WP4"))
+    ws.confirm(ws.it)
+    page = text(ws.change(client, ws.it, work_packages="WP2, WP4"))
     assert verdict_line(page) == "Eligible"
     assert "not eligible" not in page.lower().replace("even if every", "")
     assert "WP2, WP4" in client.get(ws.url).content.decode()
@@ -127,7 +145,7 @@ def test_same_country_partners_do_not_make_it_eligible(client, ws):
     fr2 = OrganisationFactory(country=country("FR"))
     for org in (ws.de, fr2):
         services.invite_member(ws.consortium, org, ws.user)
-        services.change_member(ws.member(org), ws.user, status="confirmed")
+        ws.confirm(org)
     client.force_login(ws.user)
     page = text(client.get(ws.url))
     assert verdict_line(page) == "Not eligible"
@@ -140,7 +158,7 @@ def test_a_confirmed_partner_leaving_breaks_eligibility_and_the_coordinator_is_t
 ):
     for org in (ws.de, ws.it):
         services.invite_member(ws.consortium, org, ws.user)
-        services.change_member(ws.member(org), ws.user, status="confirmed")
+        ws.confirm(org)
     # Someone of the Italian partner works in the workspace too; they are not told.
     partner_user = UserFactory(email="partner@blue-italian.example")
     services.grant_access(ws.consortium, partner_user, ws.user, ws.member(ws.it))
@@ -161,7 +179,7 @@ def test_a_confirmed_partner_leaving_breaks_eligibility_and_the_coordinator_is_t
 
     # With htmx, the live part says the same.
     mail.outbox.clear()
-    services.change_member(ws.member(ws.it), ws.user, status="confirmed")
+    ws.confirm(ws.it)
     client.force_login(ws.user)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -232,12 +250,12 @@ def test_affiliated_entities_count_as_one_with_their_parent_when_the_call_counts
     services.invite_member(
         ws.consortium, ws.de, ws.user, role=MemberRole.AFFILIATED, affiliated_to=parent
     )
-    services.change_member(ws.member(ws.de), ws.user, status="confirmed")
+    ws.confirm(ws.de)
     verdict = services.verdict(ws.consortium)
     assert not verdict.eligible
     assert verdict.counts["independent_entities"] == 1
     services.invite_member(ws.consortium, ws.it, ws.user)
-    services.change_member(ws.member(ws.it), ws.user, status="confirmed")
+    ws.confirm(ws.it)
     assert services.verdict(ws.consortium).eligible
 
 
@@ -393,7 +411,7 @@ def test_note_and_checklist(client, ws):
 
 def test_exports_csv_xlsx_and_a_pdf_summary(client, ws):
     services.invite_member(ws.consortium, ws.de, ws.user, email="=cmd@mcn.example")
-    services.change_member(ws.member(ws.de), ws.user, status="confirmed", work_packages="WP3")
+    ws.confirm(ws.de, work_packages="WP3")
     client.force_login(ws.user)
 
     response = client.get(reverse("partnering:consortium-export", args=[ws.consortium.pk, "csv"]))
@@ -455,3 +473,11 @@ def test_workspace_page_queries_do_not_grow_with_members(client, ws):
     with CaptureQueriesContext(connection) as many:
         assert client.get(ws.url).status_code == 200
     assert len(many) == len(few)
+
+
+def test_a_pic_with_the_wrong_number_of_digits_is_named_as_such(client, ws):
+    client.force_login(ws.user)
+    response = client.post(ws.invite_url(), {"organisation": "99999001", "role": "beneficiary"})
+    page = text(response)
+    assert "“99999001” is not a PIC: a PIC has 9 digits (this has 8)." in page
+    assert ConsortiumMember.objects.filter(consortium=ws.consortium).count() == 1

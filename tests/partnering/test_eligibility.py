@@ -258,7 +258,7 @@ def test_max_partners():
     verdict = check(rules, members)
     assert rules_failed(verdict) == ["max_partners"]
     assert verdict.problems[0].message == "At most 3 partners are allowed; you have 4."
-    assert "associated partners" in verdict.problems[0].fix
+    assert "make it an associated partner" in verdict.problems[0].fix
     members[3] = member("D", "ES", role="associated_partner")
     assert check(rules, members).eligible
 

@@ -128,7 +128,7 @@ def plan_view(plan: Plan, *, now=None, recommendations: bool = True) -> PlanView
                 funding[f.kind] += f.amount
     kind_labels = dict(FundingKind.choices)
     drawn = timeline.draw(
-        [timeline.Group(a["axis"].title, [
+        [timeline.Group(_(a["axis"].title), [
             timeline.Bar(r["action"].title, r["action"].starts_on, r["action"].ends_on,
                          r["action"].status, str(r["status_label"]),
                          [(m.title, m.due_on, m.reached_on is not None) for m in r["milestones"]])

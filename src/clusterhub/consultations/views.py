@@ -311,10 +311,11 @@ def export(request, slug: str, fmt: str):
     questions = list(consultation.questions.filter(retired=False).order_by("order", "id"))
     columns = [_("Response"), _("Day"), _("Name"), _("Stakeholder type"), _("Country"),
                _("Region"), _("On behalf of")]  # fmt: skip
+    other = _("other")
     for q in questions:
         columns.append(q.key)
         if q.allow_other:
-            columns.append(f"{q.key} ({_('other')})")
+            columns.append(f"{q.key} ({other})")
     types = {k: str(v) for k, v in StakeholderType.choices}
     rows = []
     for response, values in selectors.published_answers(consultation):

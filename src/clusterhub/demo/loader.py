@@ -44,6 +44,7 @@ from .events import ensure_events
 from .insights import ensure_insights
 from .matchmaking import ensure_demo_matchmaking
 from .news import ensure_news
+from .partnering import ensure_partnering
 
 __all__ = ["DemoLoadError", "DemoResult", "demo_email", "load_demo", "password_file"]
 
@@ -86,6 +87,7 @@ def load_demo(
         result.team_password = _ensure_team(organisations[data.TEAM_ORGANISATION], result)
         ensure_events(refresh, result)
         ensure_demo_matchmaking(refresh, result)
+        ensure_partnering(refresh, result)
         ensure_calls(refresh, result)
         ensure_consultations(refresh, result)
         ensure_news(refresh, result)

@@ -118,7 +118,7 @@ def participants_by_organisation(registrations: Iterable[Registration]) -> list[
         kind = str(kind_labels.get(r.organisation_kind, r.organisation_kind))
         if kind not in group.kinds:
             group.kinds.append(kind)
-        country = r.country.name if r.country_id else ""
+        country = r.country.label if r.country_id else ""
         if country and country not in group.countries:
             group.countries.append(country)
         group.people.append(
@@ -144,7 +144,7 @@ def event_organisers(event: Event) -> list[str]:
 def event_place(event: Event) -> str:
     parts = [event.venue, event.address, event.city]
     if event.country_id:
-        parts.append(event.country.name)
+        parts.append(event.country.label)
     place = ", ".join(p for p in parts if p)
     if event.online_url:
         place = f"{place} · {_('online')}" if place else _("Online")
@@ -207,7 +207,7 @@ def badges_html(event: Event, registrations: Iterable[Registration]) -> str:
             "name": r.name,
             "long": len(r.name) > 24,
             "organisation": r.organisation.name if r.organisation_id else r.organisation_name,
-            "country": r.country.name if r.country_id else "",
+            "country": r.country.label if r.country_id else "",
             "qr": qr_svg_data_uri(r.ticket_code),
             "code": r.ticket_code,
         }
@@ -357,7 +357,7 @@ def participant_rows(event: Event, registrations: Iterable[Registration]) -> Exp
                 r.email,
                 r.organisation_name,
                 str(kinds.get(r.organisation_kind, r.organisation_kind)),
-                r.country.name if r.country_id else "",
+                r.country.label if r.country_id else "",
                 r.job_title,
                 str(r.get_status_display()),
                 _local(r.created, tz),

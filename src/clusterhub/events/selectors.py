@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from clusterhub.reference.names import country_name
 from clusterhub.registry.models import OrganisationKind
 
 from .models import (
@@ -59,7 +60,12 @@ def attendance(event: Event) -> dict:
         if value not in labels
     ]
     by_country = [
-        (row["country_id"], row["country__name"], row["registered"], row["attended"])
+        (
+            row["country_id"],
+            country_name(row["country_id"], row["country__name"]),
+            row["registered"],
+            row["attended"],
+        )
         for row in confirmed.values("country_id", "country__name")
         .annotate(**counts)
         .order_by("-registered", "country__name")

@@ -66,7 +66,7 @@ def where(event: Event) -> list[str]:
     lines = []
     place = ", ".join(p for p in (event.venue, event.address, event.city) if p)
     if place:
-        country = event.country.name if event.country_id else ""
+        country = event.country.label if event.country_id else ""
         lines.append(f"Venue: {place}" + (f" ({country})" if country else ""))
     if event.online_url:
         lines.append(f"Online: {event.online_url}")

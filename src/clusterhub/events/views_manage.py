@@ -82,7 +82,7 @@ def _suggestions(request):
             .select_related("country")
             .order_by("legal_name")[:10]
         ):
-            options.append((org.legal_name, f"{org.city or ''} {org.country.name}".strip()))
+            options.append((org.legal_name, f"{org.city or ''} {org.country.label}".strip()))
     elif len(text) >= 2:
         words = text.split()
         query = Q()

@@ -83,7 +83,7 @@ def _who(participant: Participant) -> str:
     ) or registration.organisation_name
     parts = [registration.name, organisation]
     if registration.country_id:
-        parts.append(registration.country.name)
+        parts.append(registration.country.label)
     return ", ".join(p for p in parts if p)
 
 

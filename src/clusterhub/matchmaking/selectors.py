@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from clusterhub.events.models import Event, Registration, RegistrationStatus
+from clusterhub.reference.names import country_name
 
 from .models import (
     OPEN_STATUSES,
@@ -109,7 +110,8 @@ def participant_countries(matchmaking: Matchmaking) -> list[tuple[str, str]]:
         .values_list("registration__country_id", "registration__country__name")
         .distinct()
     )
-    return sorted(set(rows), key=lambda row: row[1])
+    named = {(code, country_name(code, name)) for code, name in rows}
+    return sorted(named, key=lambda row: row[1])
 
 
 def marketplace_items(
@@ -305,7 +307,7 @@ def agenda_line(entry: AgendaEntry, tz) -> dict:
         "table": entry.table,
         "name": registration.name,
         "organisation": organisation.name if organisation else registration.organisation_name,
-        "country": registration.country.name if registration.country_id else "",
+        "country": registration.country.label if registration.country_id else "",
         "type": other.type.name if other.type_id else "",
         "pitch": other.pitch,
         "changed": entry.changed,

@@ -21,12 +21,16 @@ What counts, and for what:
   entities spread over several countries are not counted twice).
 - ``max_partners`` counts every active member whose role counts, whatever its country.
 - Kind requirements count independent entities of that kind among the counted members.
+
+Wording. Every sentence is built whole by ``gettext``/``ngettext`` below, which are English until
+the web layer plugs in its translation (``use_translation``), so a French reader gets French
+sentences and this module still imports nothing from Django.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +44,49 @@ ELIGIBLE_SETS = ("member_states", "member_states_and_associated")
 CONFIRMED = ("confirmed",)
 PROJECTED = ("confirmed", "interested", "invited")
 
+
+# --------------------------------------------------------------------------------------------
+# Wording
+# --------------------------------------------------------------------------------------------
+
+_translation: list[Callable] = [lambda message: message, lambda s, p, n: s if n == 1 else p]
+
+
+def use_translation(gettext_function: Callable, ngettext_function: Callable) -> None:
+    """Word every message with these (Django's gettext and ngettext, from the app config)."""
+    _translation[:] = [gettext_function, ngettext_function]
+
+
+def gettext(message: str) -> str:
+    return _translation[0](message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _translation[1](singular, plural, n)
+
+
+def _kind_label(kind: str, n: int) -> str:
+    """The name of a kind of member, singular or plural as ``n`` asks."""
+    if kind == "company":
+        return ngettext("company", "companies", n)
+    if kind == "research":
+        return ngettext("research organisation", "research organisations", n)
+    if kind == "higher_education":
+        return ngettext(
+            "university or higher-education institution",
+            "universities or higher-education institutions",
+            n,
+        )
+    if kind == "public_authority":
+        return ngettext("public authority", "public authorities", n)
+    if kind == "cluster":
+        return ngettext("cluster organisation", "cluster organisations", n)
+    if kind == SME:
+        return ngettext("SME", "SMEs", n)
+    return ngettext("other organisation", "other organisations", n)
+
+
+# English names of the kinds, for the recommender's reasons.
 KIND_LABELS = {
     "company": ("company", "companies"),
     "research": ("research organisation", "research organisations"),
@@ -74,13 +121,17 @@ class RequiredKind:
     min_count: int
     min_countries: int = 0
 
+    def label_for(self, n: int) -> str:
+        """The kinds named for ``n`` entities ("1 SME", "2 companies or research organisations")."""
+        return _or([_kind_label(k, n) for k in self.kinds])
+
     @property
     def label(self) -> str:
-        return " or ".join(KIND_LABELS[k][0] for k in self.kinds)
+        return self.label_for(1)
 
     @property
     def label_plural(self) -> str:
-        return " or ".join(KIND_LABELS[k][1] for k in self.kinds)
+        return self.label_for(2)
 
     def matches(self, member: Member) -> bool:
         return any((member.is_sme if k == SME else member.kind == k) for k in self.kinds)
@@ -214,18 +265,18 @@ class Rules:
     def countries_plural(self) -> str:
         e = self.eligible_countries
         if e == "member_states":
-            return "Member States"
+            return gettext("Member States")
         if e == "member_states_and_associated":
-            return "Member States or associated countries"
-        return f"eligible countries ({_list_codes(e, limit=8)})"
+            return gettext("Member States or associated countries")
+        return gettext("eligible countries (%(codes)s)") % {"codes": _list_codes(e, limit=8)}
 
     def countries_singular(self) -> str:
         e = self.eligible_countries
         if e == "member_states":
-            return "Member State"
+            return gettext("Member State")
         if e == "member_states_and_associated":
-            return "Member State or associated country"
-        return "eligible country"
+            return gettext("Member State or associated country")
+        return gettext("eligible country")
 
     def is_eligible_country(self, country: str, country_status: str) -> bool:
         e = self.eligible_countries
@@ -421,24 +472,36 @@ def _analyse(rules: Rules, members: Sequence[Member], statuses: Sequence[str]) -
     notes: list[str] = []
     active = [m for m in members if m.status in statuses]
     for m in members:
-        if m.status in ("declined", "left"):
-            notes.append(f"{m.name} {m.status} and no longer counts.")
+        if m.status == "declined":
+            notes.append(gettext("%(name)s declined and no longer counts.") % {"name": m.name})
+        elif m.status == "left":
+            notes.append(gettext("%(name)s left and no longer counts.") % {"name": m.name})
         elif m.status not in statuses:
             notes.append(
-                f"{m.name} is {m.status} but has not confirmed; it counts only in the "
-                "projected verdict."
+                gettext("%(name)s has not confirmed yet; it counts only in the projected verdict.")
+                % {"name": m.name}
             )
     counted: list[Member] = []
     for m in active:
         if not _role_counts(rules, m):
-            role = "affiliated entities" if m.role == "affiliated_entity" else "associated partners"
-            notes.append(
-                f"{m.name} is one of the {role}, which don't count towards this call's conditions."
-            )
+            if m.role == "affiliated_entity":
+                note = gettext(
+                    "%(name)s is an affiliated entity; affiliated entities don't count towards "
+                    "this call's conditions."
+                )
+            else:
+                note = gettext(
+                    "%(name)s is an associated partner; associated partners don't count towards "
+                    "this call's conditions."
+                )
+            notes.append(note % {"name": m.name})
         elif not rules.is_eligible_country(m.country, m.country_status):
             notes.append(
-                f"{m.name} ({m.country}) is not from one of the {rules.countries_plural()}; it "
-                "may take part but doesn't count towards the conditions."
+                gettext(
+                    "%(name)s (%(country)s) is not from one of the %(where)s; it may take part "
+                    "but doesn't count towards the conditions."
+                )
+                % {"name": m.name, "country": m.country, "where": rules.countries_plural()}
             )
         else:
             counted.append(m)
@@ -448,7 +511,10 @@ def _analyse(rules: Rules, members: Sequence[Member], statuses: Sequence[str]) -
     for group in entities.values():
         names = sorted({m.name for m in group})
         if len(names) > 1:
-            notes.append(f"{_and(names)} are linked entities and count as one independent entity.")
+            notes.append(
+                gettext("%(names)s are linked entities and count as one independent entity.")
+                % {"names": _and(names)}
+            )
     countries = sorted({m.country for m in counted})
     matched = _distinct_country_entities(counted)
     from_ms = sum(
@@ -502,14 +568,15 @@ def _verdict(rules: Rules, members: Sequence[Member], statuses: Sequence[str]) -
     problems: list[Problem] = []
     n_entities = len(a.entities)
     where = rules.countries_plural()
+    single = rules.countries_singular()
 
     if rules.require_coordinator:
         if not a.coordinators:
             problems.append(
                 Problem(
                     "require_coordinator",
-                    "A coordinator is needed; no member is the coordinator.",
-                    "make one member the coordinator",
+                    gettext("A coordinator is needed; no member is the coordinator."),
+                    gettext("make one member the coordinator"),
                 )
             )
         elif len(a.coordinators) > 1:
@@ -517,43 +584,66 @@ def _verdict(rules: Rules, members: Sequence[Member], statuses: Sequence[str]) -
             problems.append(
                 Problem(
                     "require_coordinator",
-                    f"Only one coordinator is allowed; {names} are all coordinators.",
-                    "keep one coordinator and make the others beneficiaries",
+                    gettext("Only one coordinator is allowed; %(names)s are all coordinators.")
+                    % {"names": names},
+                    gettext("keep one coordinator and make the others beneficiaries"),
                 )
             )
 
     if n_entities < rules.min_entities:
         missing = rules.min_entities - n_entities
-        entities = "independent legal entities"
+        need = ngettext(
+            "%(n)d independent legal entity from %(where)s is needed",
+            "%(n)d independent legal entities from %(where)s are needed",
+            rules.min_entities,
+        ) % {"n": rules.min_entities, "where": where}
+        have = ngettext("you have %(n)d entity", "you have %(n)d entities", n_entities) % {
+            "n": n_entities
+        }
         problems.append(
             Problem(
                 "min_entities",
-                f"{_n(rules.min_entities, 'independent legal entity', entities)} from {where} "
-                f"{'is' if rules.min_entities == 1 else 'are'} needed; "
-                f"you have {_n(n_entities, 'entity', 'entities')}.",
-                f"add {_n(missing, 'more independent partner', 'more independent partners')} "
-                f"from {where}",
+                f"{need}; {have}.",
+                ngettext(
+                    "add %(n)d more independent partner from %(where)s",
+                    "add %(n)d more independent partners from %(where)s",
+                    missing,
+                )
+                % {"n": missing, "where": where},
             )
         )
 
     if a.matched < rules.min_countries:
         missing = rules.min_countries - a.matched
         need = rules.min_countries
-        have = f"you have {_n(n_entities, 'entity', 'entities')} from {_countries(a.countries)}"
+        have = ngettext(
+            "you have %(n)d entity from %(countries)s",
+            "you have %(n)d entities from %(countries)s",
+            n_entities,
+        ) % {"n": n_entities, "countries": _countries(a.countries)}
         if a.matched < min(n_entities, len(a.countries)):
-            have += f", of which only {a.matched} can count for different countries"
-        single = rules.countries_singular()
+            have += gettext(", of which only %(n)d can count for different countries") % {
+                "n": a.matched
+            }
         if missing == 1:
-            fix = f"add a partner from another {single}"
+            fix = gettext("add a partner from another %(where)s") % {"where": single}
         else:
-            fix = f"add {missing} partners, each from a different {single}"
+            fix = gettext("add %(n)d partners, each from a different %(where)s") % {
+                "n": missing,
+                "where": single,
+            }
         if a.countries:
-            fix += f" (not {_or(a.countries)})"
+            fix += " " + gettext("(not %(countries)s)") % {"countries": _or(a.countries)}
         problems.append(
             Problem(
                 "min_countries",
-                f"{_n(need, 'independent entity is', 'independent entities are')} needed from "
-                f"{need} different {where}; {have}.",
+                ngettext(
+                    "%(n)d independent entity is needed from %(n)d different %(where)s",
+                    "%(n)d independent entities are needed from %(n)d different %(where)s",
+                    need,
+                )
+                % {"n": need, "where": where}
+                + f"; {have}.",
                 fix,
             )
         )
@@ -561,17 +651,27 @@ def _verdict(rules: Rules, members: Sequence[Member], statuses: Sequence[str]) -
     if a.from_member_states < rules.min_from_member_states:
         need = rules.min_from_member_states
         missing = need - a.from_member_states
+        message = ngettext(
+            "At least %(n)d independent entity must be established in an EU Member State; "
+            "you have %(have)d",
+            "At least %(n)d independent entities must be established in an EU Member State; "
+            "you have %(have)d",
+            need,
+        ) % {"n": need, "have": a.from_member_states}
+        if a.countries:
+            message += " " + gettext("(your counted members are from %(codes)s)") % {
+                "codes": _list_codes(a.countries)
+            }
         problems.append(
             Problem(
                 "min_from_member_states",
-                f"At least {_n(need, 'independent entity', 'independent entities')} must be "
-                f"established in an EU Member State; you have {a.from_member_states}"
-                + (
-                    f" (your counted members are from {_list_codes(a.countries)})."
-                    if a.countries
-                    else "."
-                ),
-                f"add {_n(missing, 'partner', 'partners')} established in an EU Member State",
+                message + ".",
+                ngettext(
+                    "add %(n)d partner established in an EU Member State",
+                    "add %(n)d partners established in an EU Member State",
+                    missing,
+                )
+                % {"n": missing},
             )
         )
 
@@ -580,41 +680,73 @@ def _verdict(rules: Rules, members: Sequence[Member], statuses: Sequence[str]) -
         who = f" ({_and(names)})" if names else ""
         if req.min_countries and matched_kind < req.min_countries:
             missing = max(req.min_count - n_kind, req.min_countries - matched_kind)
-            problems.append(
-                Problem(
-                    rule,
-                    f"{_n(req.min_count, req.label, req.label_plural)} from "
-                    f"{req.min_countries} different {where} are needed; you have "
-                    f"{n_kind}{who} from {_countries(countries)}.",
-                    (
-                        f"add a {req.label} from another {rules.countries_singular()}"
-                        if missing == 1
-                        else f"add {missing} {req.label_plural}, each from a different "
-                        f"{rules.countries_singular()}"
-                    )
-                    + (f" (not {_or(countries)})" if countries else ""),
-                )
-            )
+            message = gettext(
+                "%(n)d %(kind)s from %(countries)d different %(where)s are needed; you have "
+                "%(have)d%(who)s from %(from)s."
+            ) % {
+                "n": req.min_count,
+                "kind": req.label_for(req.min_count),
+                "countries": req.min_countries,
+                "where": where,
+                "have": n_kind,
+                "who": who,
+                "from": _countries(countries),
+            }
+            if missing == 1:
+                fix = gettext("add %(kind)s from another %(where)s") % {
+                    "kind": _one(req),
+                    "where": single,
+                }
+            else:
+                fix = gettext("add %(n)d %(kind)s, each from a different %(where)s") % {
+                    "n": missing,
+                    "kind": req.label_for(missing),
+                    "where": single,
+                }
+            if countries:
+                fix += " " + gettext("(not %(countries)s)") % {"countries": _or(countries)}
+            problems.append(Problem(rule, message, fix))
         elif n_kind < req.min_count:
             problems.append(
                 Problem(
                     rule,
-                    f"At least {_n(req.min_count, req.label, req.label_plural)} "
-                    f"{'is' if req.min_count == 1 else 'are'} needed; you have {n_kind}{who}.",
-                    f"add {_n(req.min_count - n_kind, req.label, req.label_plural)}",
+                    ngettext(
+                        "At least %(n)d %(kind)s is needed; you have %(have)d%(who)s.",
+                        "At least %(n)d %(kind)s are needed; you have %(have)d%(who)s.",
+                        req.min_count,
+                    )
+                    % {
+                        "n": req.min_count,
+                        "kind": req.label_for(req.min_count),
+                        "have": n_kind,
+                        "who": who,
+                    },
+                    gettext("add %(n)d %(kind)s")
+                    % {"n": req.min_count - n_kind, "kind": req.label_for(req.min_count - n_kind)},
                 )
             )
 
     if rules.max_partners is not None and a.partners > rules.max_partners:
         extra = a.partners - rules.max_partners
-        fix = f"remove {_n(extra, 'partner', 'partners')}"
-        if not rules.associated_partners_count:
-            fix += " or make them associated partners, which this call does not count"
+        if rules.associated_partners_count:
+            fix = ngettext("remove %(n)d partner", "remove %(n)d partners", extra) % {"n": extra}
+        else:
+            fix = ngettext(
+                "remove %(n)d partner or make it an associated partner, which this call does "
+                "not count",
+                "remove %(n)d partners or make them associated partners, which this call does "
+                "not count",
+                extra,
+            ) % {"n": extra}
         problems.append(
             Problem(
                 "max_partners",
-                f"At most {_n(rules.max_partners, 'partner is', 'partners are')} allowed; "
-                f"you have {a.partners}.",
+                ngettext(
+                    "At most %(n)d partner is allowed; you have %(have)d.",
+                    "At most %(n)d partners are allowed; you have %(have)d.",
+                    rules.max_partners,
+                )
+                % {"n": rules.max_partners, "have": a.partners},
                 fix,
             )
         )
@@ -666,7 +798,7 @@ def gaps(rules: Rules, members: Iterable[Member], *, projected: bool = True) -> 
     )
     out: list[dict] = []
     if rules.require_coordinator and not a.coordinators:
-        out.append({"need": "coordinator", "count": 1, "description": "a coordinator"})
+        out.append({"need": "coordinator", "count": 1, "description": gettext("a coordinator")})
     missing = rules.min_entities - len(a.entities)
     if missing > 0:
         out.append(
@@ -674,20 +806,25 @@ def gaps(rules: Rules, members: Iterable[Member], *, projected: bool = True) -> 
                 "need": "entities",
                 "count": missing,
                 "eligible": eligible,
-                "description": f"{_n(missing, 'independent partner', 'independent partners')} "
-                f"from {rules.countries_plural()}",
+                "description": ngettext(
+                    "%(n)d independent partner from %(where)s",
+                    "%(n)d independent partners from %(where)s",
+                    missing,
+                )
+                % {"n": missing, "where": rules.countries_plural()},
             }
         )
     missing = rules.min_countries - a.matched
     if missing > 0:
         single = rules.countries_singular()
         description = (
-            f"a partner from another {single}"
+            gettext("a partner from another %(where)s") % {"where": single}
             if missing == 1
-            else f"{missing} partners from other {rules.countries_plural()}"
+            else gettext("%(n)d partners from other %(where)s")
+            % {"n": missing, "where": rules.countries_plural()}
         )
         if a.countries:
-            description += f" (not {_or(a.countries)})"
+            description += " " + gettext("(not %(countries)s)") % {"countries": _or(a.countries)}
         out.append(
             {
                 "need": "countries",
@@ -703,7 +840,12 @@ def gaps(rules: Rules, members: Iterable[Member], *, projected: bool = True) -> 
             {
                 "need": "member_state",
                 "count": missing,
-                "description": f"{_n(missing, 'partner', 'partners')} from an EU Member State",
+                "description": ngettext(
+                    "%(n)d partner from an EU Member State",
+                    "%(n)d partners from an EU Member State",
+                    missing,
+                )
+                % {"n": missing},
             }
         )
     for req, n_kind, matched_kind, countries, _names in a.kinds:
@@ -713,12 +855,18 @@ def gaps(rules: Rules, members: Iterable[Member], *, projected: bool = True) -> 
             missing = max(missing, req.min_countries - matched_kind)
             need |= {"eligible": eligible, "exclude": list(countries)}
         if missing > 0:
-            article = "an" if req.label[0].lower() in "aeiou" or req.label == "SME" else "a"
-            what = f"{article} {req.label}" if missing == 1 else f"{missing} {req.label_plural}"
+            what = (
+                _one(req)
+                if missing == 1
+                else f"{missing} {req.label_for(missing)}"
+            )
             if "exclude" in need:
-                what += f" from other {rules.countries_plural()}"
+                what = gettext("%(who)s from other %(where)s") % {
+                    "who": what,
+                    "where": rules.countries_plural(),
+                }
                 if countries:
-                    what += f" (not {_or(countries)})"
+                    what += " " + gettext("(not %(countries)s)") % {"countries": _or(countries)}
             out.append(need | {"count": missing, "description": what})
     return out
 
@@ -754,32 +902,53 @@ ESCP_LIKE_EXAMPLE = Rules(
 # --------------------------------------------------------------------------------------------
 
 
-def _n(n: int, singular: str, plural: str) -> str:
-    return f"{n} {singular if n == 1 else plural}"
+def _one(req: RequiredKind) -> str:
+    """One entity of the kinds, with its article ("an SME", "une PME")."""
+    names = []
+    for kind in req.kinds:
+        if kind == "company":
+            names.append(gettext("a company"))
+        elif kind == "research":
+            names.append(gettext("a research organisation"))
+        elif kind == "higher_education":
+            names.append(gettext("a university or higher-education institution"))
+        elif kind == "public_authority":
+            names.append(gettext("a public authority"))
+        elif kind == "cluster":
+            names.append(gettext("a cluster organisation"))
+        elif kind == SME:
+            names.append(gettext("an SME"))
+        else:
+            names.append(gettext("another organisation"))
+    return _or(names)
 
 
 def _and(items: Sequence[str]) -> str:
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return gettext("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
 
 
 def _or(items: Sequence[str]) -> str:
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " or " + items[-1]
+    return gettext("%(items)s or %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
 
 
 def _list_codes(codes: Sequence[str], limit: int = 12) -> str:
     codes = list(codes)
     if len(codes) > limit:
-        return ", ".join(codes[:limit]) + f", … ({len(codes)} in all)"
+        more = gettext("(%(n)d in all)") % {"n": len(codes)}
+        return ", ".join(codes[:limit]) + f", … {more}"
     return ", ".join(codes)
 
 
 def _countries(codes: Sequence[str]) -> str:
     if not codes:
-        return "no eligible country"
-    return f"{_n(len(codes), 'country', 'countries')} ({_list_codes(codes)})"
+        return gettext("no eligible country")
+    return ngettext("%(n)d country (%(codes)s)", "%(n)d countries (%(codes)s)", len(codes)) % {
+        "n": len(codes),
+        "codes": _list_codes(codes),
+    }

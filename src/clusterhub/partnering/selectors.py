@@ -456,17 +456,21 @@ def describe_rules(rules: eligibility.Rules, country_names: dict[str, str] | Non
         sentences.append(
             _("Organisations established in an EU Member State or an associated country count.")
         )
-    entities = ngettext(
-        "At least %(n)d independent legal entity must take part",
-        "At least %(n)d independent legal entities must take part",
-        rules.min_entities,
-    ) % {"n": rules.min_entities}
     if rules.min_countries > 1:
-        entities += " " + _("from %(n)d different %(where)s") % {
-            "n": rules.min_countries,
-            "where": where,
-        }
-    sentences.append(entities + ".")
+        entities = ngettext(
+            "At least %(n)d independent legal entity must take part from %(countries)d "
+            "different %(where)s.",
+            "At least %(n)d independent legal entities must take part from %(countries)d "
+            "different %(where)s.",
+            rules.min_entities,
+        ) % {"n": rules.min_entities, "countries": rules.min_countries, "where": where}
+    else:
+        entities = ngettext(
+            "At least %(n)d independent legal entity must take part.",
+            "At least %(n)d independent legal entities must take part.",
+            rules.min_entities,
+        ) % {"n": rules.min_entities}
+    sentences.append(entities)
     if rules.min_from_member_states:
         sentences.append(
             ngettext(
@@ -477,13 +481,14 @@ def describe_rules(rules: eligibility.Rules, country_names: dict[str, str] | Non
             % {"n": rules.min_from_member_states}
         )
     for req in rules.required_kinds:
-        text = _("At least %(n)d %(kind)s") % {
-            "n": req.min_count,
-            "kind": req.label if req.min_count == 1 else req.label_plural,
-        }
+        kind = {"n": req.min_count, "kind": req.label_for(req.min_count)}
         if req.min_countries:
-            text += " " + _("from %(n)d different countries") % {"n": req.min_countries}
-        sentences.append(text + ".")
+            text = _("At least %(n)d %(kind)s from %(countries)d different countries.") % (
+                kind | {"countries": req.min_countries}
+            )
+        else:
+            text = _("At least %(n)d %(kind)s.") % kind
+        sentences.append(text)
     if rules.max_partners is not None:
         sentences.append(
             ngettext(
@@ -514,9 +519,10 @@ def rule_sentences(call: FundingCall) -> list[str]:
         return [_("The eligibility rules of this call are malformed; staff must fix them.")]
     names = {}
     if isinstance(rules.eligible_countries, tuple):
-        names = dict(
-            Country.objects.filter(code__in=rules.eligible_countries).values_list("code", "name")
-        )
+        names = {
+            country.code: str(country)
+            for country in Country.objects.filter(code__in=rules.eligible_countries)
+        }
     return describe_rules(rules, names)
 
 

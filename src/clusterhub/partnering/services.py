@@ -444,6 +444,20 @@ def change_member(
             raise ValidationError(
                 {"status": _("Hand the coordination to another member before leaving.")}
             )
+        if (
+            status == MemberStatus.CONFIRMED
+            and member.status != MemberStatus.CONFIRMED
+            and not by.has_perm("registry.change_organisation", member.organisation)
+        ):
+            raise ValidationError(
+                {
+                    "status": _(
+                        "Only the team of %(org)s can confirm its participation, by answering "
+                        "its invitation."
+                    )
+                    % {"org": member.organisation}
+                }
+            )
         member.status = status
     if role is not None:
         if role not in MemberRole.values:

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .names import country_name, vocabulary_name
+
 
 class Country(models.Model):
     class Status(models.TextChoices):
@@ -21,7 +23,12 @@ class Country(models.Model):
         verbose_name_plural = _("countries")
 
     def __str__(self) -> str:
-        return self.name
+        return country_name(self.code, self.name)
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language."""
+        return str(self)
 
 
 class NutsRegion(models.Model):
@@ -61,7 +68,12 @@ class Ecosystem(models.Model):
         verbose_name_plural = _("industrial ecosystems")
 
     def __str__(self) -> str:
-        return self.name
+        return vocabulary_name(self.name)
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language."""
+        return str(self)
 
 
 class Technology(models.Model):
@@ -74,7 +86,12 @@ class Technology(models.Model):
         verbose_name_plural = _("advanced technologies")
 
     def __str__(self) -> str:
-        return self.name
+        return vocabulary_name(self.name)
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language."""
+        return str(self)
 
 
 class NaceActivity(models.Model):
@@ -92,7 +109,13 @@ class NaceActivity(models.Model):
         verbose_name_plural = _("NACE activities")
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.label}"
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (sections are translated; divisions keep the
+        English of NACE Rev. 2)."""
+        return vocabulary_name(self.name) if self.is_section else self.name
 
     @property
     def is_section(self) -> bool:

@@ -226,11 +226,12 @@ class Directory:
         out: dict[str, list[dict]] = {}
         if "country" in self.facets:
             counts = idx.columns["country"].counts(self._combine(n, masks, "country"))
-            names = dict(
-                Country.objects.filter(code__in=list(counts) + query.country).values_list(
+            names = {
+                country.code: str(country)
+                for country in Country.objects.filter(code__in=list(counts) + query.country).only(
                     "code", "name"
                 )
-            )
+            }
             out["country"] = self._options(counts, names, query.country)
         if "region" in self.facets:
             by_code = idx.columns["nuts"].counts(self._combine(n, masks, "region"))
@@ -446,9 +447,14 @@ class OrganisationNotFound(LookupError):
             message = gettext(
                 "Several organisations are called “%(text)s”: give the PIC or the address."
             )
+        elif text.isdigit() and len(text) != 9:
+            message = gettext(
+                "“%(text)s” is not a PIC: a PIC has 9 digits (this has %(n)d). Check the "
+                "number on the Funding & Tenders Portal."
+            )
         else:
             message = gettext("No organisation “%(text)s” in the registry. Add it first.")
-        super().__init__(message % {"text": text})
+        super().__init__(message % {"text": text, "n": len(text)})
 
 
 API_KEYS = ("pic", "slug")
@@ -522,7 +528,7 @@ def insight_figures(organisation_ids=None, region: str | None = None) -> dict:
                      .annotate(code=Substr("organisation__nuts_region_id", 1, 4))
                      .values_list("code").annotate(n=Count("id")).order_by())  # fmt: skip
     names = dict(NutsRegion.objects.filter(level=2).values_list("code", "name_latin"))
-    ecosystems = dict(Ecosystem.objects.values_list("slug", "name"))
+    ecosystems = {e.slug: str(e) for e in Ecosystem.objects.all()}  # in the reader's language
     by_ecosystem = (
         clusters.filter(organisation__ecosystems__isnull=False)
         .values_list("organisation__ecosystems")
