@@ -144,6 +144,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["clusterhub.formats"]  # one way to write dates per language
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -47,7 +47,7 @@ def test_a_team_applies_through_the_api_and_the_deadline_holds(client, time_mach
     time_machine.move_to(DEADLINE + datetime.timedelta(seconds=1), tick=False)
     late = client.post(f"{API}/applications/{pk}/submit")
     assert late.status_code == 400
-    assert "The deadline was 2027-03-11 09:00 (Europe/Paris)" in late.content.decode()
+    assert "The deadline was 11 Mar 2027, 09:00 (Europe/Paris)" in late.content.decode()
     time_machine.move_to(DEADLINE, tick=False)
     done = client.post(f"{API}/applications/{pk}/submit")
     assert done.status_code == 200 and len(done.json()["receipt"]) == 64

@@ -109,8 +109,8 @@ def test_one_second_after_the_deadline_is_refused(time_machine):
     with pytest.raises(ValidationError) as late:
         services.submit(application, user)
     assert late.value.messages == [
-        "The deadline was 2027-03-11 09:00 (Europe/Paris); the application arrived at "
-        "2027-03-11 09:00:01."
+        "The deadline was 11 Mar 2027, 09:00 (Europe/Paris); the application arrived at "
+        "11 Mar 2027, 09:00:01."
     ]
     time_machine.move_to(DEADLINE, tick=False)
     assert services.submit(application, user).status == "submitted"

@@ -17,8 +17,8 @@ def test_one_second_after_the_deadline_is_refused_with_the_times_shown():
     late = accepting(DEADLINE + timedelta(seconds=1), None, DEADLINE, "Europe/Paris")
     assert not late.open
     assert late.sentence() == (
-        "The deadline was 2023-09-14 23:59 (Europe/Paris); the application arrived at "
-        "2023-09-15 00:00:00."
+        "The deadline was 2023-09-14 23:59:59 (Europe/Paris); the application arrived at "
+        "2023-09-15 00:00."
     )
     # the same instant seen from UTC is judged the same way
     assert not accepting(datetime(2023, 9, 14, 22, 0, 0, tzinfo=UTC), None, DEADLINE,

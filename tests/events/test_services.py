@@ -289,7 +289,7 @@ def test_the_opening_date_is_given_in_the_event_time_zone():
 
     error = refused(lambda: register(event, 1))
 
-    assert "Registration opens on 01/03/2099 09:30." in messages_of(error)
+    assert "Registration opens on 1 Mar 2099, 09:30." in messages_of(error)
 
 
 def test_registration_opens_and_closes_with_its_dates():

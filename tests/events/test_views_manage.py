@@ -380,8 +380,8 @@ def test_session_outside_the_event_refused(signed_in, event):
     )
     assert response.status_code == 200
     assert errors_of(response)["start"] == [
-        f"The session must take place during the event (12/10/{YEAR} 09:00 – 13/10/{YEAR} 17:30, "
-        "Europe/Paris)."
+        f"The session must take place during the event (12 Oct {YEAR}, 09:00 – "
+        f"13 Oct {YEAR}, 17:30, Europe/Paris)."
     ]
     assert not Session.objects.exists()
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusterhub.core import audit
+from clusterhub.core.timezones import written
 
 from . import conflicts, eligibility, questions, timeline
 from .eligibility import gettext_noop
@@ -167,7 +168,7 @@ def submit(application: Application, user) -> Application:
         now = timezone.now()  # the server's clock, inside the transaction that writes
         window = timeline.accepting(now, call.opens_at, call.deadline, call.timezone)
         if not window.open:
-            raise ValidationError(window.sentence(_))
+            raise ValidationError(window.sentence(_, written))
         if locked.status == ApplicationStatus.WITHDRAWN:
             raise ValidationError(_("This application was withdrawn."))
         cleaned = questions.clean(
@@ -210,7 +211,7 @@ def set_co_applicants(application: Application, user, organisations) -> Applicat
     call = application.call
     window = timeline.accepting(timezone.now(), None, call.deadline, call.timezone)
     if not window.open:
-        raise ValidationError(window.sentence(_))
+        raise ValidationError(window.sentence(_, written))
     organisations = list(organisations)
     if any(o.pk == application.organisation_id for o in organisations):
         raise ValidationError(
@@ -234,7 +235,7 @@ def withdraw(application: Application, user) -> Application:
             raise ValidationError(_("Only a submitted application can be withdrawn."))
         window = timeline.accepting(timezone.now(), None, call.deadline, call.timezone)
         if not window.open:
-            raise ValidationError(window.sentence(_))
+            raise ValidationError(window.sentence(_, written))
         locked.status = ApplicationStatus.WITHDRAWN
         locked.save(update_fields=["status", "updated"])
         audit.record("calls.withdraw", locked, scope=call, by=user)
@@ -614,8 +615,7 @@ def _window(call: Call, now) -> None:
     if call.review_opens and now < call.review_opens:
         raise ValidationError(
             _("Reviews open on %(date)s.")
-            % {"date": timezone.localtime(call.review_opens, ZoneInfo(call.timezone))
-               .strftime("%Y-%m-%d %H:%M")}
+            % {"date": written(call.review_opens, ZoneInfo(call.timezone))}
         )  # fmt: skip
     if call.review_closes and now > call.review_closes:
         raise ValidationError(_("Reviews closed; ask the organisers."))

@@ -63,8 +63,11 @@ class Window:
     message: str  # a sentence template
     params: dict
 
-    def sentence(self, gettext=lambda m: m) -> str:
-        return gettext(self.message) % self.params
+    def sentence(self, gettext=lambda m: m, written=None) -> str:
+        """The sentence, its moments written by ``written`` (ISO-like by default)."""
+        written = written or _iso
+        params = {k: written(v) if isinstance(v, datetime) else v for k, v in self.params.items()}
+        return gettext(self.message) % params
 
 
 def accepting(now: datetime, opens: datetime | None, deadline: datetime, zone: str) -> Window:
@@ -75,7 +78,7 @@ def accepting(now: datetime, opens: datetime | None, deadline: datetime, zone: s
         return Window(False, gettext_noop("The call opens on %(when)s (%(zone)s)."),
                       {"when": _shown(opens, tz), "zone": zone})  # fmt: skip
     if now > deadline:
-        arrived = _shown(now, tz, seconds=True)
+        arrived = _shown(now, tz)
         return Window(False, gettext_noop(
             "The deadline was %(when)s (%(zone)s); the application arrived at %(now)s."),
             {"when": _shown(deadline, tz), "zone": zone, "now": arrived})  # fmt: skip
@@ -83,5 +86,10 @@ def accepting(now: datetime, opens: datetime | None, deadline: datetime, zone: s
                   {"when": _shown(deadline, tz), "zone": zone})  # fmt: skip
 
 
-def _shown(moment: datetime, tz: ZoneInfo, seconds: bool = False) -> str:
-    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+def _shown(moment: datetime, tz: ZoneInfo) -> datetime:
+    """The moment on the call's clock (written by ``Window.sentence``)."""
+    return moment.astimezone(tz)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S" if moment.second else "%Y-%m-%d %H:%M")

@@ -18,3 +18,14 @@ def aware(value: datetime | None, tz: ZoneInfo) -> datetime | None:
     if value is not None and timezone.is_naive(value):
         return timezone.make_aware(value, tz)
     return value
+
+
+def written(value: datetime, tz: ZoneInfo | None = None) -> str:
+    """A moment as every page, e-mail and PDF writes it in the reader's language ("3 Dec 2026,
+    17:00"), on the clock of ``tz`` when given; seconds only when there are any."""
+    from django.utils.formats import date_format, get_format
+
+    if tz is not None:
+        value = value.astimezone(tz)
+    pattern = get_format("DATETIME_FORMAT") + (":s" if value.second else "")
+    return date_format(value, pattern)

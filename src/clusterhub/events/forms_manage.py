@@ -15,6 +15,7 @@ from functools import cache
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from clusterhub.core.forms import LocalDateTimeField
@@ -91,7 +92,7 @@ def localise(value: dt.datetime | None, tz: zoneinfo.ZoneInfo) -> dt.datetime | 
     if aware.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None) != value:
         raise forms.ValidationError(
             _("%(time)s does not exist in %(tz)s (the clocks change that night)."),
-            params={"time": value.strftime("%d/%m/%Y %H:%M"), "tz": tz.key},
+            params={"time": date_format(value, "DATETIME_FORMAT"), "tz": tz.key},
         )
     return aware
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from clusterhub.core.audit import audited
 from clusterhub.core.slugs import unique_slug
+from clusterhub.core.timezones import written
 from clusterhub.registry.models import Organisation, Person
 
 from .models import (
@@ -141,8 +142,8 @@ def check_session(session: Session) -> None:
             errors["start"] = _(
                 "The session must take place during the event (%(start)s – %(end)s, %(tz)s)."
             ) % {
-                "start": event.start.astimezone(tz).strftime("%d/%m/%Y %H:%M"),
-                "end": event.end.astimezone(tz).strftime("%d/%m/%Y %H:%M"),
+                "start": written(event.start, tz),
+                "end": written(event.end, tz),
                 "tz": event.timezone,
             }
     if not errors and session.room:
@@ -304,7 +305,7 @@ def registration_closed_reason(event: Event, now=None) -> str | None:
         return _("Registration for this event is closed.")
     if event.registration_opens and now < event.registration_opens:
         return _("Registration opens on %(date)s.") % {
-            "date": event.registration_opens.astimezone(event.tz).strftime("%d/%m/%Y %H:%M")
+            "date": written(event.registration_opens, event.tz)
         }
     if event.registration_closes and now >= event.registration_closes:
         return _("Registration for this event is closed.")

@@ -855,11 +855,7 @@ def gaps(rules: Rules, members: Iterable[Member], *, projected: bool = True) -> 
             missing = max(missing, req.min_countries - matched_kind)
             need |= {"eligible": eligible, "exclude": list(countries)}
         if missing > 0:
-            what = (
-                _one(req)
-                if missing == 1
-                else f"{missing} {req.label_for(missing)}"
-            )
+            what = _one(req) if missing == 1 else f"{missing} {req.label_for(missing)}"
             if "exclude" in need:
                 what = gettext("%(who)s from other %(where)s") % {
                     "who": what,

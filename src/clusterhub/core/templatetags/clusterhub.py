@@ -1,3 +1,4 @@
+import re
 from urllib.parse import urlsplit
 
 from django import template
@@ -84,3 +85,15 @@ def person(user) -> str:
     if not user:
         return ""
     return user.get_full_name() or user.email or user.get_username()
+
+
+@register.filter
+def when(value, pattern: str = "DATETIME_FORMAT") -> str:
+    """A date or time written with ``pattern`` (Django's letters) in the reader's language.
+    In French the short month is N ("juin", "juil."), since M writes "Jui" for both."""
+    from django.template.defaultfilters import date
+    from django.utils.translation import get_language
+
+    if (get_language() or "").startswith("fr"):
+        pattern = re.sub(r"(?<!\\)M", "N", pattern)
+    return date(value, pattern)
