@@ -256,3 +256,15 @@ def test_every_string_marked_in_templates_is_in_the_french_catalogue():
                 missing.append(f"{path.relative_to(SOURCE_DIR)}: {msgid!r}")
     assert seen > 1000
     assert not missing, "Not in the French catalogue: run `make messages`.\n" + "\n".join(missing)
+
+
+def test_french_typography():
+    """A narrow no-break space before : ; ! ? and no-break spaces inside « », so that no line
+    ever starts with a colon."""
+    wrong = []
+    for e in parse_po(PO_FILE)[1:]:
+        for key in ("msgstr", "msgstr[0]", "msgstr[1]"):
+            text = e.get(key) or ""
+            if re.search(r"[ \u00a0][:;!?]|« | »", text):
+                wrong.append(text)
+    assert not wrong, "\n".join(wrong[:20])
