@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from clusterhub.calls.models import Application
 from clusterhub.partnering.models import ConsortiumMember, OpportunityFollower
+from clusterhub.registry import services
 from tests import factories as f
 from tests.calls.test_applications import make_call
 
@@ -26,8 +27,11 @@ def test_the_workspace_lists_what_is_mine_and_what_waits_for_me(client):
     OpportunityFollower.objects.create(opportunity=opportunity, user=user)
     call = make_call(title="Les pôles pour l'Europe")
     Application.objects.create(call=call, organisation=org, created_by=user)
+    newcomer = f.UserFactory(first_name="Anna", last_name="Rossi")
+    services.request_team_seat(org, newcomer, role="Project manager")
     client.force_login(user)
     page = client.get(reverse("me")).content.decode()
+    assert "Anna Rossi asks to join the profile team of Polymeris" in page
     assert "Answer the invitation of Polymeris to the consortium PLASTLOOP" in page
     assert "Finish and submit the application to “Les pôles pour l&#x27;Europe”" in page
     assert "Complete the profile of Polymeris: At least" in page

@@ -14,11 +14,13 @@ from django.utils.translation import gettext as _
 
 from clusterhub.actionplans import selectors as actionplans
 from clusterhub.calls import selectors as calls
+from clusterhub.core.templatetags.clusterhub import person
 from clusterhub.events import selectors as events
 from clusterhub.events.models import ACTIVE_STATUSES
 from clusterhub.matchmaking import selectors as matchmaking
 from clusterhub.news import selectors as news
 from clusterhub.partnering import selectors as partnering
+from clusterhub.registry import selectors as registry
 
 
 @dataclass
@@ -51,6 +53,14 @@ def gather(user, now=None) -> dict:
     partners = partnering.workspace_of(user)
     applications = calls.workspace_of(user, team_ids)
     todo: list[Todo] = []
+    for request in registry.team_requests_for(team_ids):
+        todo.append(
+            Todo(
+                _("%(name)s asks to join the profile team of %(organisation)s")
+                % {"name": person(request.user), "organisation": request.organisation.name},
+                reverse("registry:team", args=[request.organisation.slug]) + "#requests",
+            )
+        )
     for row in b2b["requests"]:
         todo.append(
             Todo(

@@ -29,6 +29,7 @@ from .models import (
     ProfileTeamMember,
     Project,
     TeamInvitation,
+    TeamRequest,
 )
 
 ORG_HEAVY_FIELDS = ("search_document", "nuts_region__geometry", "nuts_region__svg_path")
@@ -455,6 +456,24 @@ class TeamInvitationAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.save_invitation(obj, invited_by=request.user)
+
+
+@admin.register(TeamRequest)
+class TeamRequestAdmin(admin.ModelAdmin):
+    """Claims and requests to join; they are answered on the organisation's team page, where the
+    answer gives the seat and tells the person."""
+
+    list_display = ("organisation", "user", "kind", "role", "status", "created")
+    list_filter = ("kind", "status")
+    list_select_related = ("organisation", "user")
+    search_fields = ("organisation__legal_name", "user__email")
+    readonly_fields = [f.name for f in TeamRequest._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("organisation__search_document")
 
 
 # Projects ------------------------------------------------------------------------------------

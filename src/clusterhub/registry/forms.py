@@ -99,6 +99,21 @@ class TeamMemberForm(forms.Form):
     email = forms.EmailField(label=_("Colleague's e-mail"))
 
 
+class TeamRequestForm(forms.Form):
+    role = forms.CharField(
+        label=_("Your role in the organisation"),
+        max_length=200,
+        help_text=_("E.g. project manager, communication officer."),
+    )
+    message = forms.CharField(
+        label=_("Message"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional: anything that helps them recognise you."),
+    )
+
+
 class MemberForm(forms.Form):
     organisation = forms.CharField(
         label=_("Organisation"),

@@ -443,6 +443,51 @@ class TeamInvitation(models.Model):
         return signing.dumps([self.pk, self.email], salt=INVITATION_SALT)
 
 
+class TeamRequest(models.Model):
+    """Someone asks for a seat on an organisation's profile team. Where the organisation has a
+    team, the team answers (a request to join); where it has none, platform staff do (a claim
+    of the organisation)."""
+
+    class Kind(models.TextChoices):
+        JOIN = "join", _("Request to join")
+        CLAIM = "claim", _("Claim")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        REFUSED = "refused", _("Refused")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="team_requests"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_requests"
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind)
+    role = models.CharField(_("role in the organisation"), max_length=200)
+    message = models.TextField(_("message"), blank=True, max_length=2000)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    created = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("profile team request")
+        verbose_name_plural = _("profile team requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"],
+                condition=models.Q(status="pending"),
+                name="one_pending_team_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.organisation} ({self.kind})"
+
+
 class Project(models.Model):
     """A funded project (from CORDIS): the collaboration history between organisations."""
 

@@ -567,3 +567,18 @@ def insight_figures(organisation_ids=None, region: str | None = None) -> dict:
         "by_size": [(str(band_names[band]), bands[band]) for band in SIZE_BANDS],
         "growth": growth,
     }  # fmt: skip
+
+
+def team_requests_for(organisation_ids) -> list:
+    """Requests to join the profile teams of these organisations, waiting for an answer."""
+    from .models import TeamRequest
+
+    return list(
+        TeamRequest.objects.filter(
+            organisation_id__in=list(organisation_ids),
+            kind=TeamRequest.Kind.JOIN,
+            status=TeamRequest.Status.PENDING,
+        )
+        .select_related("organisation", "user")
+        .order_by("created")
+    )

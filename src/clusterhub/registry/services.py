@@ -33,6 +33,7 @@ from .models import (
     Person,
     ProfileTeamMember,
     TeamInvitation,
+    TeamRequest,
 )
 from .validators import sme_flag
 
@@ -385,6 +386,81 @@ def remove_team_member(member: ProfileTeamMember, removed_by) -> None:
     if not removed_by.has_perm("registry.change_organisation", member.organisation):
         raise PermissionDenied(_("Only the profile team may remove colleagues."))
     member.delete()
+
+
+# Requests to join a team, and claims of organisations without one ----------------------------
+
+
+@audited(
+    "registry.team_request.sent",
+    by="user",
+    scope=lambda r: r.organisation,
+    returns=True,
+    label=gettext_lazy("asked to join the profile team"),
+)
+@transaction.atomic
+def request_team_seat(org: Organisation, user, *, role: str, message: str = "") -> TeamRequest:
+    """``user`` asks for a seat on the team of ``org``: its team answers, or platform staff
+    when the organisation has no team yet (a claim). One waiting request per person."""
+    if not user.is_authenticated:
+        raise PermissionDenied(_("Sign in to ask for a seat on a profile team."))
+    if ProfileTeamMember.objects.filter(organisation=org, user=user).exists():
+        raise ValidationError(_("You are already on the profile team of %(org)s.") % {"org": org})
+    if not role.strip():
+        raise ValidationError({"role": _("Say what you do in the organisation.")})
+    waiting = TeamRequest.objects.filter(organisation=org, user=user, status="pending").first()
+    if waiting is not None:
+        return waiting
+    has_team = ProfileTeamMember.objects.filter(organisation=org).exists()
+    request = TeamRequest.objects.create(
+        organisation=org,
+        user=user,
+        kind=TeamRequest.Kind.JOIN if has_team else TeamRequest.Kind.CLAIM,
+        role=role.strip()[:200],
+        message=message.strip()[:2000],
+    )
+    from .tasks import send_team_request
+
+    transaction.on_commit(lambda: send_team_request.enqueue(request.pk))
+    return request
+
+
+def may_answer_team_request(request: TeamRequest, user) -> bool:
+    """A request to join is answered by the team (or staff); a claim by platform staff only."""
+    if not user.is_authenticated or request.status != TeamRequest.Status.PENDING:
+        return False
+    if request.kind == TeamRequest.Kind.CLAIM:
+        return user.is_staff
+    return user.has_perm("registry.change_organisation", request.organisation)
+
+
+@audited(
+    "registry.team_request.answered",
+    by="by",
+    scope=lambda r: r.organisation,
+    returns=True,
+    label=gettext_lazy("answered a request to join the profile team"),
+)
+@transaction.atomic
+def answer_team_request(request: TeamRequest, by, *, accept: bool) -> TeamRequest:
+    """Accept (the person gets a seat) or refuse; the person is told either way."""
+    request = TeamRequest.objects.select_for_update().get(pk=request.pk)
+    if not may_answer_team_request(request, by):
+        if request.status != TeamRequest.Status.PENDING:
+            raise ValidationError(_("This request was already answered."))
+        if request.kind == TeamRequest.Kind.CLAIM:
+            raise PermissionDenied(_("Only platform staff confirm a claim."))
+        raise PermissionDenied(_("Only the profile team may answer this request."))
+    request.status = TeamRequest.Status.ACCEPTED if accept else TeamRequest.Status.REFUSED
+    request.answered_at = timezone.now()
+    request.answered_by = by
+    request.save(update_fields=["status", "answered_at", "answered_by"])
+    if accept:
+        seat_team_member(request.organisation, request.user, added_by=by)
+    from .tasks import send_team_request_answer
+
+    transaction.on_commit(lambda: send_team_request_answer.enqueue(request.pk))
+    return request
 
 
 # People -------------------------------------------------------------------------------------

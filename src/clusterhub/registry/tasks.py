@@ -22,7 +22,7 @@ from django_tasks import task
 from clusterhub.core import jobs, mail
 from clusterhub.core.models import Job
 
-from .models import TeamInvitation
+from .models import ProfileTeamMember, TeamInvitation, TeamRequest
 
 IMPORT = "registry.import"
 IMPORT_LABELS = {
@@ -48,6 +48,48 @@ def send_team_invitation(invitation_pk: int) -> None:
             context={
                 "invitation": invitation,
                 "link": settings.SITE_URL + reverse("registry:invitation", args=[invitation.token]),
+            },
+        )
+    )
+
+
+@task()
+def send_team_request(request_pk: int) -> None:
+    """Tell the team (a request to join) or platform staff (a claim) that someone asks."""
+    from django.contrib.auth import get_user_model
+
+    request = TeamRequest.objects.select_related("organisation", "user").filter(pk=request_pk)
+    request = request.first()
+    if request is None or request.status != TeamRequest.Status.PENDING:
+        return
+    if request.kind == TeamRequest.Kind.JOIN:
+        recipients = ProfileTeamMember.objects.filter(organisation=request.organisation)
+        recipients = list(recipients.values_list("user__email", flat=True))
+    else:
+        staff = get_user_model().objects.filter(is_staff=True, is_active=True)
+        recipients = list(staff.exclude(email="").values_list("email", flat=True))
+    link = settings.SITE_URL + reverse("registry:team", args=[request.organisation.slug])
+    mail.send(
+        mail.Email(to=[email], template="registry/email/team_request",
+                   context={"request": request, "link": link})
+        for email in recipients
+        if email
+    )  # fmt: skip
+
+
+@task()
+def send_team_request_answer(request_pk: int) -> None:
+    request = TeamRequest.objects.select_related("organisation", "user").filter(pk=request_pk)
+    request = request.first()
+    if request is None or not request.user.email:
+        return
+    mail.send(
+        mail.Email(
+            to=[request.user.email],
+            template="registry/email/team_request_answer",
+            context={
+                "request": request,
+                "link": settings.SITE_URL + request.organisation.get_absolute_url(),
             },
         )
     )

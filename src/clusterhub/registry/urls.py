@@ -17,6 +17,7 @@ urlpatterns = [
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
     path("organisations/<slug:slug>/edit/", views.organisation_edit, name="organisation-edit"),
     path("organisations/<slug:slug>/team/", views.team, name="team"),
+    path("organisations/<slug:slug>/team/join/", views.team_join, name="team-join"),
     path(
         "organisations/<slug:slug>/memberships/<int:pk>/",
         views.membership_answer,

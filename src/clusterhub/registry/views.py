@@ -14,10 +14,11 @@ from django.views.decorators.http import require_http_methods
 from clusterhub.core import audit
 from clusterhub.core.forms import apply_errors
 from clusterhub.core.svg import bar_chart
+from clusterhub.core.templatetags.clusterhub import person
 from clusterhub.reference.models import NutsRegion
 
 from . import selectors, services
-from .forms import ClusterProfileForm, MemberForm, OrganisationForm, TeamMemberForm
+from .forms import ClusterProfileForm, MemberForm, OrganisationForm, TeamMemberForm, TeamRequestForm
 from .models import (
     ClusterOrganisation,
     Membership,
@@ -26,6 +27,7 @@ from .models import (
     OrganisationKind,
     ProfileTeamMember,
     TeamInvitation,
+    TeamRequest,
 )
 from .selectors import DirectoryQuery
 
@@ -161,9 +163,18 @@ def cluster_detail(request, slug):
             "participations": selectors.projects_of(org),
             "collaborators": selectors.collaborators_of(org),
             **_member_of(org),
-            "can_edit": request.user.has_perm("registry.change_organisation", org),
+            **_team_request_of(request, org),
         },
     )
+
+
+def _team_request_of(request, org: Organisation) -> dict:
+    """Whether the reader edits the profile, and otherwise their request for a seat."""
+    can_edit = request.user.has_perm("registry.change_organisation", org)
+    waiting = None
+    if request.user.is_authenticated and not can_edit:
+        waiting = org.team_requests.filter(user=request.user, status="pending").first()
+    return {"can_edit": can_edit, "team_request": waiting}
 
 
 def _member_of(org: Organisation) -> dict:
@@ -191,7 +202,7 @@ def organisation_detail(request, slug):
             "participations": selectors.projects_of(org),
             "collaborators": selectors.collaborators_of(org),
             **_member_of(org),
-            "can_edit": request.user.has_perm("registry.change_organisation", org),
+            **_team_request_of(request, org),
         },
     )
 
@@ -315,6 +326,26 @@ def team(request, slug):
             services.withdraw_invitation(invitation, request.user)
             messages.success(request, _("Invitation withdrawn."))
             return redirect("registry:team", slug=slug)
+        if "request" in request.POST:
+            team_request = get_object_or_404(
+                TeamRequest, pk=request.POST["request"], organisation=org
+            )
+            accept = request.POST.get("answer") == "accept"
+            try:
+                services.answer_team_request(team_request, request.user, accept=accept)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request,
+                    (
+                        _("%(user)s joined the team.")
+                        if accept
+                        else _("Request of %(user)s refused.")
+                    )
+                    % {"user": person(team_request.user)},
+                )
+            return redirect("registry:team", slug=slug)
         if form.is_valid():
             invitation = services.add_team_member(org, form.cleaned_data["email"], request.user)
             messages.success(
@@ -331,7 +362,44 @@ def team(request, slug):
             "form": form,
             "members": org.team_members.select_related("user", "added_by").order_by("added_at"),
             "invitations": org.team_invitations.order_by("created"),
+            "requests": [
+                r
+                for r in org.team_requests.filter(status="pending").select_related("user")
+                if services.may_answer_team_request(r, request.user)
+            ],
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_join(request, slug):
+    """Ask for a seat on the profile team (or claim an organisation that has no team)."""
+    org = get_object_or_404(Organisation, slug=slug)
+    if request.user.has_perm("registry.change_organisation", org):
+        return redirect("registry:team", slug=slug)
+    has_team = org.team_members.exists()
+    form = TeamRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_team_seat(org, request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your request was sent to the profile team. You will get an e-mail with the "
+                    "answer."
+                )
+                if has_team
+                else _(
+                    "Your claim was sent to platform staff. You will get an e-mail with the answer."
+                ),
+            )
+            return redirect(org.get_absolute_url())
+    return render(
+        request, "registry/team_join.html", {"org": org, "form": form, "has_team": has_team}
     )
 
 
