@@ -67,8 +67,18 @@ test-production: $(STAMP) pdf-libs
 	CLUSTERHUB_PYTHON=$(abspath $(PY)) scripts/with-postgres.sh scripts/with-production.sh \
 	  $(VENV)/bin/pytest -q -p no:playwright tests/production
 
+# axe-core (from npm) checks the pages' accessibility in the browser tests; Debian's npm is
+# installed when missing.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null || { \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(AXE)
+
 # Debian's Chromium, not pytest-playwright's download (hence -p no:playwright).
-test-browser: $(STAMP) pdf-libs
+test-browser: $(STAMP) pdf-libs $(AXE)
 	scripts/ensure-chromium.sh
 	@$(COMPILEMESSAGES)
 	env -u DATABASE_URL $(VENV)/bin/pytest -q -p no:playwright tests/browser $(PYTEST_OK)

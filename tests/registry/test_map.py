@@ -52,3 +52,24 @@ def test_clusters_outside_the_map_are_listed(client):
     services.save_cluster_profile(ClusterOrganisation(organisation=org))
     response = client.get(reverse("registry:map"))
     assert ("JP", 1) in response.context["elsewhere"]
+
+
+def test_clusters_are_points_and_a_region_keeps_the_filters(client):
+    cluster("Techtera", "FR", 45.76, 4.83)
+    cluster("Silicon Saxony", "DE", 51.05, 13.74)
+    org = services.save_organisation(Organisation(legal_name="No address", kind="cluster",
+                                                  country_id="FR"))  # fmt: skip
+    services.save_cluster_profile(ClusterOrganisation(organisation=org))
+    response = client.get(reverse("registry:map"), {"q": "techtera", "ecosystem": "textiles"})
+    # Filters that match nothing leave no point; the region links keep them.
+    assert response.context["points"] == []
+    assert (
+        "/clusters/?q=techtera&amp;ecosystem=textiles&amp;region=FRK2" in response.content.decode()
+    )
+    response = client.get(reverse("registry:map"), {"country": "FR"})
+    points = response.context["points"]
+    assert [p["name"] for p in points] == ["Techtera"]  # the one without coordinates is no point
+    body = response.content.decode()
+    assert "<title>Techtera" in body and 'href="/clusters/techtera/"' in body
+    # the region chosen replaces the country filter rather than adding to it
+    assert 'href="/clusters/?region=FRK2"' in body and "country=FR&amp;region" not in body

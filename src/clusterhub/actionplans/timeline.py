@@ -61,8 +61,14 @@ def draw(
 
     rows = sum(1 + len(g.bars) for g in groups) + (1 if loose_milestones else 0)
     height = TOP + rows * ROW + 8
+    # The text alternative reads the bars: each action, its dates and its state.
+    alternative = escape("; ".join(
+        f"{g.title}: " + ", ".join(f"{b.label} ({b.starts_on.isoformat()} – "
+                                   f"{b.ends_on.isoformat()}, {b.status_label})" for b in g.bars)
+        for g in groups))  # fmt: skip
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-           f'class="chart timeline" width="{width}" height="{height}" font-size="12">']  # fmt: skip
+           f'aria-label="{alternative}" class="chart timeline" width="{width}" height="{height}" '
+           f'font-size="12">']  # fmt: skip
     for year in range(starts_on.year, ends_on.year + 2):
         tick = date(year, 1, 1)
         if starts_on <= tick <= ends_on or tick == date(starts_on.year, 1, 1):

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -419,8 +420,9 @@ def _opinion_map(groups) -> str:
     points = groups.coordinates
     span = max(float(abs(points).max()), 1e-9)
     size = 320
+    label = escape(_("Map of the participants by opinion group"))
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" class="chart" '
-           f'role="img" width="{size}" height="{size}"><rect width="{size}" height="{size}" '
+           f'role="img" aria-label="{label}" width="{size}" height="{size}"><rect width="{size}" height="{size}" '
            f'fill="#f8fafc" stroke="#cbd5e1"></rect>']  # fmt: skip
     for (x, y), group in zip(points, groups.groups, strict=True):
         cx = size / 2 + x / span * (size / 2 - 12)

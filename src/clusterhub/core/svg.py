@@ -101,9 +101,11 @@ def bar_chart(rows: Iterable[tuple[str, int]], width: int = 480, bar_height: int
     peak = max((value for _, value in rows), default=0) or 1
     label_w, gap = 180, 6
     height = len(rows) * (bar_height + gap)
+    # Its text alternative is its data, so that a screen reader reads what the bars show.
+    alternative = escape("; ".join(f"{label}: {value}" for label, value in rows))
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'role="img" class="chart" width="{width}" height="{height}">'
+        f'role="img" aria-label="{alternative}" class="chart" width="{width}" height="{height}">'
     ]
     for i, (label, value) in enumerate(rows):
         y = i * (bar_height + gap)
@@ -138,9 +140,15 @@ def grouped_bar_chart(
     label_w, gap, legend_h = 180, 10, 22
     group_h = bar_height * len(series) + gap
     height = legend_h + len(rows) * group_h
+    alternative = escape(
+        "; ".join(
+            f"{label}: " + ", ".join(f"{name} {v}" for name, v in zip(series, values, strict=False))
+            for label, values in rows
+        )
+    )
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'role="img" class="chart" width="{width}" height="{height}">'
+        f'role="img" aria-label="{alternative}" class="chart" width="{width}" height="{height}">'
     ]
     x = label_w
     for i, name in enumerate(series):

@@ -582,3 +582,16 @@ def team_requests_for(organisation_ids) -> list:
         .select_related("organisation", "user")
         .order_by("created")
     )
+
+
+def map_points(query: DirectoryQuery | None = None, limit: int = 2000) -> list[dict]:
+    """The clusters matching the directory filters that have coordinates, as map points."""
+    ids = cluster_directory().matching_ids(query or DirectoryQuery())[:limit]
+    rows = (
+        Organisation.objects.filter(
+            cluster_profile__pk__in=ids, latitude__isnull=False, longitude__isnull=False
+        )
+        .order_by("legal_name")
+        .values("slug", "legal_name", "short_name", "latitude", "longitude", "city")
+    )
+    return list(rows)

@@ -412,6 +412,23 @@ def cluster_map(request):
     from clusterhub.core import svg
 
     bounds = svg.colour_steps(max(counts.values(), default=0))
+    # A click on a region keeps the filters that were set (the region or country replaces any).
+    kept = request.GET.copy()
+    for name in ("by", "page", "region", "country"):
+        kept.pop(name, None)
+    kept = kept.urlencode()
+    points = []
+    for row in selectors.map_points(query):
+        x, y = svg.project(row["longitude"], row["latitude"])
+        points.append(
+            {
+                "x": f"{x:.1f}",
+                "y": f"{y:.1f}",
+                "name": row["short_name"] or row["legal_name"],
+                "city": row["city"],
+                "href": reverse("registry:cluster-detail", args=[row["slug"]]),
+            }
+        )
     regions = NutsRegion.objects.filter(level__in={0, level}).only(
         "code", "name_latin", "level", "country_id", "svg_path"
     )
@@ -430,7 +447,9 @@ def cluster_map(request):
                     "path": region.svg_path,
                     "count": n,
                     "fill": svg.colour_for(n, bounds),
-                    "href": f"{reverse('registry:cluster-list')}?{param}",
+                    "href": f"{reverse('registry:cluster-list')}?{kept}&{param}"
+                    if kept
+                    else f"{reverse('registry:cluster-list')}?{param}",
                 }
             )
         if region.level == 0:
@@ -453,6 +472,7 @@ def cluster_map(request):
             "total": sum(by_country.values()),
             "elsewhere": elsewhere,
             "top": [s for s in top if s["count"]],
+            "points": points,
         },
     )
 
