@@ -422,8 +422,9 @@ def _opinion_map(groups) -> str:
     size = 320
     label = escape(_("Map of the participants by opinion group"))
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" class="chart" '
-           f'role="img" aria-label="{label}" width="{size}" height="{size}"><rect width="{size}" height="{size}" '
-           f'fill="#f8fafc" stroke="#cbd5e1"></rect>']  # fmt: skip
+           f'role="img" aria-label="{label}" width="{size}" height="{size}">'
+           f'<rect width="{size}" height="{size}" fill="#f8fafc" '
+           f'stroke="#cbd5e1"></rect>']  # fmt: skip
     for (x, y), group in zip(points, groups.groups, strict=True):
         cx = size / 2 + x / span * (size / 2 - 12)
         cy = size / 2 - y / span * (size / 2 - 12)
