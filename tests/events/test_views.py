@@ -93,6 +93,13 @@ def test_calendar_lists_published_events_only(client):
     assert reverse("events:feed") in body
 
 
+def test_the_calendar_offers_to_create_an_event_to_those_allowed(client):
+    assert "Create an event" not in client.get(reverse("events:calendar")).content.decode()
+    client.force_login(UserFactory())
+    page = client.get(reverse("events:calendar")).content.decode()
+    assert f'href="{reverse("events:create")}">Create an event</a>' in page
+
+
 def test_calendar_upcoming_and_past(client):
     make_event(title="Next year's assembly", kind="general_assembly")
     make_event(
@@ -124,6 +131,9 @@ def test_calendar_upcoming_and_past(client):
         ({"date_to": "NEXT-10-12"}, {"Lyon workshop", "Digital webinar"}),
         ({"date_from": "NEXT-10-13", "date_to": "NEXT-10-13"}, {"Lyon workshop"}),
         ({"country": "XX", "region": "FRK"}, {"Lyon workshop"}),  # a bad value is ignored
+        ({"q": "munich"}, {"Munich conference"}),  # keywords: title, city…
+        ({"q": "webinar digital"}, {"Digital webinar"}),  # every word must appear
+        ({"q": "workshop munich"}, set()),
     ],
 )
 def test_calendar_filters(client, params, expected):

@@ -227,3 +227,16 @@ def test_a_declared_label_is_marked_and_not_a_filter_until_staff_verify_it(clien
         profile, labels=[ClusterLabel(scheme="ecei", level="gold", awarded_by="Someone else")]
     )
     assert not ClusterLabel.objects.get().verified
+
+
+def test_a_facet_for_the_larger_region(client, clusters):
+    url = reverse("registry:cluster-list")
+    response = client.get(url)
+    assert facet(response, "area") == {"FRK": 2, "DED": 1}
+    assert "Larger region (NUTS 1)" in response.content.decode()
+    labels = {o["value"]: o["label"] for o in response.context["facets"]["area"]}
+    assert labels == {"FRK": "Auvergne-Rhône-Alpes", "DED": "Sachsen"}
+    assert sorted(names(client.get(url, {"area": "FRK"}))) == ["Polymeris", "Techtera"]
+    # The larger region counts with the other facets but not with itself.
+    assert facet(client.get(url, {"area": "DED"}), "area") == {"FRK": 2, "DED": 1}
+    assert facet(client.get(url, {"area": "DED"}), "region") == {"DED2": 1}

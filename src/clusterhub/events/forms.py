@@ -23,6 +23,12 @@ class CalendarFilterForm(forms.Form):
     when = forms.ChoiceField(
         choices=[("upcoming", _("Upcoming")), ("past", _("Past"))], required=False
     )
+    q = forms.CharField(
+        label=_("Keywords"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. hydrogen Lyon")}),
+    )
     kind = forms.MultipleChoiceField(
         label=_("Type"),
         choices=EventKind.choices,
@@ -85,6 +91,7 @@ class CalendarFilterForm(forms.Form):
         date_to = valid.get("date_to")
         return {
             "when": valid.get("when") or "upcoming",
+            "words": (valid.get("q") or "").split(),
             "kinds": valid.get("kind") or [],
             "countries": [valid["country"].code] if valid.get("country") else [],
             "regions": [valid["region"]] if valid.get("region") else [],

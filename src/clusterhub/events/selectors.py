@@ -135,6 +135,7 @@ def public_events() -> QuerySet[Event]:
 def calendar_events(
     *,
     when: str = "upcoming",
+    words: list[str] | None = None,
     kinds: list[str] | None = None,
     countries: list[str] | None = None,
     regions: list[str] | None = None,
@@ -146,6 +147,7 @@ def calendar_events(
 ) -> QuerySet[Event]:
     """The public calendar: upcoming events soonest first, or past events latest first.
 
+    ``words`` must all appear in the title, description, city or host's name (any case).
     ``regions`` are NUTS code prefixes (``FRK`` also finds ``FRK26``); ``date_from`` and
     ``date_to`` are aware datetimes bounding the time the event takes place.
     """
@@ -157,6 +159,14 @@ def calendar_events(
         qs = qs.filter(end__lt=now).order_by("-start", "id")
     else:
         qs = qs.filter(end__gte=now).order_by("start", "id")
+    for word in words or []:
+        qs = qs.filter(
+            Q(title__icontains=word)
+            | Q(description__icontains=word)
+            | Q(city__icontains=word)
+            | Q(host__legal_name__icontains=word)
+            | Q(host__short_name__icontains=word)
+        )
     if kinds:
         qs = qs.filter(kind__in=kinds)
     if countries:

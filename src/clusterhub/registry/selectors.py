@@ -52,7 +52,16 @@ MAX_LISTED_IDS = 5000
 # Up to this size, a result queryset keeps the directory's own order (relevance included).
 MAX_ORDERED = 1000
 
-FACET_NAMES = ("country", "region", "ecosystem", "technology", "label", "member_kind", "size")
+FACET_NAMES = (
+    "country",
+    "area",
+    "region",
+    "ecosystem",
+    "technology",
+    "label",
+    "member_kind",
+    "size",
+)
 
 
 @dataclass
@@ -61,6 +70,7 @@ class DirectoryQuery:
 
     q: str = ""
     country: list[str] = field(default_factory=list)
+    area: list[str] = field(default_factory=list)  # NUTS 1 (Auvergne-Rhône-Alpes: FRK)
     region: list[str] = field(default_factory=list)
     ecosystem: list[str] = field(default_factory=list)
     technology: list[str] = field(default_factory=list)
@@ -77,6 +87,7 @@ class DirectoryQuery:
         return cls(
             q=str(params.get("q") or "").strip()[:200],
             country=[resolve_country_code(c) or c for c in many("country", upper=True)],
+            area=many("area", upper=True),
             region=many("region", upper=True),
             ecosystem=many("ecosystem"),
             technology=many("technology"),
@@ -153,6 +164,10 @@ class Directory:
             masks["q"] = np.isin(idx.ids, np.asarray(ids, dtype=np.int64))
         if query.country and "country" in self.facets:
             masks["country"] = idx.columns["country"].mask(query.country)
+        if query.area and "area" in self.facets:
+            nuts = idx.columns["nuts"]
+            wanted = [k for k in nuts.keys if k and k.startswith(tuple(query.area))]
+            masks["area"] = nuts.mask(wanted)
         if query.region and "region" in self.facets:
             nuts = idx.columns["nuts"]
             wanted = [k for k in nuts.keys if k and k.startswith(tuple(query.region))]
@@ -233,6 +248,18 @@ class Directory:
                 )
             }
             out["country"] = self._options(counts, names, query.country)
+        if "area" in self.facets:
+            by_code = idx.columns["nuts"].counts(self._combine(n, masks, "area"))
+            counts = {}
+            for code, count in by_code.items():
+                if len(code) >= 3:
+                    counts[code[:3]] = counts.get(code[:3], 0) + count
+            names = dict(
+                NutsRegion.objects.filter(code__in=list(counts) + query.area).values_list(
+                    "code", "name_latin"
+                )
+            )
+            out["area"] = self._options(counts, names, query.area)
         if "region" in self.facets:
             by_code = idx.columns["nuts"].counts(self._combine(n, masks, "region"))
             counts: dict[str, int] = {}
@@ -324,7 +351,7 @@ def organisation_directory() -> Directory:
         base,
         "",
         ORGANISATION_SORTS,
-        ("country", "region", "ecosystem", "technology", "member_kind"),
+        ("country", "area", "region", "ecosystem", "technology", "member_kind"),
     )
 
 

@@ -42,6 +42,7 @@ PAGE_SIZE = 20
 
 FACET_TITLES = {
     "country": gettext_lazy("Country"),
+    "area": gettext_lazy("Larger region (NUTS 1)"),
     "region": gettext_lazy("Region (NUTS 2)"),
     "ecosystem": gettext_lazy("Industrial ecosystem"),
     "technology": gettext_lazy("Technology"),
@@ -414,7 +415,7 @@ def cluster_map(request):
     bounds = svg.colour_steps(max(counts.values(), default=0))
     # A click on a region keeps the filters that were set (the region or country replaces any).
     kept = request.GET.copy()
-    for name in ("by", "page", "region", "country"):
+    for name in ("by", "page", "area", "region", "country"):
         kept.pop(name, None)
     kept = kept.urlencode()
     points = []
