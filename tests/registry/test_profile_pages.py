@@ -381,3 +381,34 @@ def test_a_cluster_proposed_as_member_of_another_confirms_it_on_its_own_page(cli
     client.logout()
     page = client.get(member.get_absolute_url()).content.decode()
     assert "Member of" in page and "Cluster Network" in page
+
+
+def test_the_team_sees_the_criteria_as_a_checklist_and_whether_figures_were_checked(
+    client, cluster
+):
+    team = get_user_model().objects.create_user("team", "team@cimes.example", "x")
+    services.seat_team_member(cluster, team)
+    client.force_login(team)
+    url = reverse("registry:cluster-detail", args=[cluster.slug])
+    page = " ".join(client.get(url).content.decode().split())
+    assert '<li class="met"><span aria-hidden="true">✓</span>' in page
+    assert "At least 15 members (now 135)." in page
+    assert "Figures declared by the profile team, not checked by platform staff yet." in page
+    edit = client.get(reverse("registry:cluster-edit", args=[cluster.slug])).content.decode()
+    assert "Figures declared by the profile team" in edit and "A website." in edit
+
+    staff = get_user_model().objects.create_user("staff", "staff@hub.example", "x", is_staff=True)
+    assert services.check_figures([cluster.cluster_profile], staff) == 1
+    page = client.get(url).content.decode()
+    assert "Figures checked by platform staff on" in page
+    # Changing a figure makes the figures declared again; other changes keep the check.
+    profile = ClusterOrganisation.objects.get(organisation=cluster)
+    profile.contact_name = "Someone"
+    services.save_cluster_profile(profile)
+    assert ClusterOrganisation.objects.get(pk=profile.pk).figures_checked_at is not None
+    profile.members_research = 20
+    services.save_cluster_profile(profile)
+    assert ClusterOrganisation.objects.get(pk=profile.pk).figures_checked_at is None
+    # A visitor sees the checklist only while the profile is not validated.
+    client.logout()
+    assert 'id="validation"' not in client.get(url).content.decode()

@@ -316,8 +316,24 @@ class ClusterOrganisationAdmin(admin.ModelAdmin):
     list_filter = ("is_validated", "labels__scheme", "labels__level")
     search_fields = ("organisation__legal_name", "organisation__short_name")
     autocomplete_fields = ("organisation",)
-    readonly_fields = ("members_total", "is_validated", "created", "updated")
+    readonly_fields = (
+        "members_total",
+        "is_validated",
+        "figures_checked_at",
+        "figures_checked_by",
+        "created",
+        "updated",
+    )
     inlines = [ClusterLabelInline, MembershipInline]
+    actions = ["check_figures"]
+
+    @admin.action(description=gettext_lazy("Mark the figures of the selected profiles as checked"))
+    def check_figures(self, request, queryset):
+        count = services.check_figures(queryset, request.user)
+        self.message_user(
+            request,
+            ngettext("%(n)d profile checked.", "%(n)d profiles checked.", count) % {"n": count},
+        )
 
     @admin.display(description=gettext_lazy("country"), ordering="organisation__country")
     def country(self, profile):

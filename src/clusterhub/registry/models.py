@@ -192,6 +192,12 @@ class ClusterOrganisation(TimeStampedModel):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     is_validated = models.BooleanField(_("meets the platform's criteria"), default=False)
+    # The figures (members, staff) are declared by the profile team until platform staff check
+    # them against a source; a later change of a figure makes them declared again.
+    figures_checked_at = models.DateTimeField(_("figures checked on"), null=True, blank=True)
+    figures_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["organisation__legal_name"]
@@ -223,28 +229,35 @@ class ClusterOrganisation(TimeStampedModel):
     def compute_total(self) -> int:
         return sum(self.member_counts().values())
 
+    def criteria(self) -> list[tuple[str, bool]]:
+        """The platform's validation criteria, each in words a profile team understands, with
+        whether this profile meets it."""
+        total = self.compute_total()
+        kinds = sum(1 for value in self.member_counts().values() if value > 0)
+        return [
+            (
+                _("At least %(fte)s FTE of management staff (now %(now)s).")
+                % {"fte": MIN_MANAGEMENT_FTE, "now": self.management_fte},
+                self.management_fte >= MIN_MANAGEMENT_FTE,
+            ),
+            (
+                _("At least %(min)d members (now %(now)d).") % {"min": MIN_MEMBERS, "now": total},
+                total >= MIN_MEMBERS,
+            ),
+            (
+                _("Members of at least %(min)d kinds, e.g. companies and research (now %(now)d).")
+                % {"min": MIN_MEMBER_KINDS, "now": kinds},
+                kinds >= MIN_MEMBER_KINDS,
+            ),
+            (_("A website."), bool(self.organisation.website)),
+        ]
+
     def missing_criteria(self) -> list[str]:
         """What keeps this profile from validation, in words a profile team understands."""
-        missing = []
-        if self.management_fte < MIN_MANAGEMENT_FTE:
-            missing.append(
-                _("At least %(fte)s FTE of management staff (now %(now)s).")
-                % {"fte": MIN_MANAGEMENT_FTE, "now": self.management_fte}
-            )
-        total = self.compute_total()
-        if total < MIN_MEMBERS:
-            missing.append(
-                _("At least %(min)d members (now %(now)d).") % {"min": MIN_MEMBERS, "now": total}
-            )
-        kinds = sum(1 for value in self.member_counts().values() if value > 0)
-        if kinds < MIN_MEMBER_KINDS:
-            missing.append(
-                _("Members of at least %(min)d kinds, e.g. companies and research (now %(now)d).")
-                % {"min": MIN_MEMBER_KINDS, "now": kinds}
-            )
-        if not self.organisation.website:
-            missing.append(_("A website."))
-        return missing
+        return [text for text, met in self.criteria() if not met]
+
+    def figures(self) -> tuple:
+        return (*self.member_counts().values(), Decimal(self.management_fte))
 
     @property
     def size_band(self) -> str:

@@ -174,6 +174,12 @@ def save_cluster_profile(
     profile.members_total = profile.compute_total()
     profile.full_clean(exclude=["organisation"])
     profile.is_validated = not profile.missing_criteria()
+    if verified:
+        profile.figures_checked_at, profile.figures_checked_by = timezone.now(), verified_by
+    elif profile.pk and profile.figures_checked_at:
+        stored = ClusterOrganisation.objects.filter(pk=profile.pk).first()
+        if stored is not None and stored.figures() != profile.figures():
+            profile.figures_checked_at, profile.figures_checked_by = None, None  # declared again
     profile.save()
     if labels is not None:
         before = [old for old in profile.labels.all() if old.verified]
@@ -191,6 +197,23 @@ def save_cluster_profile(
             label.full_clean()
             label.save()
     return profile
+
+
+@audited(
+    "registry.figures.checked",
+    target="by",
+    by="by",
+    counts=lambda n, *a: {"checked": n},
+    label=gettext_lazy("checked the figures of cluster profiles"),
+)
+def check_figures(profiles: Iterable[ClusterOrganisation], by) -> int:
+    """Platform staff have checked these profiles' figures against a source."""
+    if not by.is_staff:
+        raise PermissionDenied(_("Only platform staff check the figures of a profile."))
+    pks = [profile.pk for profile in profiles]
+    return ClusterOrganisation.objects.filter(pk__in=pks).update(
+        figures_checked_at=timezone.now(), figures_checked_by=by
+    )
 
 
 @audited(

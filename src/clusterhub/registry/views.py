@@ -159,6 +159,9 @@ def cluster_detail(request, slug):
             "profile": profile,
             "org": org,
             "missing": profile.missing_criteria(),
+            "criteria": profile.criteria(),
+            "checked_at": profile.figures_checked_at,
+            "declared": not profile.figures_checked_at,
             "members_chart": bar_chart(kinds) if profile.members_total else "",
             "people": selectors.public_people(org),
             "participations": selectors.projects_of(org),
@@ -243,6 +246,8 @@ def organisation_edit(request, slug):
 def cluster_edit(request, slug):
     org = _editable(request, slug)
     profile = getattr(org, "cluster_profile", None) or ClusterOrganisation(organisation=org)
+    criteria = profile.criteria() if profile.pk else None  # as saved, before the form binds
+    checked = (profile.figures_checked_at, profile.figures_checked_by) if profile.pk else None
     data = request.POST or None
     org_form = OrganisationForm(data, instance=org, prefix="org")
     profile_form = ClusterProfileForm(data, instance=profile, prefix="profile")
@@ -267,7 +272,15 @@ def cluster_edit(request, slug):
     return render(
         request,
         "registry/cluster_form.html",
-        {"org_form": org_form, "profile_form": profile_form, "org": org},
+        {
+            "org_form": org_form,
+            "profile_form": profile_form,
+            "org": org,
+            "criteria": criteria,
+            "missing": [text for text, met in criteria or [] if not met],
+            "checked_at": checked[0] if checked else None,
+            "declared": bool(checked) and not checked[0],
+        },
     )
 
 
