@@ -170,7 +170,7 @@ def test_the_job_page_speaks_french(transactional_db, client):
     client.force_login(user)
     client.cookies["django_language"] = "fr"
     text = page(client, job)
-    assert "Tâche de fond" in text and "Échec :" in text and "Relancer" in text
+    assert "Tâche de fond" in text and "Échec\u202f:" in text and "Relancer" in text
 
 
 def test_a_running_job_whose_worker_went_silent_no_longer_blocks_a_new_one(db):

@@ -31,7 +31,7 @@ from clusterhub.matchmaking.models import (
     RequestStatus,
     ScheduleState,
 )
-from clusterhub.matchmaking.views_manage import at_least_percent
+from clusterhub.matchmaking.views_manage import at_least_percent, meeting_statistics
 from tests import clock, factories
 
 pytestmark = pytest.mark.django_db
@@ -647,10 +647,16 @@ def test_no_shows_and_statistics(signed_in, event, matchmaking, organiser):
         services.rate_meeting(held, people[0], Outcome.AGREEMENT)
         services.rate_meeting(held, people[1], Outcome.PLANNED)
 
-    stats = signed_in.get(url("manage-statistics", event)).context["stats"]
+    # Before their time, meetings are still to come, not held.
+    response = signed_in.get(url("manage-statistics", event))
+    stats = response.context["stats"]
+    assert stats["held"] == 0 and stats["to_come"] == 2
+    assert "meetings still to come" in response.content.decode()
+    stats = meeting_statistics(matchmaking, now=slots[0].end)
 
     assert stats["accepted"] == 2 and stats["scheduled"] == 2
     assert stats["held"] == 1 and stats["missed"] == 1 and stats["no_show_people"] == 1
+    assert stats["to_come"] == 0
     outcomes = {str(label): n for label, n in stats["outcomes"]}
     assert outcomes == {
         "No further contact": 0,

@@ -174,7 +174,7 @@ def test_no_matchmaking_no_pages(client, b2b):
     assert client.get(reverse("matchmaking:home", args=[other.slug])).status_code == 404
 
 
-def test_one_click_opt_in_with_everything_prefilled(client, b2b):
+def test_opt_in_prefills_all_but_the_pitch_which_the_person_writes(client, b2b):
     user, registration = b2b.register("Ana", "Pereira", kind="research", job_title="Researcher")
     client.force_login(user)
     response = client.get(b2b.url("home"))
@@ -183,10 +183,17 @@ def test_one_click_opt_in_with_everything_prefilled(client, b2b):
     assert "Take part in B2B meetings" in html
     form = response.context["form"]
     assert form.initial["type"] == b2b.research.pk  # guessed from the kind of organisation
-    assert form.quick_fields == []  # nothing to choose: one click is enough
+    # only the pitch is asked: an example from the registration, never a text in its name
+    assert [f.name for f in form.quick_fields] == ["pitch"]
     assert sorted(form.initial["sessions"]) == sorted([b2b.day1.pk, b2b.day2.pk])
     assert form.initial["where"] == "onsite"
-    assert "Researcher at Pereira GmbH." in form.initial["pitch"]
+    assert form.initial["pitch"] == ""
+    assert 'placeholder="For example: Researcher at Pereira GmbH."' in html
+    refused = client.post(
+        b2b.url("profile"),
+        {"from": "home", "type": b2b.research.pk, "sessions": [b2b.day1.pk], "where": "onsite"},
+    )
+    assert "This field is required." in body(refused) and not Participant.objects.exists()
     for session in (b2b.day1, b2b.day2):
         assert f'value="{session.pk}"' in html
     assert html.count("checked") >= 3  # both sessions, on site, the type
@@ -197,7 +204,7 @@ def test_one_click_opt_in_with_everything_prefilled(client, b2b):
         {
             "from": "home",
             "type": b2b.research.pk,
-            "pitch": form.initial["pitch"],
+            "pitch": "Polymer recycling: we seek industrial partners for pilots.",
             "sessions": [b2b.day1.pk, b2b.day2.pk],
             "where": "onsite",
         },
@@ -216,7 +223,7 @@ def test_type_must_be_chosen_when_it_cannot_be_guessed(client, b2b):
     client.force_login(user)
     form = client.get(b2b.url("home")).context["form"]
     assert form.initial["type"] is None
-    assert [f.name for f in form.quick_fields] == ["type"]
+    assert [f.name for f in form.quick_fields] == ["type", "pitch"]
     response = client.post(
         b2b.url("profile"), {"from": "home", "sessions": [b2b.day1.pk], "where": "onsite"}
     )
@@ -238,7 +245,9 @@ def test_profile_edit_keeps_fixed_table_and_opt_out(client, b2b):
     assert participant.pitch == "Sensors" and participant.remote
     assert list(participant.availability.all()) == [b2b.day2]
     assert participant.fixed_table == "Booth 7"
-    response = client.post(b2b.url("profile"), {"type": b2b.company.pk, "where": "onsite"})
+    response = client.post(
+        b2b.url("profile"), {"type": b2b.company.pk, "pitch": "Sensors", "where": "onsite"}
+    )
     assert "Tick at least one session" in body(response)
 
     client.post(b2b.url("opt-out"))
@@ -838,3 +847,26 @@ def test_months_before():
     assert notifications.months_before(
         datetime.datetime(2030, 11, 15, tzinfo=utc), -3
     ) == datetime.datetime(2031, 2, 15, tzinfo=utc)
+
+
+def test_the_ticket_and_the_confirmation_invite_to_the_b2b_meetings(client, b2b):
+    from django.core import mail
+    from django.urls import reverse
+
+    from clusterhub.events.tasks import send_registration_email
+
+    user, registration = b2b.register("Ana", "Pereira")
+    mail.outbox.clear()
+    send_registration_email.call(registration.pk, "confirmed")
+    assert "This event has B2B meetings. Take part and choose whom to meet:" in mail.outbox[0].body
+    assert b2b.url("home") in mail.outbox[0].body
+    client.force_login(user)
+    ticket = reverse("events:ticket", args=[registration.ticket_code])
+    assert "Take part in the B2B meetings" in body(client.get(ticket))
+    b2b.join("Bob", "Martin")  # someone else opting in changes nothing for Ana
+    assert "Take part in the B2B meetings" in body(client.get(ticket))
+    services.opt_in(registration, type=b2b.company, pitch="Sensors for polymer lines")
+    assert "Take part in the B2B meetings" not in body(client.get(ticket))
+    mail.outbox.clear()
+    send_registration_email.call(registration.pk, "confirmed")
+    assert "This event has B2B meetings" not in mail.outbox[0].body

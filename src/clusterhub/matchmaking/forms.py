@@ -32,7 +32,8 @@ def guess_type(types: list[ParticipantType], registration: Registration) -> Part
 
 
 def default_pitch(registration: Registration) -> str:
-    """A first pitch from what the registration already says (edited later by the person)."""
+    """An example pitch from what the registration already says, shown in the empty box: the
+    person writes their own (others choose whom to meet from it)."""
     organisation = registration.organisation
     if organisation is not None and organisation.description:
         text = organisation.description.strip()
@@ -45,8 +46,8 @@ def default_pitch(registration: Registration) -> str:
 
 
 class OptInForm(forms.Form):
-    """Taking part: everything pre-filled so that one click is enough (availability: every
-    session ticked, on site, pitch from the registration or the registry profile)."""
+    """Taking part: everything pre-filled but the pitch, which each person writes (availability:
+    every session ticked, on site; the type guessed from the registration)."""
 
     type = forms.ModelChoiceField(
         label=_("I take part as"),
@@ -56,7 +57,6 @@ class OptInForm(forms.Form):
     )
     pitch = forms.CharField(
         label=_("What I offer and what I look for"),
-        required=False,
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Others decide whom to meet from this text: be concrete."),
@@ -109,20 +109,28 @@ class OptInForm(forms.Form):
             self.initial.update(
                 {
                     "type": guessed.pk if guessed else None,
-                    "pitch": (participant.pitch if participant else "")
-                    or default_pitch(registration),
+                    "pitch": participant.pitch if participant else "",
                     "sessions": [s.pk for s in sessions],
                     "where": "onsite",
                 }
             )
         self.type_preselected = "type" in self.fields and self.initial.get("type") is not None
+        example = default_pitch(registration)
+        if example:
+            self.fields["pitch"].widget.attrs["placeholder"] = _("For example: %(text)s") % {
+                "text": example[:300]
+            }
 
     @property
     def quick_fields(self) -> list:
-        """Shown above the one-click button: the type, when it could not be guessed."""
+        """Shown above the button: the pitch, which only the person can write, and the type,
+        when it could not be guessed."""
+        quick = []
         if "type" in self.fields and (not self.type_preselected or self["type"].errors):
-            return [self["type"]]
-        return []
+            quick.append(self["type"])
+        if not self.initial.get("pitch") or self["pitch"].errors:
+            quick.append(self["pitch"])
+        return quick
 
     @property
     def detail_fields(self) -> list:

@@ -815,7 +815,10 @@ def no_shows(request, slug):
     )
 
 
-def meeting_statistics(matchmaking: Matchmaking) -> dict:
+def meeting_statistics(matchmaking: Matchmaking, now=None) -> dict:
+    """Requests, meetings and outcomes; a meeting counts as held only once its published
+    time has passed and nobody was marked absent."""
+    now = now or timezone.now()
     requests = Counter(matchmaking.requests.values_list("status", flat=True))
     meetings = list(
         _accepted(matchmaking.meetings.all()).values_list(
@@ -825,9 +828,11 @@ def meeting_statistics(matchmaking: Matchmaking) -> dict:
             "recipient_no_show",
             "sender_outcome",
             "recipient_outcome",
+            "published_slot__start",
         )
     )
     scheduled = [m for m in meetings if m[0] is not None]
+    past = [m for m in scheduled if m[6] is not None and m[6] <= now]
     no_show_people = sum(int(m[2]) + int(m[3]) for m in scheduled)
     missed = sum(1 for m in scheduled if m[2] or m[3])
     outcomes = Counter(o for m in scheduled for o in (m[4], m[5]) if o)
@@ -838,7 +843,8 @@ def meeting_statistics(matchmaking: Matchmaking) -> dict:
         "accepted": len(meetings),
         "scheduled": len(scheduled),
         "remote": sum(1 for m in scheduled if m[1]),
-        "held": len(scheduled) - missed,
+        "held": sum(1 for m in past if not (m[2] or m[3])),
+        "to_come": len(scheduled) - len(past),
         "missed": missed,
         "no_show_people": no_show_people,
         "ratings": sum(outcomes.values()),

@@ -167,7 +167,8 @@ document.addEventListener("htmx:afterSwap", function (event) { stackTables(event
 // as NACE codes and technologies) get a box that filters them as one types; chosen options
 // stay visible.
 document.addEventListener("DOMContentLoaded", function () {
-  var label = document.documentElement.dataset.filterLabel || "Filter";
+  var meta = document.querySelector("meta[name=list-filter-label]");
+  var label = meta ? meta.content : "Filter";
   function addFilter(container, items, textOf, isChosen) {
     if (items.length < 12) return;
     var box = document.createElement("input");
