@@ -508,3 +508,19 @@ def test_feed_lists_published_upcoming_and_recent_events_only(client):
     assert summaries == ["Recent", "Soon"]
     uids = {str(v["uid"]) for v in calendar.walk("VEVENT")}
     assert uids == {outputs.event_uid(recent), outputs.event_uid(soon)}
+
+
+def test_a_booklet_without_listed_participants_has_no_participants_page(
+    client, event, transactional_db
+):
+    sign_in_participant(client, event)
+    Registration.objects.filter(event=event).update(listing_consent=False)
+    response = client.get(reverse("events:booklet", args=[event.slug]))
+    text = flat(pdf_text(response.content))
+    assert "Welcome and opening" in text
+    assert "Participants" not in text and "0 participants" not in text
+    # no page of the booklet holds a single line of the agenda alone
+    reader = PdfReader(io.BytesIO(response.content))
+    for page in reader.pages[1:]:
+        lines = [line for line in page.extract_text().splitlines() if line.strip()]
+        assert len(lines) > 3, lines
