@@ -726,3 +726,33 @@ def test_event_page_invites_confirmed_participants_to_b2b_meetings(client):
     body = client.get(event.get_absolute_url()).content.decode()
     assert "Take part in B2B meetings" in body
     assert reverse("matchmaking:home", args=[event.slug]) in body
+
+
+def test_a_participant_changes_their_own_details_and_nobody_else_can(client):
+    organiser = UserFactory()
+    event = make_event(organiser=organiser)
+    owner = UserFactory(email="ana@example.org")
+    register(client, event, owner)
+    registration = Registration.objects.get()
+    ticket = reverse("events:ticket", args=[registration.ticket_code])
+    edit = reverse("events:registration-edit", args=[registration.ticket_code])
+    assert "Change my details" in client.get(ticket).content.decode()
+    page = client.get(edit).content.decode()
+    assert 'value="Produtech"' in page and 'value="Cluster manager"' in page
+    # a wrong value is named and nothing changes
+    response = client.post(edit, form_data(email=owner.email, country="", job_title="CEO"))
+    assert "This field is required." in response.content.decode()
+    assert Registration.objects.get().job_title == "Cluster manager"
+    response = client.post(
+        edit, form_data(email="other@example.org", job_title="Director", dietary_needs="Vegan")
+    )
+    assert response.status_code == 302 and response["Location"] == ticket
+    registration.refresh_from_db()
+    assert registration.job_title == "Director" and registration.dietary_needs == "Vegan"
+    assert registration.email == "ana@example.org"  # the account's address stays
+    assert registration.status == RegistrationStatus.CONFIRMED
+    # the organisers see the ticket but cannot change it in the participant's name
+    client.force_login(organiser)
+    assert client.get(edit).status_code == 403
+    assert client.post(edit, form_data(job_title="Intern")).status_code == 403
+    assert Registration.objects.get().job_title == "Director"

@@ -356,6 +356,45 @@ def _notify(registration: Registration, kind: str) -> None:
     transaction.on_commit(lambda: send_registration_email.enqueue(registration.pk, kind))
 
 
+# What a participant may change in their own registration (the consent has its own switch).
+REGISTRANT_FIELDS = (
+    "first_name",
+    "last_name",
+    "job_title",
+    "organisation_name",
+    "organisation",
+    "organisation_kind",
+    "country",
+    "dietary_needs",
+    "accessibility_needs",
+)
+
+
+@audited(
+    "events.registration.changed",
+    by="user",
+    scope=lambda r: r.event,
+    label=gettext_lazy("changed their registration"),
+)
+@transaction.atomic
+def update_registration(registration: Registration, user, *, answers: dict, **details):
+    """The participant changes their own details and answers (never their address, status or
+    ticket), until the event ends. Nobody changes them in their name."""
+    if registration.user_id is None or registration.user_id != getattr(user, "pk", None):
+        raise PermissionDenied(_("Only the participant may change their registration."))
+    if registration.status not in ACTIVE_STATUSES or registration.event.end <= timezone.now():
+        raise ValidationError(_("This registration can no longer be changed."))
+    details.pop("email", None)
+    for field in REGISTRANT_FIELDS:
+        if field in details:
+            setattr(registration, field, details[field])
+    registration.answers = check_answers(registration.event, answers)
+    registration.full_clean(exclude=["event", "user", "answers"], validate_unique=False,
+                            validate_constraints=False)  # fmt: skip
+    registration.save()
+    return registration
+
+
 @audited(
     "events.registration.created",
     returns=True,

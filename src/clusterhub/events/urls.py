@@ -17,6 +17,7 @@ urlpatterns = [
     path("events/<slug:slug>/materials/<int:pk>/", views.material, name="material"),
     path("tickets/<str:code>/", views.ticket, name="ticket"),
     path("tickets/<str:code>/cancel/", views.cancel, name="cancel"),
+    path("tickets/<str:code>/edit/", views.registration_edit, name="registration-edit"),
     # Organisers
     path("events/new/event/", views_manage.create, name="create"),
     path("events/<slug:slug>/manage/", views_manage.dashboard, name="manage"),

@@ -262,6 +262,42 @@ def register(request, slug):
     )
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def registration_edit(request, code):
+    """The participant changes their own details and answers; organisers cannot."""
+    registration = get_object_or_404(
+        Registration.objects.select_related("event", "country"), ticket_code=code
+    )
+    if registration.user_id != request.user.pk:
+        raise PermissionDenied(_("Only the participant may change their registration."))
+    event = registration.event
+    initial = {
+        field: getattr(registration, field)
+        for field in ("first_name", "last_name", "email", "job_title", "organisation_name",
+                      "organisation_kind", "dietary_needs", "accessibility_needs")
+    } | {"country": registration.country_id}  # fmt: skip
+    form = RegistrationForm(request.POST or None, event=event, user=request.user, initial=initial)
+    for question in form.questions:
+        form.initial[form.question_field(question)] = registration.answers.get(str(question.pk))
+    del form.fields["listing_consent"]
+    if request.method == "POST" and form.is_valid():
+        details = form.details()
+        details.pop("listing_consent", None)
+        try:
+            services.update_registration(
+                registration, request.user, answers=form.answers(), **details
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Your registration is changed."))
+            return redirect("events:ticket", code=code)
+    return render(
+        request, "events/registration_edit.html", {"event": event, "form": form, "code": code}
+    )
+
+
 def _outcome_message(registration: Registration) -> str:
     if registration.status == RegistrationStatus.CONFIRMED:
         return _("You are registered. Your ticket is below; we also sent it by e-mail.")
