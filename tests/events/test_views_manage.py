@@ -865,3 +865,24 @@ def test_malformed_ids_are_404(signed_in, event):
     assert signed_in.post(url("check-in", event), {"registration": ""}).status_code == 404
     assert signed_in.post(url("materials", event), {"action": "delete"}).status_code == 404
     assert signed_in.post(url("team", event), {"remove": "me"}).status_code == 404
+
+
+def test_a_speaker_and_a_new_organisation_are_added_in_one_step(signed_in, event):
+    signed_in.post(url("agenda", event), session_data())
+    session = Session.objects.get()
+    address = url("session", event, session.pk)
+    new = {"action": "add_speaker", "first_name": "Ewa", "last_name": "Nowak",
+           "organisation": "Klaster Lodzki", "role": "Panellist"}  # fmt: skip
+    response = signed_in.post(address, new)
+    assert errors_of(response, "speaker_form")["organisation"] == [
+        "No organisation “Klaster Lodzki” in the registry: give its country below to add it "
+        "with the speaker."
+    ]
+    assert not Person.objects.filter(last_name="Nowak").exists()
+    response = signed_in.post(address, new | {"new_organisation_country": "PL"})
+    assert response.status_code == 302
+    speaker = SessionSpeaker.objects.get(person__last_name="Nowak")
+    assert speaker.organisation.legal_name == "Klaster Lodzki"
+    assert speaker.organisation.country_id == "PL" and speaker.person.organisation_id == (
+        speaker.organisation_id
+    )

@@ -19,7 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from clusterhub.core.forms import LocalDateTimeField
-from clusterhub.reference.models import NutsRegion
+from clusterhub.reference.models import Country, NutsRegion
 from clusterhub.registry.forms import organisation_field_value
 from clusterhub.registry.models import Organisation, Person
 
@@ -428,10 +428,22 @@ class SpeakerForm(forms.Form):
     first_name = forms.CharField(label=_("First name (new person)"), max_length=100, required=False)
     last_name = forms.CharField(label=_("Last name (new person)"), max_length=100, required=False)
     email = forms.EmailField(label=_("E-mail (new person)"), required=False)
-    organisation = OrganisationField(
+    organisation = forms.CharField(
         label=_("Organisation"),
+        max_length=300,
         required=False,
         help_text=_("Empty: the person's own organisation."),
+        widget=forms.TextInput(attrs=_suggest_attrs("organisation")),
+    )
+    new_organisation_country = forms.ModelChoiceField(
+        label=_("Country of a new organisation"),
+        queryset=Country.objects.all(),
+        required=False,
+        empty_label="—",
+        help_text=_(
+            "When the organisation is not in the registry yet: its country, and it is added "
+            "with the speaker."
+        ),
     )
     public_consent = forms.BooleanField(
         label=_("The new person agrees to be listed publicly"),
@@ -445,6 +457,27 @@ class SpeakerForm(forms.Form):
         data = super().clean()
         if self.errors:
             return data
+        name = " ".join((data.get("organisation") or "").split())
+        data["organisation"], data["new_organisation"] = None, None
+        if name:
+            try:
+                data["organisation"] = find_organisation(name)
+            except forms.ValidationError as error:
+                if error.code != "unknown":
+                    self.add_error("organisation", error)
+                elif data.get("new_organisation_country"):
+                    data["new_organisation"] = (name, data["new_organisation_country"])
+                else:
+                    self.add_error(
+                        "organisation",
+                        _(
+                            "No organisation “%(name)s” in the registry: give its country below "
+                            "to add it with the speaker."
+                        )
+                        % {"name": name},
+                    )
+            if self.errors:
+                return data
         new_person = data.get("first_name") or data.get("last_name")
         if data.get("person") and new_person:
             self.add_error("person", _("Pick someone from the registry or add a new person."))

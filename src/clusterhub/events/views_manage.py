@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from clusterhub.core import audit
 from clusterhub.core.forms import apply_errors
 from clusterhub.registry import services as registry_services
-from clusterhub.registry.models import Organisation, Person
+from clusterhub.registry.models import Organisation, OrganisationKind, Person
 
 from . import selectors, services
 from .forms_manage import (
@@ -226,6 +226,11 @@ def agenda(request, slug):
 def _add_speaker(session: Session, form: SpeakerForm) -> SessionSpeaker:
     data = form.cleaned_data
     with transaction.atomic():
+        if data.get("new_organisation"):
+            name, country = data["new_organisation"]
+            data["organisation"] = registry_services.save_organisation(
+                Organisation(legal_name=name, kind=OrganisationKind.OTHER, country=country)
+            )
         person = data.get("found")
         if person is None:
             person = registry_services.save_person(
