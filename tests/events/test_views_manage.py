@@ -886,3 +886,41 @@ def test_a_speaker_and_a_new_organisation_are_added_in_one_step(signed_in, event
     assert speaker.organisation.country_id == "PL" and speaker.person.organisation_id == (
         speaker.organisation_id
     )
+
+
+def test_speakers_get_a_biography_and_a_photo_shown_only_with_consent(
+    signed_in, event, settings, tmp_path
+):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    signed_in.post(url("agenda", event), session_data())
+    session = Session.objects.get()
+    address = url("session", event, session.pk)
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 60), "teal").save(buffer, "PNG")
+
+    png = buffer.getvalue()
+
+    def photo(content=png, name="ewa.png"):
+        return SimpleUploadedFile(name, content, content_type="image/png")
+
+    base = {"action": "add_speaker", "first_name": "Ewa", "last_name": "Nowak",
+            "bio": "Runs the Lodz textile cluster since 2012.", "role": "Panellist"}  # fmt: skip
+    response = signed_in.post(address, base | {"photo": photo(b"not an image", "x.png")})
+    assert "photo" in errors_of(response, "speaker_form")
+    assert not Person.objects.filter(last_name="Nowak").exists()
+    signed_in.post(address, base | {"public_consent": "on", "photo": photo()})
+    ewa = Person.objects.get(last_name="Nowak")
+    assert ewa.bio.startswith("Runs the Lodz") and ewa.photo.name.startswith("people/")
+    signed_in.post(address, base | {"first_name": "Jan", "last_name": "Hidden"})
+    event.refresh_from_db()
+    from django.core.cache import cache
+
+    cache.clear()
+    page = signed_in.get(event.get_absolute_url()).content.decode()
+    assert 'class="speaker-photo"' in page and "Runs the Lodz textile cluster" in page
+    assert page.count("Runs the Lodz textile cluster") == 1  # Jan's copy is not shown

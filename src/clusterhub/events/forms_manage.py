@@ -452,6 +452,26 @@ class SpeakerForm(forms.Form):
     )
     role = forms.CharField(label=_("Role in the session"), max_length=200, required=False)
     talk_title = forms.CharField(label=_("Talk title"), max_length=400, required=False)
+    bio = forms.CharField(
+        label=_("Short biography"),
+        max_length=1500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown with the photo only when the person agreed to be listed publicly."),
+    )
+    photo = forms.ImageField(
+        label=_("Photo"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP, at most 2 MB."),
+    )
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo and photo.size > 2 * 1024 * 1024:
+            raise forms.ValidationError(_("The photo is larger than 2 MB."))
+        if photo and photo.image.format not in ("JPEG", "PNG", "WEBP"):
+            raise forms.ValidationError(_("The photo must be a JPEG, PNG or WebP image."))
+        return photo
 
     def clean(self):
         data = super().clean()

@@ -160,7 +160,7 @@ def booklet_html(event: Event) -> str:
     for session in sessions:
         for s in session.speakers.all():
             if s.person.public_consent and s.person_id not in speakers:
-                speakers[s.person_id] = speaker_label(s)
+                speakers[s.person_id] = speaker_label(s) | {"bio": s.person.bio}
     with timezone.override(tz):
         return render_to_string(
             "events/print/booklet.html",

@@ -101,10 +101,13 @@ def _person_label(person, organisation, chair: bool = False) -> dict:
         }
     else:
         anonymous = _("A speaker")
+    shown = person.public_consent
     return {
-        "name": str(person) if person.public_consent else "",
+        "name": str(person) if shown else "",
         "anonymous": anonymous,
         "organisation": organisation,
+        "bio": person.bio if shown else "",
+        "photo": person.photo.url if shown and person.photo else "",
     }
 
 

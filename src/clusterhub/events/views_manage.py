@@ -239,9 +239,19 @@ def _add_speaker(session: Session, form: SpeakerForm) -> SessionSpeaker:
                     last_name=data["last_name"].strip(),
                     email=data["email"],
                     organisation=data["organisation"],
+                    bio=data.get("bio", "").strip(),
                 ),
                 public_consent=data["public_consent"],
             )
+        # A biography and photo fill what the person's record lacks, never overwrite it.
+        changed = []
+        if data.get("bio") and not person.bio:
+            person.bio, changed = data["bio"].strip(), [*changed, "bio"]
+        if data.get("photo") and not person.photo:
+            person.photo.save(data["photo"].name, data["photo"], save=False)
+            changed.append("photo")
+        if changed:
+            person.save(update_fields=changed)
         speakers = [
             services.SpeakerInput(s.person, s.organisation, s.role, s.talk_title)
             for s in session.speakers.select_related("person", "organisation")
@@ -267,7 +277,10 @@ def session_edit(request, slug, pk):
         event=event,
         instance=copy.copy(session),
     )
-    speaker_form = SpeakerForm(request.POST if post and action == "add_speaker" else None)
+    speaker_form = SpeakerForm(
+        request.POST if post and action == "add_speaker" else None,
+        request.FILES if post and action == "add_speaker" else None,
+    )
     if post and action == "delete":
         title = session.title
         services.delete_session(session, by=request.user)

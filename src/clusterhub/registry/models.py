@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core import signing
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -378,6 +378,14 @@ class Person(TimeStampedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="person",
+    )
+    bio = models.TextField(_("short biography"), blank=True, max_length=1500)
+    photo = models.ImageField(
+        _("photo"),
+        upload_to="people/",
+        blank=True,
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
+        help_text=_("Shown, like the biography, only when the person agreed to be listed."),
     )
     public_consent = models.BooleanField(_("may be shown publicly"), default=False)
     public_consent_at = models.DateTimeField(_("consent given on"), null=True, blank=True)
