@@ -756,3 +756,32 @@ def test_a_participant_changes_their_own_details_and_nobody_else_can(client):
     assert client.get(edit).status_code == 403
     assert client.post(edit, form_data(job_title="Intern")).status_code == 403
     assert Registration.objects.get().job_title == "Director"
+
+
+def test_participants_pick_their_sessions_when_the_organisers_ask(client):
+    organiser = UserFactory()
+    event = make_event(organiser=organiser, session_choice=True)
+    workshop = add_session(event, paris(YEAR, 10, 12, 10), title="Hydrogen valleys")
+    panel = add_session(event, paris(YEAR, 10, 12, 14), title="Regions and clusters")
+    add_session(event, paris(YEAR, 10, 12, 12), title="Lunch", kind="break")
+    owner = UserFactory()
+    client.force_login(owner)
+    page = client.get(reverse("events:register", args=[event.slug])).content.decode()
+    assert "The sessions I will attend" in page and "Hydrogen valleys" in page
+    assert "Lunch" not in page  # breaks are not chosen
+    register(client, event, owner, chosen_sessions=[workshop.pk])
+    registration = Registration.objects.get()
+    assert list(registration.chosen_sessions.all()) == [workshop]
+    # changed later from the ticket
+    edit = reverse("events:registration-edit", args=[registration.ticket_code])
+    client.post(edit, form_data(email=owner.email, chosen_sessions=[workshop.pk, panel.pk]))
+    assert set(registration.chosen_sessions.all()) == {workshop, panel}
+    # the organisers see how many chose each session
+    client.force_login(organiser)
+    agenda = client.get(reverse("events:agenda", args=[event.slug])).content.decode()
+    assert agenda.count("chosen by 1 participant") == 2
+    # an event that does not ask shows no choice
+    other = make_event(title="Assembly")
+    client.force_login(UserFactory())
+    page = client.get(reverse("events:register", args=[other.slug])).content.decode()
+    assert "The sessions I will attend" not in page

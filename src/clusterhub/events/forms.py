@@ -8,11 +8,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clusterhub.core.timezones import written
 from clusterhub.reference.models import Country, Ecosystem
 from clusterhub.registry.models import Organisation, OrganisationKind
 from clusterhub.registry.selectors import organisations_named
 
-from .models import Event, EventKind, QuestionKind, RegistrationQuestion
+from .models import Event, EventKind, QuestionKind, RegistrationQuestion, SessionKind
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
@@ -155,6 +156,18 @@ class RegistrationForm(forms.Form):
         super().__init__(*args, **kwargs)
         for question in self.questions:
             self.fields[self.question_field(question)] = self._question_field(question)
+        if event.session_choice:
+            self.fields["chosen_sessions"] = forms.ModelMultipleChoiceField(
+                label=_("The sessions I will attend"),
+                queryset=event.sessions.exclude(kind=SessionKind.BREAK).order_by("start", "id"),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                help_text=_("It helps the organisers plan the rooms; you can change it later."),
+            )
+            tz = event.tz
+            self.fields["chosen_sessions"].label_from_instance = lambda s: (
+                f"{written(s.start, tz)} – {s.title}"
+            )
         self.fields["listing_consent"] = forms.BooleanField(
             label=_("List me in the participants' booklet and the participant list"),
             label_suffix="",
@@ -211,8 +224,21 @@ class RegistrationForm(forms.Form):
         return [self[self.question_field(q)] for q in self.questions]
 
     @property
+    def session_fields(self):
+        return [self["chosen_sessions"]] if "chosen_sessions" in self.fields else []
+
+    def chosen_sessions(self) -> list | None:
+        """The sessions ticked, or None when the event does not ask."""
+        if "chosen_sessions" not in self.fields:
+            return None
+        return list(self.cleaned_data.get("chosen_sessions") or [])
+
+    @property
     def standard_fields(self):
-        skip = {self.question_field(q) for q in self.questions} | {"listing_consent"}
+        skip = {self.question_field(q) for q in self.questions} | {
+            "listing_consent",
+            "chosen_sessions",
+        }
         return [field for field in self if field.name not in skip]
 
     @property

@@ -249,6 +249,7 @@ class EventForm(forms.ModelForm):
             "registration_opens",
             "registration_closes",
             "requires_approval",
+            "session_choice",
             "status",
             "ecosystems",
         ]
@@ -268,7 +269,8 @@ class EventForm(forms.ModelForm):
         (_("Dates"), "timezone start end languages interpretation"),
         (
             _("Registration"),
-            "capacity registration_opens registration_closes requires_approval status",
+            "capacity registration_opens registration_closes requires_approval session_choice "
+            "status",
         ),
     ]
 

@@ -94,6 +94,11 @@ class Event(TimeStampedModel):
     requires_approval = models.BooleanField(
         _("registrations need the organisers' approval"), default=False
     )
+    session_choice = models.BooleanField(
+        _("participants choose the sessions they attend"),
+        default=False,
+        help_text=_("The registration form then lists the sessions (breaks aside) to tick."),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=EventStatus, default=EventStatus.DRAFT
     )
@@ -353,6 +358,9 @@ class Registration(TimeStampedModel):
     dietary_needs = models.CharField(_("dietary needs"), max_length=300, blank=True)
     accessibility_needs = models.CharField(_("accessibility needs"), max_length=300, blank=True)
     answers = models.JSONField(_("answers"), default=dict, blank=True)
+    chosen_sessions = models.ManyToManyField(
+        "Session", blank=True, related_name="chosen_by", verbose_name=_("sessions chosen")
+    )
     listing_consent = models.BooleanField(
         _("appear in the participants' booklet and list"), default=False
     )

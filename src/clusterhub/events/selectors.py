@@ -8,6 +8,7 @@ from clusterhub.reference.names import country_name
 from clusterhub.registry.models import OrganisationKind
 
 from .models import (
+    ACTIVE_STATUSES,
     Event,
     EventStatus,
     Registration,
@@ -389,3 +390,16 @@ def insight_figures(organisation_ids=None, region: str | None = None) -> dict:
                              key=lambda r: (-r[1], r[0])),
         "by_year": [(str(y), [table.get((y, k), 0) for k in order]) for y in years_seen],
     }  # fmt: skip
+
+
+def session_choices(event: Event) -> dict[int, int]:
+    """How many active registrations chose each session of ``event`` (one query)."""
+    rows = (
+        Registration.chosen_sessions.through.objects.filter(
+            session__event=event, registration__status__in=ACTIVE_STATUSES
+        )
+        .values("session_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["session_id"]: row["n"] for row in rows}

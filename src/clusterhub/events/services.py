@@ -377,7 +377,9 @@ REGISTRANT_FIELDS = (
     label=gettext_lazy("changed their registration"),
 )
 @transaction.atomic
-def update_registration(registration: Registration, user, *, answers: dict, **details):
+def update_registration(
+    registration: Registration, user, *, answers: dict, sessions=None, **details
+):
     """The participant changes their own details and answers (never their address, status or
     ticket), until the event ends. Nobody changes them in their name."""
     if registration.user_id is None or registration.user_id != getattr(user, "pk", None):
@@ -392,6 +394,8 @@ def update_registration(registration: Registration, user, *, answers: dict, **de
     registration.full_clean(exclude=["event", "user", "answers"], validate_unique=False,
                             validate_constraints=False)  # fmt: skip
     registration.save()
+    if sessions is not None:
+        registration.chosen_sessions.set(_chosen(registration.event, sessions))
     return registration
 
 
@@ -402,8 +406,22 @@ def update_registration(registration: Registration, user, *, answers: dict, **de
     scope=lambda o: o.event,
     label=gettext_lazy("registered a participant"),
 )
+def _chosen(event: Event, sessions) -> list:
+    """The sessions a participant chose, each of this event (breaks are not chosen)."""
+    chosen = list(sessions or [])
+    if chosen and not event.session_choice:
+        raise ValidationError({"chosen_sessions": _("This event does not ask which sessions.")})
+    for session in chosen:
+        if session.event_id != event.pk or session.kind == "break":
+            raise ValidationError(
+                {"chosen_sessions": _("“%(title)s” is not a session to choose in this event.")
+                 % {"title": session.title}}
+            )  # fmt: skip
+    return chosen
+
+
 def register_participant(
-    event: Event, *, user=None, answers: dict | None = None, **details
+    event: Event, *, user=None, answers: dict | None = None, sessions=None, **details
 ) -> Registration:
     """Register someone: confirmed, waitlisted when full, or pending when approval is needed.
 
@@ -468,10 +486,13 @@ def register_participant(
             registration.status = RegistrationStatus.CONFIRMED
         else:
             registration.status = RegistrationStatus.WAITLISTED
+        chosen = _chosen(event, sessions)
         try:
             registration.save()
         except IntegrityError:  # the transaction rolls back as the error leaves it
             raise ValidationError({"email": duplicate}) from None
+        if chosen:
+            registration.chosen_sessions.set(chosen)
         _notify(registration, registration.status)
     return registration
 

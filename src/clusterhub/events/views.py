@@ -243,7 +243,11 @@ def register(request, slug):
         if form.is_valid():
             try:
                 registration = services.register_participant(
-                    event, user=request.user, answers=form.answers(), **form.details()
+                    event,
+                    user=request.user,
+                    answers=form.answers(),
+                    sessions=form.chosen_sessions(),
+                    **form.details(),
                 )
             except ValidationError as error:
                 apply_errors(form, error)
@@ -283,13 +287,21 @@ def registration_edit(request, code):
     form = RegistrationForm(request.POST or None, event=event, user=request.user, initial=initial)
     for question in form.questions:
         form.initial[form.question_field(question)] = registration.answers.get(str(question.pk))
+    if "chosen_sessions" in form.fields:
+        form.initial["chosen_sessions"] = list(
+            registration.chosen_sessions.values_list("pk", flat=True)
+        )
     del form.fields["listing_consent"]
     if request.method == "POST" and form.is_valid():
         details = form.details()
         details.pop("listing_consent", None)
         try:
             services.update_registration(
-                registration, request.user, answers=form.answers(), **details
+                registration,
+                request.user,
+                answers=form.answers(),
+                sessions=form.chosen_sessions(),
+                **details,
             )
         except ValidationError as error:
             apply_errors(form, error)

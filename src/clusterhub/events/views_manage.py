@@ -189,7 +189,9 @@ def _agenda_days(event: Event) -> list[tuple]:
     """The sessions by day, in the event's time zone."""
     tz = event.tz
     days: OrderedDict = OrderedDict()
+    chosen = selectors.session_choices(event) if event.session_choice else {}
     for session in selectors.agenda_sessions(event):
+        session.chosen_by_count = chosen.get(session.pk, 0)
         days.setdefault(session.start.astimezone(tz).date(), []).append(session)
     return list(days.items())
 
