@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clusterhub.core import exports, mail
+from clusterhub.core.mail import site_link
 from clusterhub.core.svg import bar_chart
 
 from . import selectors, services
@@ -111,7 +112,7 @@ def send_link(request, slug: str):
         messages.error(request, _("Give a valid e-mail address."))
         return redirect("consultations:detail", slug=slug)
     token = signing.dumps({"c": consultation.pk, "a": address}, salt=LINK_SALT)
-    link = request.build_absolute_uri(reverse("consultations:verify", args=[slug, token]))
+    link = site_link(reverse("consultations:verify", args=[slug, token]))
     mail.send(mail.Email(to=[address], template="consultations/email/link",
                          context={"consultation": consultation, "link": link}))  # fmt: skip
     messages.success(request, _("We sent you a link: open it to answer."))
@@ -238,7 +239,7 @@ def answer(request, slug: str):
 
 
 def _confirm(request, consultation, identity, key) -> None:
-    link = request.build_absolute_uri(reverse("consultations:answer", args=[consultation.slug]))
+    link = site_link(reverse("consultations:answer", args=[consultation.slug]))
     context = {"consultation": consultation, "link": f"{link}?key={key}"}
     mail.send(
         mail.Email(to=[identity.address], template="consultations/email/answered", context=context)
@@ -576,9 +577,7 @@ def invite(request, slug: str):
     else:
         for address in addresses:
             token = signing.dumps({"c": consultation.pk, "a": address}, salt=LINK_SALT)
-            link = request.build_absolute_uri(
-                reverse("consultations:verify", args=[consultation.slug, token])
-            )
+            link = site_link(reverse("consultations:verify", args=[consultation.slug, token]))
             mail.send(mail.Email(to=[address], template="consultations/email/link",
                                  context={"consultation": consultation, "link": link}))  # fmt: skip
         messages.success(request, _("%(n)s new addresses invited; each gets its link.")

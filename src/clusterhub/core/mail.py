@@ -65,3 +65,11 @@ def send(emails: Email | Iterable[Email]) -> int:
     if not messages:
         return 0
     return get_connection().send_messages(messages) or 0
+
+
+def site_link(path: str = "/") -> str:
+    """The address of ``path`` on this platform as e-mails and documents write it: from the
+    configured ``SITE_URL``, never from the Host header of the request that sent them."""
+    from django.conf import settings
+
+    return settings.SITE_URL.rstrip("/") + path

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from clusterhub.core import jobs
 from clusterhub.core.exports import export_csv, export_xlsx
+from clusterhub.core.mail import site_link
 from clusterhub.core.models import Job, JobStatus
 from clusterhub.core.svg import grouped_bar_chart
 
@@ -49,7 +50,7 @@ def _managed_event(request, slug: str) -> Event:
 
 
 def _base_url(request) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
+    return site_link("/").rstrip("/")
 
 
 # Booklet ----------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from clusterhub.core import ical
 from clusterhub.core.forms import apply_errors, error_text
+from clusterhub.core.mail import site_link
 from clusterhub.events import outputs as event_outputs
 from clusterhub.events.models import Event, EventStatus, Registration, RegistrationStatus
 
@@ -598,7 +599,7 @@ def agenda_pdf(request, b2b: B2B):
 @require_GET
 def agenda_ics_view(request, b2b: B2B):
     entries = _published_or_404(b2b)
-    base_url = request.build_absolute_uri("/").rstrip("/")
+    base_url = site_link("/").rstrip("/")
     response = HttpResponse(
         agenda_ics(b2b.matchmaking, b2b.participant, entries, base_url),
         content_type=ical.CONTENT_TYPE,

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from clusterhub.core.mail import site_link
+
 from . import selectors, services
 from .forms import ArticleForm
 from .models import Article
@@ -38,7 +40,7 @@ def article(request, slug: str):
         "article": item, "tags": item.tags.all(), "events": item.events.all(),
         "calls": item.calls.all(), "opportunities": item.opportunities.all(),
         "consultations": item.consultations.all(), "ecosystems": item.ecosystems.all(),
-        "share": request.build_absolute_uri(item.get_absolute_url()),
+        "share": site_link(item.get_absolute_url()),
         "editable": services.may_write(request.user, item.organisation),
     })  # fmt: skip
 
@@ -109,7 +111,7 @@ def review(request):
 def _link(request, name: str, token: str) -> str:
     from django.urls import reverse
 
-    return request.build_absolute_uri(reverse(name, args=[token]))
+    return site_link(reverse(name, args=[token]))
 
 
 @require_http_methods(["GET", "POST"])
@@ -279,7 +281,7 @@ def _test_send(request, issue) -> None:
                             status="active", pk=0)  # fmt: skip
     delivery = Delivery(issue=issue, subscriber=subscriber,
                         items=_preview_items(subscriber))  # fmt: skip
-    message(delivery, request.build_absolute_uri("/")).send()
+    message(delivery, site_link("/")).send()
     messages.success(request, _("A test message went to %(email)s.") % {"email": subscriber.email})
 
 
@@ -307,7 +309,7 @@ def preview(request, pk: int):
     subscriber = Subscriber(email=request.user.email or "editor@example.org", pk=0,
                             language=request.LANGUAGE_CODE[:2])  # fmt: skip
     delivery = Delivery(issue=issue, subscriber=subscriber, items=_preview_items(subscriber))
-    email = message(delivery, request.build_absolute_uri("/"))
+    email = message(delivery, site_link("/"))
     return HttpResponse(email.alternatives[0][0])
 
 
@@ -327,4 +329,4 @@ def digest_preview(request):
     subscriber = Subscriber(email=request.user.email or "editor@example.org", pk=0,
                             language=request.LANGUAGE_CODE[:2])  # fmt: skip
     delivery = Delivery(issue=issue, subscriber=subscriber, items=_preview_items(subscriber))
-    return HttpResponse(message(delivery, request.build_absolute_uri("/")).alternatives[0][0])
+    return HttpResponse(message(delivery, site_link("/")).alternatives[0][0])
