@@ -6,6 +6,7 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Mi
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.formats import localize
 from django.utils.translation import gettext_lazy as _
 
 from clusterhub.core import slugs
@@ -237,7 +238,7 @@ class ClusterOrganisation(TimeStampedModel):
         return [
             (
                 _("At least %(fte)s FTE of management staff (now %(now)s).")
-                % {"fte": MIN_MANAGEMENT_FTE, "now": self.management_fte},
+                % {"fte": localize(MIN_MANAGEMENT_FTE), "now": localize(self.management_fte)},
                 self.management_fte >= MIN_MANAGEMENT_FTE,
             ),
             (
