@@ -110,3 +110,20 @@ def test_long_multiple_choices_filter_as_one_types(live_server, context, demo):
     assert "France" in visible.all_inner_texts()
     assert "Germany" not in visible.all_inner_texts()
     assert "Austria" in visible.all_inner_texts()  # chosen options stay in view
+
+
+def test_on_a_phone_the_filters_fold_behind_a_button_and_stay_open_while_filtering(
+    live_server, context, demo
+):
+    page = context.new_page()
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(live_server.url + "/clusters/")
+    facets = page.locator("aside.facets")
+    assert not facets.is_visible()
+    page.locator(".results article").first.wait_for()  # the results come first
+    page.get_by_role("button", name="Filters").click()
+    assert facets.is_visible()
+    facets.locator('fieldset[data-facet="country"] input').first.check()
+    page.wait_for_url("**country=**")
+    page.locator("aside.facets").wait_for()
+    assert page.locator("aside.facets").is_visible()  # still open after the results changed

@@ -199,3 +199,25 @@ document.addEventListener("DOMContentLoaded", function () {
     }
   });
 });
+
+// On phones the filters of a directory fold behind a button (its label is the filters' own
+// name), so that the results come first; the choice holds while htmx replaces the results.
+var facetsOpen = false;
+function foldFacets(root) {
+  if (!window.matchMedia("(max-width: 760px)").matches) return;
+  root.querySelectorAll("aside.facets").forEach(function (aside) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "facets-toggle secondary";
+    button.textContent = aside.getAttribute("aria-label") || "Filters";
+    function show() {
+      aside.classList.toggle("folded", !facetsOpen);
+      button.setAttribute("aria-expanded", String(facetsOpen));
+    }
+    button.addEventListener("click", function () { facetsOpen = !facetsOpen; show(); });
+    aside.parentNode.insertBefore(button, aside);
+    show();
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { foldFacets(document); });
+document.addEventListener("htmx:afterSwap", function (event) { foldFacets(event.target); });
