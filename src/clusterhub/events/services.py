@@ -399,13 +399,6 @@ def update_registration(
     return registration
 
 
-@audited(
-    "events.registration.created",
-    returns=True,
-    by="user",
-    scope=lambda o: o.event,
-    label=gettext_lazy("registered a participant"),
-)
 def _chosen(event: Event, sessions) -> list:
     """The sessions a participant chose, each of this event (breaks are not chosen)."""
     chosen = list(sessions or [])
@@ -420,6 +413,13 @@ def _chosen(event: Event, sessions) -> list:
     return chosen
 
 
+@audited(
+    "events.registration.created",
+    returns=True,
+    by="user",
+    scope=lambda o: o.event,
+    label=gettext_lazy("registered a participant"),
+)
 def register_participant(
     event: Event, *, user=None, answers: dict | None = None, sessions=None, **details
 ) -> Registration:
