@@ -51,15 +51,18 @@ net only).
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 import time
 from collections.abc import Collection, Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, linprog, milp
+from scipy.optimize import linear_sum_assignment, linprog
+
+from . import exact as exact_engine
 
 MeetingId = Hashable
 ParticipantId = Hashable
@@ -67,9 +70,13 @@ ParticipantId = Hashable
 _TOL = 1e-9
 _FORBIDDEN = 1e9
 _IPM_COLUMNS = 600_000  # above this, interior point (no crossover) beats the simplex
-_MILP_VARIABLES = 2_000  # up to this many (meeting, slot) pairs, also solve exactly
-_MILP_SECONDS = 5.0
+_FULL_LP_VARIABLES = 2_000  # up to this many (meeting, slot) pairs, the full LP for the bound
+_EXACT_VARIABLES = 20_000  # up to this many (meeting, slot) pairs, the exact engine polishes
+_EXACT_WORK = 0.6  # the exact engine's work per stage, in CP-SAT's deterministic units
+_STANDBY_WORK = 0.6
+_GENERAL_WORK = 2.0
 _SHIFT_COST = 1e-7  # prefer not to move a partner's meeting, all else equal
+_CHAIN = 400  # the longest chain of slot swaps tried to make room for a meeting
 
 
 class Reason(StrEnum):
@@ -78,17 +85,30 @@ class Reason(StrEnum):
     NO_COMMON_SLOT = "no common free slot"
     NO_TABLE = "no table"
     FULLY_BOOKED = "participant fully booked"
+    LIMIT_REACHED = "participant's meeting limit reached"
+    SAME_ORGANISATION = "participants of one organisation"
 
 
 @dataclass(frozen=True, slots=True)
 class Meeting:
-    """An accepted meeting between participants ``a`` and ``b``."""
+    """An accepted meeting between participants ``a`` and ``b`` (and ``others`` who join it,
+    e.g. the second person of a research group), lasting ``length`` consecutive slots of one
+    session."""
 
     id: MeetingId
     a: ParticipantId
     b: ParticipantId
     weight: float = 1.0
     remote: bool = False  # a video call: no table
+    others: tuple[ParticipantId, ...] = ()
+    length: int = 1
+
+    @property
+    def people(self) -> tuple[ParticipantId, ...]:
+        return (self.a, self.b, *self.others)
+
+    def covers(self, start: int) -> range:
+        return range(start, start + self.length)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +139,14 @@ class Problem:
       below half the smallest weight, so with whole-number weights weight comes strictly
       first).
     - ``sessions``: a session key per slot (e.g. the day); an idle gap is counted only between
-      two meetings of one session. Default: every slot in one session.
+      two meetings of one session, and a meeting never runs across two sessions. Default:
+      every slot in one session.
+    - ``max_meetings``: participant → the most meetings they want (locked ones count).
+    - ``max_per_session``: the most meetings of any participant in one session.
+    - ``preferred``: participant → the slots they prefer; after weight, the scheduler keeps
+      their meetings there when it can (see ``exact``: it weighs like half an idle slot).
+    - ``organisations``: participant → their organisation; a meeting between people of one
+      organisation is never scheduled (unless the organisers locked it).
     """
 
     meetings: Sequence[Meeting]
@@ -132,6 +159,26 @@ class Problem:
     change_penalty: float | None = None
     sessions: Sequence[Hashable] | None = None
     table_labels: Sequence[str] | None = None
+    max_meetings: Mapping[ParticipantId, int] = field(default_factory=dict)
+    max_per_session: int | None = None
+    preferred: Mapping[ParticipantId, Collection[int]] = field(default_factory=dict)
+    organisations: Mapping[ParticipantId, Hashable] = field(default_factory=dict)
+
+    def session_keys(self) -> list[Hashable]:
+        return list(self.sessions) if self.sessions is not None else [0] * self.n_slots
+
+    def is_classic(self) -> bool:
+        """Two people per meeting, one slot each, no limits per person: the fast engine."""
+        return (
+            all(not m.others and m.length == 1 for m in self.meetings)
+            and not self.max_meetings
+            and self.max_per_session is None
+        )
+
+    def same_organisation(self, m: Meeting) -> bool:
+        orgs = [self.organisations.get(p) for p in m.people]
+        known = [o for o in orgs if o is not None]
+        return len(known) != len(set(known))
 
     def tables_per_slot(self) -> list[int]:
         if isinstance(self.tables, int):
@@ -198,10 +245,17 @@ def _validate(problem: Problem) -> None:
         if m.id in seen:
             raise ValueError(f"meeting {m.id!r}: the id appears twice")
         seen.add(m.id)
-        if m.a == m.b:
+        if len(set(m.people)) != len(m.people):
             raise ValueError(f"meeting {m.id!r}: a participant cannot meet themselves")
         if not m.weight > 0:
             raise ValueError(f"meeting {m.id!r}: the weight must be positive")
+        if m.length < 1:
+            raise ValueError(f"meeting {m.id!r}: the length must be at least one slot")
+    if any(n < 0 for n in problem.max_meetings.values()) or (problem.max_per_session or 0) < 0:
+        raise ValueError("meeting limits must not be negative")
+    for p, slots in problem.preferred.items():
+        if any(not 0 <= s < problem.n_slots for s in slots):
+            raise ValueError(f"preferred slots of {p!r}: slot out of range")
     for p, slots in problem.availability.items():
         if any(not 0 <= s < problem.n_slots for s in slots):
             raise ValueError(f"availability of {p!r}: slot out of range")
@@ -232,30 +286,34 @@ def _conflicts(
     labels = problem.shared_labels()
     exists = [set(labels[:t]) for t in problem.tables_per_slot()]
     fixed = set(problem.fixed_tables.values())
+    sessions = problem.session_keys()
     person: dict[tuple, MeetingId] = {}
     table: dict[tuple, MeetingId] = {}
     for mid, place in assignment.items():
         m = by_id[mid]
-        s, t = place.slot, place.table
-        if not 0 <= s < problem.n_slots:
-            errors.append(f"{mid!r}: slot {s} out of range")
+        start, t = place.slot, place.table
+        if not (start >= 0 and start + m.length <= problem.n_slots):
+            errors.append(f"{mid!r}: slot {start} out of range")
             continue
-        for p in (m.a, m.b):
-            if (p, s) in person:
-                errors.append(f"{p!r} is in {person[p, s]!r} and {mid!r} in slot {s}")
-            person[p, s] = mid
-        if m.remote:
-            if t is not None:
-                errors.append(f"{mid!r}: a remote meeting takes no table")
-            continue
-        if t is None:
-            errors.append(f"{mid!r}: no table")
-            continue
-        if t not in fixed and t not in exists[s]:
-            errors.append(f"{mid!r}: table {t!r} does not exist in slot {s}")
-        if (t, s) in table:
-            errors.append(f"table {t!r} holds {table[t, s]!r} and {mid!r} in slot {s}")
-        table[t, s] = mid
+        if len({sessions[s] for s in m.covers(start)}) > 1:
+            errors.append(f"{mid!r}: runs across two sessions")
+        for s in m.covers(start):
+            for p in m.people:
+                if (p, s) in person:
+                    errors.append(f"{p!r} is in {person[p, s]!r} and {mid!r} in slot {s}")
+                person[p, s] = mid
+            if m.remote:
+                continue
+            if t is None:
+                errors.append(f"{mid!r}: no table")
+                break
+            if t not in fixed and t not in exists[s]:
+                errors.append(f"{mid!r}: table {t!r} does not exist in slot {s}")
+            if (t, s) in table:
+                errors.append(f"table {t!r} holds {table[t, s]!r} and {mid!r} in slot {s}")
+            table[t, s] = mid
+        if m.remote and t is not None:
+            errors.append(f"{mid!r}: a remote meeting takes no table")
     return errors
 
 
@@ -268,32 +326,57 @@ def violations(problem: Problem, assignment: Mapping[MeetingId, Placement]) -> l
     for mid, place in problem.locked.items():
         if assignment.get(mid) != place:
             errors.append(f"locked meeting {mid!r} moved")
+    sessions = problem.session_keys()
+    count: dict = {}
+    per_session: dict = {}
     for mid, place in assignment.items():
+        m = by_id[mid]
+        for p in m.people:
+            count[p] = count.get(p, 0) + 1
+            key = (p, sessions[min(place.slot, problem.n_slots - 1)])
+            per_session[key] = per_session.get(key, 0) + 1
         if mid in problem.locked:
             continue
-        m = by_id[mid]
-        for p in (m.a, m.b):
+        if problem.same_organisation(m):
+            errors.append(f"{mid!r}: its participants belong to one organisation")
+        for p in m.people:
             avail = problem.availability.get(p)
-            if avail is not None and place.slot not in avail:
-                errors.append(f"{mid!r}: {p!r} is not available in slot {place.slot}")
+            for s in m.covers(place.slot):
+                if avail is not None and s not in avail:
+                    errors.append(f"{mid!r}: {p!r} is not available in slot {s}")
         expected = _expected_table(problem, m)
         if expected is not None and place.table != expected:
             errors.append(f"{mid!r}: must take place at table {expected!r}")
         if expected is None and not m.remote and place.table in problem.fixed_tables.values():
             errors.append(f"{mid!r}: takes someone's own table {place.table!r}")
+    locked = [by_id[mid] for mid in problem.locked if mid in by_id]
+    for p, cap in problem.max_meetings.items():
+        allowed = max(cap, sum(p in m.people for m in locked))  # locks win over limits
+        if count.get(p, 0) > allowed:
+            errors.append(f"{p!r} has {count[p]} meetings, more than {cap}")
+    if problem.max_per_session is not None:
+        for key, n in per_session.items():
+            if n > problem.max_per_session:
+                p, session = key
+                held = sum(
+                    p in m.people and sessions[problem.locked[m.id].slot] == session for m in locked
+                )
+                if n > max(problem.max_per_session, held):
+                    errors.append(f"{p!r} has {n} meetings in session {session!r}")
     return errors
 
 
 def idle_gaps(problem: Problem, assignment: Mapping[MeetingId, Placement]) -> int:
     """Idle gaps, summed over people: the slots a person is available in but has no meeting,
     between two of their meetings of one session."""
-    sessions = list(problem.sessions) if problem.sessions is not None else [0] * problem.n_slots
+    sessions = problem.session_keys()
     by_id = {m.id: m for m in problem.meetings}
     days: dict[tuple, set[int]] = {}
     for mid, place in assignment.items():
         m = by_id[mid]
-        for p in (m.a, m.b):
-            days.setdefault((p, sessions[place.slot]), set()).add(place.slot)
+        for p in m.people:
+            for s in m.covers(place.slot):
+                days.setdefault((p, sessions[s]), set()).add(s)
     total = 0
     for (p, _), slots in days.items():
         avail = problem.availability.get(p)
@@ -563,9 +646,9 @@ class _Model:
         pool_col = np.full(S, -1, dtype=np.int64)
         if len(pool_w):
             weights, sizes = np.unique(pool_w, return_counts=True)
-            if len(weights) > 64:  # round weights up into 64 classes: still an upper bound
+            if len(weights) > 1024:  # round weights up into 1,024 classes: still an upper bound
                 order = np.sort(pool_w)
-                groups = np.array_split(order, 64)
+                groups = np.array_split(order, 1024)
                 weights = np.array([g[-1] for g in groups])
                 sizes = np.array([len(g) for g in groups])
             pool_col = n_cols + np.arange(S)
@@ -636,32 +719,6 @@ class _Model:
         slot_price[tight] = duals[cap_row[tight]]
         self.price = (person_price.reshape(P, S), slot_price)
         return value + constant, res.x[:n], vi, vs
-
-    def solve_milp(self, seconds: float) -> bool:
-        """Small instances: the exact optimum by HiGHS branch and bound (within ``seconds``),
-        adopted when it beats the current schedule. Call after ``solve_lp(full=True)``."""
-        c, matrix, b, ub, vi, vs = self.lp_model
-        if len(c) == 0 or seconds <= 0:
-            return False
-        res = milp(
-            -c,
-            integrality=np.ones(len(c)),
-            bounds=Bounds(np.zeros(len(c)), ub),
-            constraints=LinearConstraint(matrix, -np.inf, b),
-            options={"time_limit": seconds, "mip_rel_gap": 0.0},
-        )
-        if res.status == 0:
-            self.proven_optimal = True
-        if res.x is None or -res.fun <= self.objective() + _TOL:
-            return False
-        for i in range(self.M):
-            if self.slot_of[i] >= 0:
-                self.remove(i)
-        chosen = np.flatnonzero(res.x > 0.5)
-        for i, s in zip(vi[chosen].tolist(), vs[chosen].tolist(), strict=True):
-            if self.slot_of[i] < 0 and self.fits(i, s):
-                self.place(i, s)
-        return True
 
     # construction and local search -----------------------------------------------------------
 
@@ -794,11 +851,71 @@ class _Model:
             g += (self.val(k, new) if new >= 0 else 0.0) - (self.val(k, old) if old >= 0 else 0.0)
         return g
 
+    def kempe(self, i: int) -> bool:
+        """Insert unscheduled meeting i by swapping two slots along an alternating chain (the
+        step of König's edge-colouring proof): a is free in slot x, b in slot y; b's meeting in
+        x moves to y, the next person's meeting in y moves to x, and so on; then i takes x.
+        Everyone keeps their meetings; only slots change. Tried both ways round, for every
+        pair of slots, chains of at most ``_CHAIN`` meetings; kept only when the objective
+        rises (a published place may be lost only for more weight)."""
+        a, b = self.a[i], self.b[i]
+        cands = self.cands[i]
+        busy = self.busy
+        for first, second in ((a, b), (b, a)):
+            free_first = [s for s in cands if busy[first][s] == -1]
+            free_second = [s for s in self.person_slots[second] if busy[second][s] == -1]
+            for x in free_first:
+                if busy[second][x] < 0:
+                    continue  # -1: not a chain (direct insertion failed on tables); -2: locked
+                for y in free_second:
+                    if y != x and self._swap_chain(i, second, x, y):
+                        return True
+        return False
+
+    def _swap_chain(self, i: int, start: int, x: int, y: int) -> bool:
+        chain, person, slot, seen = [], start, x, set()
+        busy, a_, b_, sets = self.busy, self.a, self.b, self.cand_sets
+        while len(chain) < _CHAIN:
+            k = busy[person][slot]
+            if k == -1:
+                break
+            if k == -2 or k in seen:
+                return False
+            other = y if slot == x else x
+            if other not in sets[k]:
+                return False
+            chain.append((k, slot, other))
+            seen.add(k)
+            person = b_[k] if a_[k] == person else a_[k]
+            slot = other
+        else:
+            return False
+        log: list = []
+        for k, old, _ in chain:
+            log.append((k, old))
+            self.remove(k)
+        ok = True
+        for k, _, new in chain:
+            if not self.fits(k, new):
+                ok = False
+                break
+            log.append((k, -1))
+            self.place(k, new)
+        if ok and self.fits(i, x):
+            log.append((i, -1))
+            self.place(i, x)
+            if self.gain_of(log, 0) > _TOL:
+                return True
+        self.undo(log, 0)
+        return False
+
     def try_insert(self, i: int, ejected: list[int], depth: int) -> bool:
         """Insert unscheduled meeting i, by moving or (for a smaller weight) ejecting others."""
         s = self.best_free_slot(i)
         if s >= 0:
             self.place(i, s)
+            return True
+        if self.kempe(i):
             return True
         log: list = []
         order = sorted(self.cands[i], key=lambda s: -self.score(i, s))
@@ -1077,7 +1194,7 @@ class _Model:
 
     # idle gaps --------------------------------------------------------------------------------
 
-    def reduce_gaps(self, deadline: float, rounds: int = 4) -> None:
+    def reduce_gaps(self, deadline: float, rounds: int = 8) -> None:
         """Fewer idle gaps without losing weight or published places: move a meeting to a free
         slot, or swap the slots of two meetings of one person, when that lowers the idle gaps
         of the people involved (an idle gap: a free slot the person is available in, between
@@ -1126,6 +1243,62 @@ class _Model:
             masks[p][session_of[new]] |= 1 << new
 
         val, a_, b_ = self.val, self.a, self.b
+
+        def reslot(p: int) -> bool:
+            """The best permutation of p's meetings over the slots p already uses (an
+            assignment problem: each partner's idle gaps if their meeting with p moved
+            there, the rest of their day fixed). p's own day and every slot's table count
+            stay the same."""
+            row = self.busy[p]
+            mine = [(s, row[s]) for s in self.person_slots[p] if row[s] >= 0]
+            if len(mine) < 2:
+                return False
+            slots = [s for s, _ in mine]
+            n = len(mine)
+            cost = np.full((n, n), _FORBIDDEN)
+            now = 0
+            for r, (old, k) in enumerate(mine):
+                q = b_[k] if a_[k] == p else a_[k]
+                qrow = self.busy[q]
+                base = masks[q]
+                now += idle(q, base[session_of[old]])
+                for c, s in enumerate(slots):
+                    if s != old and (qrow[s] != -1 or s not in self.cand_sets[k]):
+                        continue
+                    if val(k, s) < val(k, old):
+                        continue
+                    so, sn = session_of[old], session_of[s]
+                    if so == sn:
+                        cost[r, c] = idle(q, (base[so] ^ (1 << old)) | (1 << s))
+                    else:
+                        cost[r, c] = (  # both days change
+                            idle(q, base[so] ^ (1 << old))
+                            + idle(q, base[sn] | (1 << s))
+                            - idle(q, base[sn])
+                        )
+            rows, cols = linear_sum_assignment(cost)
+            total = float(cost[rows, cols].sum())
+            if total >= now - 0.5 or total >= _FORBIDDEN:
+                return False
+            log: list = []
+            for _, k in mine:
+                log.append((k, self.slot_of[k]))
+                self.remove(k)
+            for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+                k = mine[r][1]
+                if not self.fits(k, slots[c]):
+                    self.undo(log, 0)
+                    return False
+                log.append((k, -1))
+                self.place(k, slots[c])
+            for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+                k = mine[r][1]
+                q = b_[k] if a_[k] == p else a_[k]
+                if slots[c] != mine[r][0]:
+                    shift(q, mine[r][0], slots[c])
+            return True
+
+        order = sorted(range(P), key=lambda p: (-len(self.mine[p]), p))
         for _ in range(rounds):
             better = False
             for i in range(self.M):  # single moves
@@ -1188,8 +1361,75 @@ class _Model:
                             self.remove(k1)
                         self.place(k1, s1)
                         self.place(k2, s2)
+            for p in order:  # re-slot p's day: same slots, the partners' days compact
+                if time.perf_counter() > deadline:
+                    return
+                if reslot(p):
+                    better = True
+            for p in range(P):  # chains: p's meeting moves to a free slot y of p's
+                if time.perf_counter() > deadline:
+                    return
+                for _ in range(self.S):
+                    if not (has_gap(p) and self._gap_chain(p, delta, shift, has_gap)):
+                        break
+                    better = True
             if not better:
                 return
+
+    def _gap_chain(self, p: int, delta, shift, has_gap) -> bool:
+        """Close p's idle gaps by moving one of p's meetings from slot x to a slot y where p is
+        free, swapping x and y along the alternating chain it starts (the partner's meeting in
+        y goes to x, and so on). Everyone inside the chain keeps the same busy slots: only p
+        and the person at the chain's end see their day change. Kept when their idle gaps
+        fall, without losing weight or published places."""
+        busy, a_, b_, sets, val = self.busy, self.a, self.b, self.cand_sets, self.val
+        row = busy[p]
+        for x in self.person_slots[p]:
+            k = row[x]
+            if k < 0:
+                continue
+            for y in self.person_slots[p]:
+                if row[y] != -1 or y == x:
+                    continue
+                chain, person, slot = [], p, x
+                while len(chain) < _CHAIN:
+                    m = busy[person][slot]
+                    if m == -1:
+                        break
+                    other = y if slot == x else x
+                    if m == -2 or other not in sets[m] or val(m, other) < val(m, slot):
+                        chain = None
+                        break
+                    chain.append((m, slot, other))
+                    person = b_[m] if a_[m] == person else a_[m]
+                    slot = other
+                else:
+                    chain = None
+                if not chain:
+                    continue
+                end = person  # had ``slot``'s opposite busy, now ``slot`` instead
+                end_old = chain[-1][1]
+                d = delta(p, x, y) + delta(end, end_old, chain[-1][2])
+                if d >= 0:
+                    continue
+                log: list = []
+                for m, old, _ in chain:
+                    log.append((m, old))
+                    self.remove(m)
+                ok = True
+                for m, _, new in chain:
+                    if not self.fits(m, new):
+                        ok = False
+                        break
+                    log.append((m, -1))
+                    self.place(m, new)
+                if not ok:
+                    self.undo(log, 0)
+                    continue
+                shift(p, x, y)
+                shift(end, end_old, chain[-1][2])
+                return True
+        return False
 
 
 # The scheduler ----------------------------------------------------------------------------------
@@ -1204,37 +1444,288 @@ def schedule(
 ) -> Schedule:
     """Schedule the meetings; see the module docstring.
 
-    - ``exact``: also solve the integer program by branch and bound (HiGHS, at most 5 s) when
-      the search did not reach the bound. None (default): only on small instances, up to
-      2,000 (meeting, slot) pairs.
+    - ``exact``: also run the exact engine (``exact.solve``: CP-SAT from the heuristic's
+      schedule, then the least standing about at that weight). None (default): on instances
+      up to ``_EXACT_VARIABLES`` (meeting, slot) pairs; larger ones keep the heuristic and its
+      LP bound. Problems with groups, long meetings or limits per person always use it.
     - ``full_lp``: compute the bound with the full LP relaxation of the module docstring on
-      large instances too (slower; the default relaxation of it gave the same value on every
-      benchmark instance). Small instances always use the full LP.
-    - ``time_limit`` (seconds): a safety net for the search after the LP, which is otherwise
-      bounded by iteration counts, so that one input always gives one schedule.
+      large instances too (slower). Small instances always use the full LP.
+    - ``time_limit`` (seconds): a safety net over the whole run. The work itself is counted
+      (iterations, the solver's deterministic work units), so one input gives one schedule.
     """
     start = time.perf_counter()
+    deadline = start + time_limit
     _validate(problem)
+    excluded = {
+        m.id
+        for m in problem.meetings
+        if m.id not in problem.locked and problem.same_organisation(m)
+    }
+    inner = problem
+    if excluded:
+        inner = replace(problem, meetings=[m for m in problem.meetings if m.id not in excluded])
+    if inner.is_classic():
+        starts, bound, proven, lp_seconds = _classic(inner, exact, full_lp, deadline)
+    else:
+        starts, bound, proven, lp_seconds = _general(inner, deadline)
+    return _result(problem, starts, bound, proven, excluded, lp_seconds, start)
+
+
+def _classic(
+    problem: Problem, exact: bool | None, full_lp: bool, deadline: float
+) -> tuple[dict[MeetingId, int], float, bool, float]:
+    """Two people per meeting, one slot: LP bound, LP rounding, local search, then the exact
+    engine where it pays. Returns (starts of the free meetings, bound on the free meetings'
+    weight, proven optimal, LP seconds)."""
     model = _Model(problem)
-    use_milp = int(model.cand_mask.sum()) <= _MILP_VARIABLES if exact is None else exact
+    pairs = int(model.cand_mask.sum())
+    use_exact = pairs <= _EXACT_VARIABLES if exact is None else exact
+    full = pairs <= _FULL_LP_VARIABLES or full_lp
     lp_start = time.perf_counter()
     weight_bound = None
     if model.bonus > 0:  # the bound on weight alone, without the stability bonuses
         bonus, model.bonus = model.bonus, 0.0
-        weight_bound = model.solve_lp(full=use_milp or full_lp)[0]
+        weight_bound = model.solve_lp(full=full)[0]
         model.bonus = bonus
-    lp_value, x, vi, vs = model.solve_lp(full=use_milp or full_lp)
+    lp_value, x, vi, vs = model.solve_lp(full=full)
     lp_seconds = time.perf_counter() - lp_start
+    bound = lp_value if weight_bound is None else weight_bound
+    integral = all(float(w).is_integer() for w in model.w)
+    if integral:  # a sum of whole weights: the bound rounds down
+        bound = math.floor(bound + 1e-6)
     model._prices()
-    deadline = start + time_limit
     model.round_lp(x, vi, vs)
     model.search(deadline, _perturbations(model.M), lp_value)
-    if use_milp and model.objective() < lp_value - _TOL:
-        model.solve_milp(min(_MILP_SECONDS, deadline - time.perf_counter()))
     model.fill()
     model.reduce_gaps(deadline)
-    bound = lp_value if weight_bound is None else weight_bound
-    return _result(problem, model, bound, lp_seconds, start)
+    proven = False
+    answer = None
+    if use_exact and model.M:
+        spec, mult, scale = _spec(problem, model.free, model.people)
+        hint = {i: s for i, s in enumerate(model.slot_of) if s >= 0}
+        weight = sum(model.w[i] for i in hint)
+        work = _EXACT_WORK if weight < bound - 1e-6 else 0.0
+        answer = exact_engine.solve(
+            spec,
+            hint,
+            work=work,
+            standby_work=_STANDBY_WORK,
+            seconds=max(0.1, deadline - time.perf_counter()),
+        )
+    if answer is not None:
+        if answer.bound is not None:
+            bound = min(bound, _weight_bound(answer.bound, mult, scale, integral, model.M))
+            proven = answer.optimal and integral
+        for i in range(model.M):
+            if model.slot_of[i] >= 0:
+                model.remove(i)
+        for i, s in sorted(answer.starts.items()):
+            model.place(i, s)
+    starts = {model.free[i].id: s for i, s in enumerate(model.slot_of) if s >= 0}
+    return starts, bound, proven, lp_seconds
+
+
+def _general(problem: Problem, deadline: float) -> tuple[dict[MeetingId, int], float, bool, float]:
+    """Groups, long meetings, limits per person: a greedy start, then the exact engine."""
+    free = [m for m in problem.meetings if m.id not in problem.locked]
+    people: dict = {}
+    for m in problem.meetings:
+        for p in m.people:
+            people.setdefault(p, len(people))
+    spec, mult, scale = _spec(problem, free, people)
+    hint = _greedy(spec)
+    integral = all(float(m.weight).is_integer() for m in free)
+    answer = exact_engine.solve(
+        spec,
+        hint,
+        work=_GENERAL_WORK,
+        standby_work=_STANDBY_WORK,
+        seconds=max(0.1, deadline - time.perf_counter()),
+    )
+    if answer is None:  # no time at all: the greedy schedule, bounded by every meeting
+        starts = hint
+        bound = float(sum(m.weight for m in free))
+        proven = False
+    else:
+        starts = answer.starts
+        bound = _weight_bound(answer.bound, mult, scale, integral, len(free))
+        proven = answer.optimal and integral
+    return {free[i].id: s for i, s in starts.items()}, bound, proven, 0.0
+
+
+def _weight_bound(bound: int, mult: int, scale: float, integral: bool, n: int) -> float:
+    """The exact engine's bound on its integer objective, as a bound on weight: the
+    stability bonuses stay below ``mult``; rounded weights lose at most half a unit each."""
+    if mult == 0:
+        return math.inf
+    whole = bound // mult
+    return float(whole) if integral else (whole + 0.5 * n) / scale
+
+
+def _spec(
+    problem: Problem, free: Sequence[Meeting], people: Mapping[ParticipantId, int]
+) -> tuple[exact_engine.Spec, int, float]:
+    """The exact engine's model of the free meetings: (spec, bonus multiplier, weight scale).
+
+    The objective is ``weight × multiplier + 1`` per meeting kept at its published slot,
+    with the multiplier above the number of published meetings, so that weight comes strictly
+    first (an explicit ``change_penalty`` is added to the weight instead; multiplier 0). Weights
+    that are not whole numbers are scaled to integers."""
+    S = problem.n_slots
+    sessions = problem.session_keys()
+    keys: dict = {}
+    session_of = [keys.setdefault(k, len(keys)) for k in sessions]
+    P = len(people)
+    every = (1 << S) - 1
+    available = [every] * P
+    for p, slots in problem.availability.items():
+        if p in people:
+            available[people[p]] = sum(1 << s for s in set(slots))
+    cap = problem.tables_per_slot()
+    labels = set(problem.shared_labels())
+    booths: dict[str, int] = {}
+    locked_busy: set[tuple[int, int]] = set()
+    booth_busy: set[tuple[int, int]] = set()
+    by_id = {m.id: m for m in problem.meetings}
+    held: dict = {}
+    for mid, place in problem.locked.items():
+        m = by_id[mid]
+        for t in m.covers(place.slot):
+            for p in m.people:
+                locked_busy.add((people[p], t))
+            if place.table is not None and place.table in labels:
+                cap[t] -= 1
+            elif place.table is not None:
+                booth_busy.add((booths.setdefault(place.table, len(booths)), t))
+        for p in m.people:
+            held[p] = held.get(p, 0) + 1
+            key = (p, session_of[place.slot])
+            held[key] = held.get(key, 0) + 1
+    weights = [m.weight for m in free]
+    integral = all(float(w).is_integer() for w in weights)
+    scale = 1.0 if integral else 1e6 / max(sum(weights), 1e-12)
+    n_pub = sum(m.id in problem.published for m in free)
+    mult = n_pub + 1 if problem.change_penalty is None else 0
+    spec = exact_engine.Spec(
+        n_slots=S,
+        session_of=session_of,
+        people=[],
+        length=[],
+        starts=[],
+        coef=[],
+        shared=[],
+        booth=[],
+        cap=cap,
+        locked_busy=locked_busy,
+        available=available,
+        preferred={
+            people[p]: sum(1 << s for s in set(slots))
+            for p, slots in problem.preferred.items()
+            if p in people and slots
+        },
+        max_total={
+            people[p]: max(0, n - held.get(p, 0))
+            for p, n in problem.max_meetings.items()
+            if p in people
+        },
+    )
+    if problem.max_per_session is not None:
+        for p, index in people.items():
+            for key in set(session_of):
+                spec.max_session[index, key] = max(
+                    0, problem.max_per_session - held.get((p, key), 0)
+                )
+    for m, w in zip(free, weights, strict=True):
+        who = tuple(people[p] for p in m.people)
+        label = _expected_table(problem, m)
+        shared = not m.remote and label is None
+        booth = booths.setdefault(label, len(booths)) if label is not None else -1
+        published = problem.published.get(m.id)
+        starts, coef = [], []
+        for s in range(S - m.length + 1):
+            covered = m.covers(s)
+            if session_of[s + m.length - 1] != session_of[s]:
+                continue
+            if any(
+                not available[p] >> t & 1 or (p, t) in locked_busy for p in who for t in covered
+            ):
+                continue
+            if shared and any(cap[t] <= 0 for t in covered):
+                continue
+            if booth >= 0 and any((booth, t) in booth_busy for t in covered):
+                continue
+            kept = published is not None and published.slot == s
+            starts.append(s)
+            if mult:
+                coef.append(max(1, round(w * scale)) * mult + kept)
+            else:
+                coef.append(max(1, round((w + kept * problem.change_penalty) * scale)))
+        spec.people.append(who)
+        spec.length.append(m.length)
+        spec.starts.append(starts)
+        spec.coef.append(coef)
+        spec.shared.append(shared)
+        spec.booth.append(booth)
+    return spec, mult, scale
+
+
+def _greedy(spec: exact_engine.Spec) -> dict[int, int]:
+    """First fit, the most valuable meetings first: the exact engine's starting point."""
+    busy = set(spec.locked_busy)
+    booth_busy: set = set()
+    used = [0] * spec.n_slots
+    total: dict[int, int] = {}
+    per_session: dict[tuple[int, int], int] = {}
+    chosen = {}
+    order = sorted(
+        range(len(spec.starts)),
+        key=lambda i: (-max(spec.coef[i], default=0), len(spec.starts[i]), spec.length[i], i),
+    )
+    demand: dict[tuple[int, int], int] = {}  # (person, slot) -> meetings still wanting it
+    for i, starts in enumerate(spec.starts):
+        for s in starts:
+            for t in range(s, s + spec.length[i]):
+                for p in spec.people[i]:
+                    demand[p, t] = demand.get((p, t), 0) + 1
+
+    def pressure(i: int, s: int) -> int:
+        """How much a start takes from the other meetings of the same people."""
+        return sum(demand[p, t] for p in spec.people[i] for t in range(s, s + spec.length[i]))
+
+    for i in order:
+        who = spec.people[i]
+        for s in spec.starts[i]:
+            for t in range(s, s + spec.length[i]):
+                for p in who:
+                    demand[p, t] -= 1
+        if any(total.get(p, 0) >= spec.max_total.get(p, math.inf) for p in who):
+            continue
+        for s in sorted(spec.starts[i], key=lambda s: (pressure(i, s), s)):
+            covered = range(s, s + spec.length[i])
+            key = spec.session_of[s]
+            if any(
+                per_session.get((p, key), 0) >= spec.max_session.get((p, key), math.inf)
+                for p in who
+            ):
+                continue
+            if any((p, t) in busy for p in who for t in covered):
+                continue
+            if spec.shared[i] and any(used[t] >= spec.cap[t] for t in covered):
+                continue
+            if spec.booth[i] >= 0 and any((spec.booth[i], t) in booth_busy for t in covered):
+                continue
+            chosen[i] = s
+            for t in covered:
+                busy.update((p, t) for p in who)
+                if spec.shared[i]:
+                    used[t] += 1
+                if spec.booth[i] >= 0:
+                    booth_busy.add((spec.booth[i], t))
+            for p in who:
+                total[p] = total.get(p, 0) + 1
+                per_session[p, key] = per_session.get((p, key), 0) + 1
+            break
+    return chosen
 
 
 def _perturbations(n_meetings: int) -> int:
@@ -1253,80 +1744,79 @@ def lp_bound(problem: Problem, *, full: bool = True) -> float:
     return model.solve_lp(full=full)[0] + model.locked_weight
 
 
-def _assign_tables(problem: Problem, model: _Model) -> dict[MeetingId, Placement]:
+def _assign_tables(problem: Problem, starts: Mapping[MeetingId, int]) -> dict[MeetingId, Placement]:
+    """Tables for the placed meetings: a booth meeting takes its booth, a remote one none; a
+    shared-table meeting keeps its published table when it still starts there and the table
+    is free, otherwise the first table free in every slot it covers (slots in time order)."""
     assignment = dict(problem.locked)
     per_slot = problem.tables_per_slot()
-    free_tables = [
-        [t for t in model.labels[: per_slot[s]] if t not in model.locked_tables[s]]
-        for s in range(model.S)
-    ]
-    free_sets = [set(tables) for tables in free_tables]
-    claimed: list[set[str]] = [set() for _ in range(model.S)]
-    waiting: list[list[int]] = [[] for _ in range(model.S)]
-    for i, s in enumerate(model.slot_of):
-        if s < 0:
+    labels = problem.shared_labels()
+    by_id = {m.id: m for m in problem.meetings}
+    taken: list[set[str]] = [set() for _ in range(problem.n_slots)]
+    for mid, place in problem.locked.items():
+        for t in by_id[mid].covers(place.slot):
+            taken[t].add(place.table)
+    position = {m.id: k for k, m in enumerate(problem.meetings)}
+    rank = {label: k for k, label in enumerate(labels)}
+
+    def kept(mid: MeetingId) -> bool:
+        old = problem.published.get(mid)
+        return old is not None and old.slot == starts[mid]
+
+    order = sorted(starts, key=lambda mid: (starts[mid], not kept(mid), position[mid]))
+    for mid in order:
+        m, s = by_id[mid], starts[mid]
+        if m.remote:
+            assignment[mid] = Placement(s, None)
             continue
-        m = model.free[i]
-        kind = model.k[i]
-        if kind == 2:
-            assignment[m.id] = Placement(s, None)
-        elif kind == 1:
-            assignment[m.id] = Placement(s, model.fixed_labels[model.f[i]])
-        else:
-            old = problem.published.get(m.id)
-            if (
-                old is not None
-                and old.slot == s
-                and old.table in free_sets[s]
-                and old.table not in claimed[s]
-            ):
-                claimed[s].add(old.table)
-                assignment[m.id] = Placement(s, old.table)
-            else:
-                waiting[s].append(i)
-    for s in range(model.S):
-        rest = iter(t for t in free_tables[s] if t not in claimed[s])
-        for i in waiting[s]:
-            assignment[model.free[i].id] = Placement(s, next(rest))
+        own = _expected_table(problem, m)
+        if own is not None:
+            assignment[mid] = Placement(s, own)
+            continue
+        covered = m.covers(s)
+        limit = min(per_slot[t] for t in covered)
+        old = problem.published.get(mid)
+        wished = [old.table] if kept(mid) and rank.get(old.table, limit) < limit else []
+        table = next(
+            (
+                label
+                for label in itertools.chain(wished, labels[:limit])
+                if all(label not in taken[t] for t in covered)
+            ),
+            None,
+        )
+        for t in covered:
+            taken[t].add(table)
+        assignment[mid] = Placement(s, table)
     return assignment
 
 
 def _result(
-    problem: Problem, model: _Model, lp_value: float, lp_seconds: float, start: float
+    problem: Problem,
+    starts: Mapping[MeetingId, int],
+    free_bound: float,
+    proven: bool,
+    excluded: Collection[MeetingId],
+    lp_seconds: float,
+    start: float,
 ) -> Schedule:
-    assignment = _assign_tables(problem, model)
+    assignment = _assign_tables(problem, starts)
     errors = violations(problem, assignment)
     if errors:  # a bug, never the input's fault: refuse to return a broken schedule
         raise AssertionError("the scheduler produced an invalid schedule: " + "; ".join(errors))
-    unscheduled: dict[MeetingId, Reason] = {}
-    for i, m in enumerate(model.free):
-        if model.slot_of[i] >= 0:
-            continue
-        common = np.flatnonzero(model.common[i]).tolist()
-        if not common:
-            unscheduled[m.id] = Reason.NO_COMMON_SLOT
-            continue
-        a, b = model.a[i], model.b[i]
-        if not model.cands[i] and all(
-            model.busy[a][s] != -2 and model.busy[b][s] != -2 for s in common
-        ):  # no table in any common slot, whoever else is scheduled (none, or locked ones)
-            unscheduled[m.id] = Reason.NO_TABLE
-        elif all(model.busy[a][s] != -1 or model.busy[b][s] != -1 for s in common):
-            unscheduled[m.id] = Reason.FULLY_BOOKED
-        else:  # both free in some slot, but its tables (or the booth) are taken
-            unscheduled[m.id] = Reason.NO_TABLE
     by_id = {m.id: m for m in problem.meetings}
     weight = sum(by_id[mid].weight for mid in assignment)
+    locked_weight = sum(by_id[mid].weight for mid in problem.locked)
     changed = tuple(
         mid
         for mid, place in problem.published.items()
         if mid in by_id and assignment.get(mid) != place
     )
-    # Solver rounding aside, the LP value is never below the schedule's weight.
-    bound = max(lp_value + model.locked_weight, weight)
+    # Solver rounding aside, the bound is never below the schedule's weight.
+    bound = max(free_bound + locked_weight, weight)
     return Schedule(
         assignment=assignment,
-        unscheduled=unscheduled,
+        unscheduled=_reasons(problem, assignment, excluded),
         scheduled_weight=weight,
         total_weight=float(sum(m.weight for m in problem.meetings)),
         bound=bound,
@@ -1334,7 +1824,60 @@ def _result(
         n_meetings=len(problem.meetings),
         changed=changed,
         idle_gaps=idle_gaps(problem, assignment),
-        optimal=model.proven_optimal or weight >= bound - 1e-6 * max(1.0, bound),
+        optimal=proven or weight >= bound - 1e-6 * max(1.0, bound),
         lp_seconds=lp_seconds,
         seconds=time.perf_counter() - start,
     )
+
+
+def _reasons(
+    problem: Problem, assignment: Mapping[MeetingId, Placement], excluded: Collection[MeetingId]
+) -> dict[MeetingId, Reason]:
+    """Why each meeting left out is out, in the organisers' words."""
+    sessions = problem.session_keys()
+    by_id = {m.id: m for m in problem.meetings}
+    busy: set = set()
+    count: dict = {}
+    for mid, place in assignment.items():
+        m = by_id[mid]
+        for p in m.people:
+            busy.update((p, t) for t in m.covers(place.slot))
+            count[p] = count.get(p, 0) + 1
+            count[p, sessions[place.slot]] = count.get((p, sessions[place.slot]), 0) + 1
+    every = range(problem.n_slots)
+    per_slot = problem.tables_per_slot()
+    reasons: dict[MeetingId, Reason] = {}
+    for m in problem.meetings:
+        if m.id in assignment:
+            continue
+        if m.id in excluded:
+            reasons[m.id] = Reason.SAME_ORGANISATION
+            continue
+        possible = [
+            s
+            for s in range(problem.n_slots - m.length + 1)
+            if len({sessions[t] for t in m.covers(s)}) == 1
+            and all(t in problem.availability.get(p, every) for p in m.people for t in m.covers(s))
+        ]
+        if not possible:
+            reasons[m.id] = Reason.NO_COMMON_SLOT
+        elif any(count.get(p, 0) >= problem.max_meetings.get(p, math.inf) for p in m.people) or (
+            problem.max_per_session is not None
+            and all(
+                any(count.get((p, sessions[s]), 0) >= problem.max_per_session for p in m.people)
+                for s in possible
+            )
+        ):
+            reasons[m.id] = Reason.LIMIT_REACHED
+        elif (
+            m.remote
+            or _expected_table(problem, m) is not None
+            or any(all(per_slot[t] > 0 for t in m.covers(s)) for s in possible)
+        ):
+            if all(any((p, t) in busy for p in m.people for t in m.covers(s)) for s in possible):
+                reasons[m.id] = Reason.FULLY_BOOKED
+            else:  # people free, but the tables (or the booth) are taken
+                reasons[m.id] = Reason.NO_TABLE
+        else:
+            reasons[m.id] = Reason.NO_TABLE
+    return reasons
