@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from clusterhub.matchmaking import scheduler
+from clusterhub.matchmaking import exact, scheduler
 from clusterhub.matchmaking.scheduler import (
     Meeting,
     Placement,
@@ -266,10 +266,13 @@ def test_odd_cycle_shows_the_bound_is_an_upper_bound_not_the_optimum():
     # Three people who all want to meet each other, two slots: only two meetings fit, but
     # the LP takes half of each meeting in each slot (value 3).
     meetings = [Meeting(1, "a", "b"), Meeting(2, "b", "c"), Meeting(3, "a", "c")]
-    result = schedule(Problem(meetings, 2, 5))
+    problem = Problem(meetings, 2, 5)
+    assert scheduler.lp_bound(problem) == pytest.approx(3)
+    result = schedule(problem)
     assert result.scheduled_weight == 2
-    assert result.bound == pytest.approx(3)
-    assert result.optimal  # branch and bound proved that 2 is the best
+    assert result.bound == 2  # the exact engine proved that 2 is the best
+    assert result.optimal
+    assert schedule(problem, exact=False).bound == 3  # without it, only the LP's promise
     assert result.summary() == "scheduled 2 of 3 accepted meetings; the best possible"
     assert list(result.unscheduled.values()) == [Reason.FULLY_BOOKED]
 
@@ -405,8 +408,9 @@ def test_idle_gaps_count_only_available_slots_within_a_session():
 # Purity -------------------------------------------------------------------------------------
 
 
-def test_the_scheduler_does_not_import_django():
-    tree = ast.parse(Path(scheduler.__file__).read_text())
+@pytest.mark.parametrize("module", [scheduler, exact])
+def test_the_scheduler_does_not_import_django(module):
+    tree = ast.parse(Path(module.__file__).read_text())
     imported = {
         alias.name.split(".")[0]
         for node in ast.walk(tree)
@@ -423,7 +427,9 @@ def test_the_scheduler_does_not_import_django():
         "dataclasses",
         "enum",
         "heapq",
+        "itertools",
         "math",
+        "ortools",
         "time",
         "numpy",
         "scipy",
@@ -444,3 +450,116 @@ def test_the_bound_is_on_weight_even_with_a_change_penalty():
     assert result.scheduled_weight == 1  # keeping meeting 1 in place outweighs a second one
     assert result.bound == pytest.approx(2)
     assert result.ratio == pytest.approx(0.5)
+
+
+# What brokerage events also need ------------------------------------------------------------
+
+
+def brokerage_problem(seed: int, **options) -> Problem:
+    """Groups of three, double-length meetings, limits per person, two sessions."""
+    base = random_problem(seed, n_people=30, n_meetings=90, n_slots=8, tables=8)
+    rng = random.Random(seed)
+    meetings = []
+    for m in base.meetings:
+        others = ()
+        if rng.random() < 0.15:
+            third = rng.choice([p for p in range(30) if p not in (m.a, m.b)])
+            others = (third,)
+        meetings.append(
+            dataclasses.replace(m, others=others, length=2 if rng.random() < 0.2 else 1)
+        )
+    return dataclasses.replace(base, meetings=meetings, sessions=["am"] * 4 + ["pm"] * 4, **options)
+
+
+def test_groups_long_meetings_and_limits_obey_every_rule():
+    problem = brokerage_problem(3, max_meetings={p: 4 for p in range(30)}, max_per_session=3)
+    result = schedule(problem)
+    assert violations(problem, result.assignment) == []
+    by_id = {m.id: m for m in problem.meetings}
+    busy: Counter = Counter()
+    count: Counter = Counter()
+    tables: Counter = Counter()
+    for mid, place in result.assignment.items():
+        m = by_id[mid]
+        covered = range(place.slot, place.slot + m.length)
+        assert len({problem.sessions[s] for s in covered}) == 1, "a meeting across sessions"
+        for p in m.people:
+            count[p] += 1
+            count[p, problem.sessions[place.slot]] += 1
+            for s in covered:
+                busy[p, s] += 1
+                assert s in problem.availability[p]
+        for s in covered:
+            tables[place.table, s] += 1
+    assert max(busy.values()) == 1
+    assert max(tables.values()) == 1  # a long meeting keeps its table in both slots
+    assert all(n <= 4 for key, n in count.items() if not isinstance(key, tuple))
+    assert all(n <= 3 for key, n in count.items() if isinstance(key, tuple))
+    assert any(by_id[mid].others for mid in result.assignment)
+    assert any(by_id[mid].length == 2 for mid in result.assignment)
+    assert result.bound >= result.scheduled_weight
+
+
+def test_a_limit_per_person_is_the_reason_given():
+    meetings = [Meeting(k, "star", f"fan{k}", 5 - k) for k in range(4)]
+    problem = Problem(meetings, 6, 4, max_meetings={"star": 2})
+    result = schedule(problem)
+    assert sorted(result.assignment) == [0, 1]  # the two heaviest
+    assert result.unscheduled == {2: Reason.LIMIT_REACHED, 3: Reason.LIMIT_REACHED}
+    assert result.optimal
+
+
+def test_a_group_meeting_needs_everyone_free():
+    meetings = [Meeting("group", "company", "lab-1", others=("lab-2",)), Meeting("x", "lab-2", "y")]
+    problem = Problem(
+        meetings, 2, 2, availability={"lab-2": {0}, "company": {0, 1}, "lab-1": {0, 1}}
+    )
+    result = schedule(problem)
+    assert result.assignment["group"].slot == 0
+    assert "x" not in result.assignment  # lab-2 is only free in slot 0, taken by the group
+    assert result.unscheduled == {"x": Reason.FULLY_BOOKED}
+
+
+def test_a_long_meeting_stays_within_one_session():
+    meetings = [Meeting("long", "a", "b", length=2)]
+    problem = Problem(meetings, 3, 1, sessions=["am", "pm", "pm"], availability={"a": {0, 1, 2}})
+    assert schedule(problem).assignment == {"long": Placement(1, "1")}
+    only_morning = dataclasses.replace(problem, availability={"a": {0, 1}})
+    assert schedule(only_morning).unscheduled == {"long": Reason.NO_COMMON_SLOT}
+
+
+def test_people_of_one_organisation_do_not_meet_unless_locked():
+    meetings = [Meeting(1, "ann", "bob"), Meeting(2, "ann", "cem"), Meeting(3, "bob", "dee")]
+    organisations = {"ann": "acme", "bob": "acme", "cem": "lab"}
+    problem = Problem(meetings, 3, 3, organisations=organisations)
+    result = schedule(problem)
+    assert set(result.assignment) == {2, 3}
+    assert result.unscheduled == {1: Reason.SAME_ORGANISATION}
+    locked = dataclasses.replace(problem, locked={1: Placement(0, "1")})
+    assert schedule(locked).assignment[1] == Placement(0, "1")
+
+
+def test_preferred_slots_are_used_when_weight_allows():
+    meetings = [Meeting(k, "p", f"q{k}") for k in range(2)]
+    problem = Problem(meetings, 6, 2, preferred={"p": {3, 4}}, max_meetings={"p": 5})
+    result = schedule(problem)
+    assert sorted(place.slot for place in result.assignment.values()) == [3, 4]
+
+
+def test_regular_bipartite_requests_are_all_scheduled():
+    # Every company asks k research groups, k slots: by König's theorem all fit.
+    rng = random.Random(4)
+    n, k = 30, 9
+    shifts = rng.sample(range(n), k)
+    meetings = [Meeting(f"{i}-{s}", f"c{i}", f"r{(i + s) % n}") for s in shifts for i in range(n)]
+    rng.shuffle(meetings)
+    result = schedule(Problem(meetings, k, n), exact=False)  # the heuristic alone
+    assert result.n_scheduled == n * k
+    assert result.idle_gaps == 0
+
+
+def test_the_same_input_gives_the_same_schedule_with_the_exact_engine():
+    problem = random_problem(9, n_people=60, n_meetings=300, n_slots=8, tables=10)
+    first, second = schedule(problem), schedule(problem)
+    assert first.assignment == second.assignment
+    assert first.bound == second.bound
