@@ -206,7 +206,6 @@ def first_fit(problem: Problem) -> dict:
     """Heaviest meeting first, into the first slot and table that fit (pairs, one slot)."""
     every = range(problem.n_slots)
     busy: set = set()
-    used = [0] * problem.n_slots
     labels = problem.shared_labels()
     for mid, place in problem.locked.items():
         m = next(x for x in problem.meetings if x.id == mid)

@@ -479,7 +479,9 @@ def test_a_move_into_a_conflict_is_refused_with_the_reason(
         url("manage-meeting", event, second.pk), {"action": "move", "slot": slot.pk, "table": "2"}
     )
     assert response.status_code == 200
-    assert "One of the two already has a meeting in that slot." in response.content.decode()
+    assert (
+        "Someone in this meeting already has a meeting at that time." in response.content.decode()
+    )
     second.refresh_from_db()
     assert second.slot is None
 

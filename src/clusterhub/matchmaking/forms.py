@@ -8,7 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from clusterhub.events.models import Registration
 from clusterhub.partnering.models import OpportunityKind
 
-from .models import Matchmaking, MatchmakingSession, Outcome, Participant, ParticipantType
+from .models import (
+    Matchmaking,
+    MatchmakingSession,
+    MeetingSlot,
+    Outcome,
+    Participant,
+    ParticipantType,
+)
 
 WHERE = [("onsite", _("On site")), ("remote", _("Remotely (video call)"))]
 
@@ -70,6 +77,24 @@ class OptInForm(forms.Form):
     where = forms.ChoiceField(
         label=_("I meet"), choices=WHERE, initial="onsite", widget=forms.RadioSelect
     )
+    max_meetings = forms.IntegerField(
+        label=_("At most this many meetings"),
+        min_value=1,
+        max_value=200,
+        required=False,
+        help_text=_("Empty: as many as fit."),
+    )
+    preferred_slots = forms.ModelMultipleChoiceField(
+        label=_("Times I prefer"),
+        queryset=MeetingSlot.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Your meetings go there first when the schedule allows; none: any time."),
+    )
+    joins_colleagues = forms.BooleanField(
+        label=_("Colleagues of my organisation may bring me to their meetings"),
+        required=False,
+    )
 
     def __init__(
         self,
@@ -95,6 +120,15 @@ class OptInForm(forms.Form):
             del self.fields["sessions"]
         if not matchmaking.remote_meetings:
             del self.fields["where"]
+        slots = MeetingSlot.objects.filter(session__matchmaking=matchmaking).order_by("start")
+        if slots.exists():
+            self.fields["preferred_slots"].queryset = slots
+            tz = matchmaking.event.tz
+            self.fields["preferred_slots"].label_from_instance = lambda slot: (
+                f"{slot.start.astimezone(tz):%d/%m %H:%M}–{slot.end.astimezone(tz):%H:%M}"
+            )
+        else:
+            del self.fields["preferred_slots"]
         if participant is not None and participant.opted_in:
             self.initial.update(
                 {
@@ -102,6 +136,9 @@ class OptInForm(forms.Form):
                     "pitch": participant.pitch,
                     "sessions": [s.pk for s in participant.availability.all()],
                     "where": "remote" if participant.remote else "onsite",
+                    "max_meetings": participant.max_meetings,
+                    "preferred_slots": [s.pk for s in participant.preferred_slots.all()],
+                    "joins_colleagues": participant.joins_colleagues,
                 }
             )
         else:
@@ -157,6 +194,9 @@ class OptInForm(forms.Form):
             "pitch": data.get("pitch", "").strip(),
             "sessions": list(data["sessions"]) if "sessions" in self.fields else None,
             "remote": data.get("where") == "remote",
+            "max_meetings": data.get("max_meetings"),
+            "preferred_slots": list(data.get("preferred_slots") or []),
+            "joins_colleagues": bool(data.get("joins_colleagues")),
         }
 
 
@@ -220,10 +260,34 @@ class RequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Why you would like to meet: it helps them say yes."),
     )
+    long = forms.BooleanField(
+        label=_("A double-length meeting (two slots in a row)"), required=False
+    )
+    colleagues = forms.ModelMultipleChoiceField(
+        label=_("Colleagues who join"),
+        queryset=Participant.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Only colleagues who agreed to be brought to meetings are listed."),
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, matchmaking: Matchmaking | None = None, colleagues=None, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        if matchmaking is None or not matchmaking.long_meetings:
+            del self.fields["long"]
+        if colleagues is not None and colleagues.exists():
+            self.fields["colleagues"].queryset = colleagues
+        else:
+            del self.fields["colleagues"]
+
+    def request_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "message": data.get("message", ""),
+            "long": bool(data.get("long")),
+            "colleagues": list(data.get("colleagues") or []),
+        }
 
 
 class ProposeSlotForm(forms.Form):

@@ -44,6 +44,9 @@ class MatchmakingForm(forms.ModelForm):
             "request_cap",
             "request_deadline",
             "pending_expiry_days",
+            "max_meetings_per_session",
+            "long_meetings",
+            "same_organisation_meetings",
         ]
         help_texts = {
             "tables": _(
@@ -53,6 +56,11 @@ class MatchmakingForm(forms.ModelForm):
             "request_cap": _("Empty: no limit."),
             "pending_expiry_days": _(
                 "Unanswered requests stop blocking anyone after this many days; 0: never."
+            ),
+            "max_meetings_per_session": _("Empty: no limit. Each person may also set their own."),
+            "same_organisation_meetings": _(
+                "Off: people of one organisation cannot ask each other, and the scheduler never "
+                "puts them together."
             ),
         }
 

@@ -27,6 +27,17 @@ class Matchmaking(TimeStampedModel):
     pending_expiry_days = models.PositiveSmallIntegerField(
         _("pending requests expire after (days)"), default=5
     )
+    max_meetings_per_session = models.PositiveSmallIntegerField(
+        _("meetings per person and session, at most"), null=True, blank=True
+    )
+    long_meetings = models.BooleanField(
+        _("double-length meetings may be requested"),
+        default=False,
+        help_text=_("A double-length meeting takes two slots in a row, at one table."),
+    )
+    same_organisation_meetings = models.BooleanField(
+        _("people of one organisation may meet each other"), default=False
+    )
     schedule_state = models.CharField(
         max_length=12, choices=ScheduleState, default=ScheduleState.NOT_PUBLISHED
     )
@@ -126,6 +137,15 @@ class Participant(TimeStampedModel):
     availability = models.ManyToManyField(
         MatchmakingSession, blank=True, related_name="available_participants"
     )
+    max_meetings = models.PositiveSmallIntegerField(
+        _("at most this many meetings"), null=True, blank=True
+    )
+    preferred_slots = models.ManyToManyField(
+        "MeetingSlot", blank=True, related_name="preferred_by", verbose_name=_("preferred times")
+    )
+    joins_colleagues = models.BooleanField(
+        _("colleagues may bring me to their meetings"), default=False
+    )
 
     class Meta:
         ordering = ["registration__last_name", "registration__first_name"]
@@ -170,6 +190,13 @@ class MeetingRequest(TimeStampedModel):
     )
     expires_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    long = models.BooleanField(_("double-length meeting"), default=False)
+    colleagues = models.ManyToManyField(
+        Participant,
+        blank=True,
+        related_name="joined_requests",
+        verbose_name=_("colleagues joining"),
+    )
 
     class Meta:
         ordering = ["-created"]

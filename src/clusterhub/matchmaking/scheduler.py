@@ -145,8 +145,8 @@ class Problem:
     - ``max_per_session``: the most meetings of any participant in one session.
     - ``preferred``: participant → the slots they prefer; after weight, the scheduler keeps
       their meetings there when it can (see ``exact``: it weighs like half an idle slot).
-    - ``organisations``: participant → their organisation; a meeting between people of one
-      organisation is never scheduled (unless the organisers locked it).
+    - ``organisations``: participant → their organisation; a meeting whose two sides (``a``
+      and ``b``) are of one organisation is never scheduled (unless the organisers locked it).
     """
 
     meetings: Sequence[Meeting]
@@ -176,9 +176,10 @@ class Problem:
         )
 
     def same_organisation(self, m: Meeting) -> bool:
-        orgs = [self.organisations.get(p) for p in m.people]
-        known = [o for o in orgs if o is not None]
-        return len(known) != len(set(known))
+        """The two sides (``a`` and ``b``) belong to one organisation; colleagues who join
+        one side are of course allowed."""
+        org = self.organisations.get(m.a)
+        return org is not None and org == self.organisations.get(m.b)
 
     def tables_per_slot(self) -> list[int]:
         if isinstance(self.tables, int):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -217,6 +217,16 @@ class AgendaEntry:
     outcome: str = ""
     no_show: bool = False
     other_no_show: bool = False
+    joined: list[Participant] = field(default_factory=list)  # colleagues who join
+
+    @property
+    def end(self):
+        """When the meeting ends: a double-length meeting takes the next slot too."""
+        if self.slot is None:
+            return None
+        if self.meeting.request.long:
+            return self.slot.end + (self.slot.end - self.slot.start)
+        return self.slot.end
 
 
 def agenda_published(matchmaking: Matchmaking) -> bool:
@@ -226,9 +236,13 @@ def agenda_published(matchmaking: Matchmaking) -> bool:
 def _meetings_of(participant: Participant) -> QuerySet[Meeting]:
     return (
         Meeting.objects.filter(
-            Q(request__sender=participant) | Q(request__recipient=participant),
+            Q(request__sender=participant)
+            | Q(request__recipient=participant)
+            | Q(request__colleagues=participant),
             request__status=RequestStatus.ACCEPTED,
         )
+        .distinct()
+        .prefetch_related("request__colleagues__registration")
         .select_related(
             "request",
             "published_slot",
@@ -241,8 +255,8 @@ def _meetings_of(participant: Participant) -> QuerySet[Meeting]:
 
 def _entry(meeting: Meeting, participant: Participant) -> AgendaEntry:
     request = meeting.request
-    mine_sent = request.sender_id == participant.pk
-    return AgendaEntry(
+    mine_sent = request.recipient_id != participant.pk
+    return AgendaEntry(  # a colleague who joins sits on the sender's side
         meeting=meeting,
         other=request.recipient if mine_sent else request.sender,
         slot=meeting.published_slot,
@@ -250,6 +264,12 @@ def _entry(meeting: Meeting, participant: Participant) -> AgendaEntry:
         outcome=meeting.sender_outcome if mine_sent else meeting.recipient_outcome,
         no_show=meeting.sender_no_show if mine_sent else meeting.recipient_no_show,
         other_no_show=meeting.recipient_no_show if mine_sent else meeting.sender_no_show,
+        joined=[c for c in request.colleagues.all() if c.pk != participant.pk]
+        + (
+            [request.sender]
+            if participant.pk not in (request.sender_id, request.recipient_id)
+            else []
+        ),
     )
 
 
@@ -300,7 +320,7 @@ def agenda_line(entry: AgendaEntry, tz) -> dict:
     organisation = registration.organisation
     return {
         "start": entry.slot.start.astimezone(tz) if entry.slot else None,
-        "end": entry.slot.end.astimezone(tz) if entry.slot else None,
+        "end": entry.end.astimezone(tz) if entry.slot else None,
         "place": place,
         "remote": meeting.remote,
         "video_url": meeting.video_url,
@@ -311,6 +331,7 @@ def agenda_line(entry: AgendaEntry, tz) -> dict:
         "type": other.type.name if other.type_id else "",
         "pitch": other.pitch,
         "changed": entry.changed,
+        "joined": [person.registration.name for person in entry.joined],
     }
 
 
@@ -327,13 +348,17 @@ def agendas_by_participant(
             *(f"request__sender__{name}" for name in PARTICIPANT_RELATED),
             *(f"request__recipient__{name}" for name in PARTICIPANT_RELATED),
         )
+        .prefetch_related(
+            *(f"request__colleagues__{name}" for name in PARTICIPANT_RELATED),
+        )
         .order_by("published_slot__start", "published_table", "pk")
     )
     if meeting_ids is not None:
         meetings = meetings.filter(pk__in=meeting_ids)
     out: dict[int, tuple[Participant, list[AgendaEntry]]] = {}
     for meeting in meetings:
-        for person in (meeting.request.sender, meeting.request.recipient):
+        request = meeting.request
+        for person in (request.sender, request.recipient, *request.colleagues.all()):
             out.setdefault(person.pk, (person, []))[1].append(_entry(meeting, person))
     return out
 

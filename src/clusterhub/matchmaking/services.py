@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -160,6 +160,9 @@ def opt_in(
     sessions: Iterable[MatchmakingSession] | None = None,
     remote: bool = False,
     fixed_table: str = "",
+    max_meetings: int | None = None,
+    preferred_slots: Iterable[MeetingSlot] = (),
+    joins_colleagues: bool = False,
 ) -> Participant:
     """A confirmed participant joins the B2B meetings and says when they are available."""
     matchmaking = Matchmaking.objects.get(event=registration.event)
@@ -174,11 +177,15 @@ def opt_in(
     participant.pitch = pitch
     participant.remote = remote
     participant.fixed_table = fixed_table
+    participant.max_meetings = max_meetings
+    participant.joins_colleagues = joins_colleagues
     if not participant.opted_in:
         participant.opted_in = True
         participant.opted_in_at = timezone.now()
     participant.save()
     participant.availability.set(matchmaking.sessions.all() if sessions is None else sessions)
+    preferred = [slot for slot in preferred_slots if slot.session.matchmaking_id == matchmaking.pk]
+    participant.preferred_slots.set(preferred)
     return participant
 
 
@@ -216,6 +223,10 @@ def request_refusal(sender: Participant, recipient: Participant, now=None) -> st
         return _("%(name)s does not take part in B2B meetings.") % {"name": recipient}
     if request_deadline_passed(matchmaking, now):
         return _("The deadline for meeting requests has passed.")
+    if not matchmaking.same_organisation_meetings and same_organisation(sender, recipient):
+        return _("%(name)s works for your organisation: meet them outside the B2B meetings.") % {
+            "name": recipient
+        }
     if sender.type_id and recipient.type_id:
         allowed = sender.type.may_request.filter(pk=recipient.type_id).exists()
         if not allowed:
@@ -236,6 +247,28 @@ def request_refusal(sender: Participant, recipient: Participant, now=None) -> st
     return None
 
 
+def same_organisation(a: Participant, b: Participant) -> bool:
+    """Both registered for one organisation (of the registry, or by the same name)."""
+    ra, rb = a.registration, b.registration
+    if ra.organisation_id and rb.organisation_id:
+        return ra.organisation_id == rb.organisation_id
+    name = ra.organisation_name.strip().casefold()
+    return bool(name) and name == rb.organisation_name.strip().casefold()
+
+
+def colleagues_who_join(sender: Participant) -> QuerySet[Participant]:
+    """The sender's colleagues (same organisation, B2B participants) who agreed to be brought
+    to their colleagues' meetings."""
+    candidates = (
+        Participant.objects.filter(
+            matchmaking=sender.matchmaking, opted_in=True, joins_colleagues=True
+        )
+        .exclude(pk=sender.pk)
+        .select_related("registration")
+    )
+    return candidates.filter(pk__in=[p.pk for p in candidates if same_organisation(sender, p)])
+
+
 @audited(
     "matchmaking.request.sent",
     returns=True,
@@ -243,11 +276,35 @@ def request_refusal(sender: Participant, recipient: Participant, now=None) -> st
     label=gettext_lazy("sent a meeting request"),
 )
 @transaction.atomic
-def send_request(sender: Participant, recipient: Participant, message: str = "") -> MeetingRequest:
-    _lock(sender.matchmaking)
+def send_request(
+    sender: Participant,
+    recipient: Participant,
+    message: str = "",
+    *,
+    long: bool = False,
+    colleagues: Iterable[Participant] = (),
+) -> MeetingRequest:
+    """Ask for a meeting, possibly of double length, possibly with colleagues who agreed to
+    be brought along."""
+    matchmaking = _lock(sender.matchmaking)
     reason = request_refusal(sender, recipient)
     if reason:
         raise ValidationError(reason)
+    if long and not matchmaking.long_meetings:
+        raise ValidationError({"long": _("This event has no double-length meetings.")})
+    colleagues = list(colleagues)
+    allowed = set(colleagues_who_join(sender).values_list("pk", flat=True))
+    for colleague in colleagues:
+        if colleague.pk not in allowed or colleague.pk == recipient.pk:
+            raise ValidationError(
+                {
+                    "colleagues": _(
+                        "%(name)s cannot join: only colleagues who agreed to join their "
+                        "colleagues' meetings can."
+                    )
+                    % {"name": colleague}
+                }
+            )
     expiry = sender.matchmaking.pending_expiry_days
     try:
         with transaction.atomic():
@@ -257,7 +314,9 @@ def send_request(sender: Participant, recipient: Participant, message: str = "")
                 recipient=recipient,
                 message=message.strip()[:2000],
                 expires_at=timezone.now() + dt.timedelta(days=expiry) if expiry else None,
+                long=long,
             )
+            request.colleagues.set(colleagues)
     except IntegrityError:
         raise ValidationError(
             _("You already have a request open with %(name)s.") % {"name": recipient}
@@ -364,17 +423,33 @@ def cancel_request(request: MeetingRequest, by_participant: Participant) -> Meet
 # The schedule -------------------------------------------------------------------------------
 
 
+def _people_of(meeting: Meeting) -> list[int]:
+    """Everyone in a meeting: the two sides and the colleagues who join."""
+    request = meeting.request
+    return [request.sender_id, request.recipient_id, *(c.pk for c in request.colleagues.all())]
+
+
+def covered_slots(meeting: Meeting, slot: MeetingSlot) -> list[MeetingSlot]:
+    """The slots a meeting starting in ``slot`` takes: two in a row of one session when it
+    is of double length (an empty list when there is no next slot)."""
+    if not meeting.request.long:
+        return [slot]
+    following = MeetingSlot.objects.filter(session=slot.session_id, start__gt=slot.start)
+    after = following.order_by("start").first()
+    return [slot, after] if after else []
+
+
 def _book(meeting: Meeting, slot: MeetingSlot | None, table: str) -> None:
     Booking.objects.filter(meeting=meeting).delete()
     meeting.slot = slot
     meeting.table = table if slot else ""
     meeting.save(update_fields=["slot", "table", "unscheduled_reason", "locked", "updated"])
     if slot is not None:
-        request = meeting.request
         Booking.objects.bulk_create(
             [
-                Booking(meeting=meeting, participant_id=request.sender_id, slot=slot),
-                Booking(meeting=meeting, participant_id=request.recipient_id, slot=slot),
+                Booking(meeting=meeting, participant_id=pk, slot=covered)
+                for pk in _people_of(meeting)
+                for covered in covered_slots(meeting, slot)
             ]
         )
 
@@ -396,14 +471,27 @@ def move_meeting(
     if slot is not None:
         if slot.session.matchmaking_id != matchmaking.pk:
             raise ValidationError({"slot": _("That slot belongs to another event.")})
-        people = [meeting.request.sender_id, meeting.request.recipient_id]
-        busy = Booking.objects.filter(slot=slot, participant_id__in=people).exclude(meeting=meeting)
+        covered = covered_slots(meeting, slot)
+        if not covered:
+            raise ValidationError(
+                {"slot": _("A double-length meeting needs the next slot of the same session.")}
+            )
+        busy = Booking.objects.filter(
+            slot__in=covered, participant_id__in=_people_of(meeting)
+        ).exclude(meeting=meeting)
         if busy.exists():
-            raise ValidationError({"slot": _("One of the two already has a meeting in that slot.")})
+            raise ValidationError(
+                {"slot": _("Someone in this meeting already has a meeting at that time.")}
+            )
         if not meeting.remote and not table:
             raise ValidationError({"table": _("Choose a table.")})
-        taken = Meeting.objects.filter(slot=slot, table=table).exclude(pk=meeting.pk)
-        if table and taken.exists():
+        taken = Booking.objects.filter(
+            slot__in=covered, meeting__table=table, meeting__slot__isnull=False
+        ).exclude(meeting=meeting)
+        if table and (
+            taken.exists()
+            or Meeting.objects.filter(slot=slot, table=table).exclude(pk=meeting.pk).exists()
+        ):
             raise ValidationError({"table": _("Table %(t)s is taken in that slot.") % {"t": table}})
     if lock is not None:
         meeting.locked = lock
@@ -466,14 +554,31 @@ class ScheduleRun:
 def scheduling_problem(matchmaking: Matchmaking, meetings: list[Meeting], slots: list[MeetingSlot]):
     """The scheduler's input from the database: who is free when, tables, locks, publication."""
     index = {slot.pk: i for i, slot in enumerate(slots)}
+    joining = {m.pk: [c.pk for c in m.request.colleagues.all()] for m in meetings}
     people = {m.request.sender_id for m in meetings} | {m.request.recipient_id for m in meetings}
-    participants = Participant.objects.filter(pk__in=people).prefetch_related("availability")
-    availability, fixed = {}, {}
+    people |= {pk for pks in joining.values() for pk in pks}
+    participants = (
+        Participant.objects.filter(pk__in=people)
+        .select_related("registration")
+        .prefetch_related("availability", "preferred_slots")
+    )
+    availability, fixed, limits, preferred, organisations = {}, {}, {}, {}, {}
     for participant in participants:
         sessions = {s.pk for s in participant.availability.all()} if participant.opted_in else set()
         availability[participant.pk] = [i for i, s in enumerate(slots) if s.session_id in sessions]
         if participant.fixed_table:
             fixed[participant.pk] = participant.fixed_table
+        if participant.max_meetings is not None:
+            limits[participant.pk] = participant.max_meetings
+        chosen = [index[s.pk] for s in participant.preferred_slots.all() if s.pk in index]
+        if chosen:
+            preferred[participant.pk] = chosen
+        registration = participant.registration
+        organisations[participant.pk] = (
+            ("registry", registration.organisation_id)
+            if registration.organisation_id
+            else ("name", registration.organisation_name.strip().casefold() or participant.pk)
+        )
     locked = {
         m.pk: scheduler.Placement(index[m.slot_id], m.table or None)
         for m in meetings
@@ -492,6 +597,8 @@ def scheduling_problem(matchmaking: Matchmaking, meetings: list[Meeting], slots:
                 b=m.request.recipient_id,
                 weight=m.weight,
                 remote=m.remote,
+                others=tuple(joining[m.pk]),
+                length=2 if m.request.long else 1,
             )
             for m in meetings
         ],
@@ -502,6 +609,10 @@ def scheduling_problem(matchmaking: Matchmaking, meetings: list[Meeting], slots:
         locked=locked,
         published=published,
         sessions=[slot.session_id for slot in slots],
+        max_meetings=limits,
+        max_per_session=matchmaking.max_meetings_per_session,
+        preferred=preferred,
+        organisations={} if matchmaking.same_organisation_meetings else organisations,
     )
 
 
@@ -520,9 +631,9 @@ def run_scheduler(matchmaking: Matchmaking, by, *, time_limit: float = 20.0) -> 
     _manager(by, matchmaking.event)
     slots = list(MeetingSlot.objects.filter(session__matchmaking=matchmaking).order_by("start"))
     meetings = list(
-        matchmaking.meetings.filter(request__status=RequestStatus.ACCEPTED).select_related(
-            "request"
-        )
+        matchmaking.meetings.filter(request__status=RequestStatus.ACCEPTED)
+        .select_related("request")
+        .prefetch_related("request__colleagues")
     )
     result = scheduler.schedule(
         scheduling_problem(matchmaking, meetings, slots), time_limit=time_limit
@@ -540,13 +651,11 @@ def run_scheduler(matchmaking: Matchmaking, by, *, time_limit: float = 20.0) -> 
             "" if placement else str(result.unscheduled.get(meeting.pk, ""))
         )
         if placement:
+            length = 2 if meeting.request.long else 1
             bookings += [
-                Booking(
-                    meeting=meeting, participant_id=meeting.request.sender_id, slot=meeting.slot
-                ),
-                Booking(
-                    meeting=meeting, participant_id=meeting.request.recipient_id, slot=meeting.slot
-                ),
+                Booking(meeting=meeting, participant_id=pk, slot=slot)
+                for pk in _people_of(meeting)
+                for slot in slots[placement.slot : placement.slot + length]
             ]
     Meeting.objects.bulk_update(movable, ["slot", "table", "unscheduled_reason", "updated"])
     Booking.objects.bulk_create(bookings)

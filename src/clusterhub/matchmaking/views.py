@@ -320,13 +320,17 @@ def person(request, b2b: B2B, pk: int):
     """A participant's B2B profile and the form to ask them for a meeting."""
     other = get_object_or_404(selectors.visible_participants(b2b.matchmaking), pk=pk)
     me = b2b.participant
-    form = RequestForm(request.POST or None)
+    form = RequestForm(
+        request.POST or None,
+        matchmaking=b2b.matchmaking,
+        colleagues=services.colleagues_who_join(me).exclude(pk=other.pk) if me else None,
+    )
     if request.method == "POST":
         if me is None:
             form.add_error(None, _("Opt in to the B2B meetings first."))
         elif form.is_valid():
             try:
-                services.send_request(me, other, form.cleaned_data["message"])
+                services.send_request(me, other, **form.request_arguments())
             except ValidationError as error:
                 apply_errors(form, error)
             else:
@@ -723,7 +727,7 @@ def agenda_ics(
                 uid=meeting_uid(entry.meeting),
                 stamp=entry.meeting.updated,
                 start=entry.slot.start,
-                end=entry.slot.end,
+                end=entry.end,
                 sequence=matchmaking.schedule_version,
                 summary=_("B2B meeting: %(who)s") % {"who": who},
                 location=location,
