@@ -221,6 +221,16 @@ class MeetingRequest(TimeStampedModel):
         return self.status in OPEN_STATUSES
 
 
+# The scheduler's reasons (stored in English) as the organisers read them.
+UNSCHEDULED_REASONS = {
+    "no common free slot": _("no common free slot"),
+    "no table": _("no table"),
+    "participant fully booked": _("participant fully booked"),
+    "participant's meeting limit reached": _("participant's meeting limit reached"),
+    "participants of one organisation": _("participants of one organisation"),
+}
+
+
 class Outcome(models.TextChoices):
     NONE = "none", _("No further contact")
     PLANNED = "planned", _("Further contact planned")
@@ -263,6 +273,12 @@ class Meeting(TimeStampedModel):
 
     def __str__(self) -> str:
         return str(self.request)
+
+    @property
+    def reason_text(self) -> str:
+        """Why the scheduler left the meeting out, in the reader's language."""
+        reason = self.unscheduled_reason
+        return str(UNSCHEDULED_REASONS.get(reason, reason))
 
 
 class Booking(models.Model):

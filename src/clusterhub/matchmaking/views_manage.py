@@ -595,7 +595,7 @@ def schedule(request, slug):
     scheduled = [m for m in meetings if m.slot_id is not None]
     unscheduled = [m for m in meetings if m.slot_id is None]
     page = Paginator(unscheduled, PAGE_SIZE).get_page(request.GET.get("page"))
-    reasons = Counter(m.unscheduled_reason or _("not scheduled yet") for m in unscheduled)
+    reasons = Counter(m.reason_text or _("not scheduled yet") for m in unscheduled)
     run_job = jobs.latest(tasks.SCHEDULE, key=tasks.schedule_key(matchmaking))
     last_run = (
         run_job
