@@ -55,10 +55,10 @@ class Answer:
     standby: int | None  # stage-2 cost of ``starts`` (None: stage 2 did not run)
 
 
-def _solver(work: float, seconds: float) -> cp_model.CpSolver:
+def _solver(work: float, seconds: float, workers: int = 1) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     p = solver.parameters
-    p.num_workers = 1
+    p.num_workers = workers
     p.random_seed = 0
     p.max_deterministic_time = max(work, 0.01)
     p.max_time_in_seconds = max(seconds, 0.01)
@@ -72,9 +72,11 @@ def solve(
     work: float,
     standby_work: float = 0.0,
     seconds: float = 60.0,
+    workers: int = 1,
 ) -> Answer | None:
     """Both stages (the second only with ``standby_work``); None when the solver found no
-    solution within its work (it always has the hint's, unless the hint is invalid)."""
+    solution within its work (it always has the hint's, unless the hint is invalid). More
+    than one worker is faster but no longer deterministic: for reference runs only."""
     if work <= 0 and (standby_work <= 0 or standby_cost(spec, hint) == 0):
         value = sum(spec.coef[i][spec.starts[i].index(s)] for i, s in hint.items())
         return Answer(dict(hint), value, None, False, standby_cost(spec, hint))
@@ -126,7 +128,7 @@ def solve(
     weight = sum(objective)
     if work > 0:
         model.maximize(weight)
-        solver = _solver(work, seconds)
+        solver = _solver(work, seconds, workers)
         status = solver.solve(model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
@@ -153,7 +155,7 @@ def solve(
             model.add_hint(v, answer.starts.get(i) == spec.starts[i][k])
     model.add(weight >= answer.value)
     model.minimize(sum(_standby(model, spec, covering, answer.starts)))
-    solver = _solver(standby_work, seconds)
+    solver = _solver(standby_work, seconds, workers)
     status = solver.solve(model)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.objective_value < answer.standby:
         answer.starts = _chosen(solver, spec, x)

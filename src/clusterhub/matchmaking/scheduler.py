@@ -74,7 +74,8 @@ _FULL_LP_VARIABLES = 2_000  # up to this many (meeting, slot) pairs, the full LP
 _EXACT_VARIABLES = 20_000  # up to this many (meeting, slot) pairs, the exact engine polishes
 _EXACT_WORK = 0.6  # the exact engine's work per stage, in CP-SAT's deterministic units
 _STANDBY_WORK = 0.6
-_GENERAL_WORK = 2.0
+_GENERAL_WORK = 6.0
+_PACKING_ROUNDS = 4  # insertion passes of the general engine's local search
 _SHIFT_COST = 1e-7  # prefer not to move a partner's meeting, all else equal
 _CHAIN = 400  # the longest chain of slot swaps tried to make room for a meeting
 
@@ -1534,7 +1535,9 @@ def _general(problem: Problem, deadline: float) -> tuple[dict[MeetingId, int], f
         for p in m.people:
             people.setdefault(p, len(people))
     spec, mult, scale = _spec(problem, free, people)
-    hint = _greedy(spec)
+    packing = _Packing(spec, _greedy(spec))
+    packing.improve(_PACKING_ROUNDS, deadline)
+    hint = packing.starts()
     integral = all(float(m.weight).is_integer() for m in free)
     answer = exact_engine.solve(
         spec,
@@ -1551,7 +1554,54 @@ def _general(problem: Problem, deadline: float) -> tuple[dict[MeetingId, int], f
         starts = answer.starts
         bound = _weight_bound(answer.bound, mult, scale, integral, len(free))
         proven = answer.optimal and integral
-    return {free[i].id: s for i, s in starts.items()}, bound, proven, 0.0
+    lp_start = time.perf_counter()
+    if not proven:  # the LP relaxation is often the tighter bound when the search stopped
+        lp = _spec_lp_bound(spec)
+        bound = min(bound, _weight_bound(math.floor(lp + 1e-6), mult, scale, integral, len(free)))
+    return {free[i].id: s for i, s in starts.items()}, bound, proven, time.perf_counter() - lp_start
+
+
+def _spec_lp_bound(spec: exact_engine.Spec) -> float:
+    """The LP relaxation of the exact engine's model (every constraint of ``exact.solve``,
+    variables between 0 and 1): an upper bound on its objective."""
+    rows: list[int] = []
+    cols: list[int] = []
+    keys: dict = {}
+    rhs: list[float] = []
+    c: list[float] = []
+
+    def row(key, limit: float) -> int:
+        if key not in keys:
+            keys[key] = len(rhs)
+            rhs.append(limit)
+        return keys[key]
+
+    for i, starts in enumerate(spec.starts):
+        for s, value in zip(starts, spec.coef[i], strict=True):
+            j = len(c)
+            c.append(value)
+            entries = [row(("meeting", i), 1)]
+            for t in range(s, s + spec.length[i]):
+                entries += [row(("person", p, t), 1) for p in spec.people[i]]
+                if spec.shared[i]:
+                    entries.append(row(("tables", t), spec.cap[t]))
+                if spec.booth[i] >= 0:
+                    entries.append(row(("booth", spec.booth[i], t), 1))
+            for p in spec.people[i]:
+                if p in spec.max_total:
+                    entries.append(row(("total", p), spec.max_total[p]))
+                key = (p, spec.session_of[s])
+                if key in spec.max_session:
+                    entries.append(row(("session", *key), spec.max_session[key]))
+            rows += entries
+            cols += [j] * len(entries)
+    if not c:
+        return 0.0
+    matrix = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(rhs), len(c)))
+    res = linprog(-np.array(c, dtype=float), A_ub=matrix, b_ub=rhs, bounds=(0, 1), method="highs")
+    if res.status != 0:
+        return math.inf
+    return float(-res.fun)
 
 
 def _weight_bound(bound: int, mult: int, scale: float, integral: bool, n: int) -> float:
@@ -1668,6 +1718,156 @@ def _spec(
         spec.shared.append(shared)
         spec.booth.append(booth)
     return spec, mult, scale
+
+
+class _Packing:
+    """The general engine's local search, on the exact engine's ``Spec``: each waiting
+    meeting, most valuable first, tries every start; what is in the way (a person or a booth
+    busy, the slot's tables full, someone's limit reached) leaves, the meeting goes in, and
+    what left goes back wherever it fits. The best start is kept when the total value rises.
+    Counted in passes, so one input always gives one schedule."""
+
+    def __init__(self, spec: exact_engine.Spec, start: Mapping[int, int]) -> None:
+        self.spec = spec
+        n = len(spec.starts)
+        self.at = [-1] * n
+        self.value = [dict(zip(spec.starts[i], spec.coef[i], strict=True)) for i in range(n)]
+        self.occ: dict[tuple[int, int], int] = dict.fromkeys(spec.locked_busy, -2)
+        self.booths: dict[tuple[int, int], int] = {}
+        self.members: list[set[int]] = [set() for _ in range(spec.n_slots)]  # shared tables
+        self.mine: dict[int, set[int]] = {}  # person -> placed meetings
+        for i, s in sorted(start.items()):
+            self.place(i, s)
+
+    def starts(self) -> dict[int, int]:
+        return {i: s for i, s in enumerate(self.at) if s >= 0}
+
+    def covered(self, i: int, s: int) -> range:
+        return range(s, s + self.spec.length[i])
+
+    def place(self, i: int, s: int) -> None:
+        spec = self.spec
+        self.at[i] = s
+        for t in self.covered(i, s):
+            for p in spec.people[i]:
+                self.occ[p, t] = i
+            if spec.shared[i]:
+                self.members[t].add(i)
+            if spec.booth[i] >= 0:
+                self.booths[spec.booth[i], t] = i
+        for p in spec.people[i]:
+            self.mine.setdefault(p, set()).add(i)
+
+    def remove(self, i: int) -> None:
+        spec, s = self.spec, self.at[i]
+        self.at[i] = -1
+        for t in self.covered(i, s):
+            for p in spec.people[i]:
+                del self.occ[p, t]
+            if spec.shared[i]:
+                self.members[t].discard(i)
+            if spec.booth[i] >= 0:
+                del self.booths[spec.booth[i], t]
+        for p in spec.people[i]:
+            self.mine[p].discard(i)
+
+    def in_the_way(self, i: int, s: int) -> set[int] | None:
+        """The placed meetings that must leave for i to start at s (None: a locked meeting
+        or a missing table is in the way)."""
+        spec = self.spec
+        out: set[int] = set()
+        for t in self.covered(i, s):
+            for p in spec.people[i]:
+                k = self.occ.get((p, t))
+                if k == -2:
+                    return None
+                if k is not None and k != i:
+                    out.add(k)
+            if spec.booth[i] >= 0:
+                k = self.booths.get((spec.booth[i], t))
+                if k is not None and k != i:
+                    out.add(k)
+
+        def lightest(pool) -> int | None:
+            left = [k for k in pool if k not in out and k != i]
+            return min(left, key=lambda k: (self.value[k][self.at[k]], k), default=None)
+
+        if spec.shared[i]:
+            for t in self.covered(i, s):
+                if spec.cap[t] <= 0:
+                    return None
+                while len(self.members[t] - out - {i}) >= spec.cap[t]:
+                    k = lightest(self.members[t])
+                    if k is None:
+                        return None
+                    out.add(k)
+        session = spec.session_of[s]
+        for p in spec.people[i]:
+            mine = self.mine.get(p, set())
+            limit = spec.max_total.get(p)
+            while limit is not None and len(mine - out - {i}) >= limit:
+                k = lightest(mine)
+                if k is None:
+                    return None
+                out.add(k)
+            limit = spec.max_session.get((p, session))
+            while limit is not None:
+                same = {k for k in mine if spec.session_of[self.at[k]] == session}
+                if len(same - out - {i}) < limit:
+                    break
+                k = lightest(same)
+                if k is None:
+                    return None
+                out.add(k)
+        return out
+
+    def try_start(self, i: int, s: int) -> int | None:
+        """Put i at s, send away what is in the way and place it again where it fits; the
+        change of value (None when impossible). The caller keeps or undoes ``self.log``."""
+        out = self.in_the_way(i, s)
+        if out is None:
+            return None
+        self.log = [(k, self.at[k]) for k in sorted(out)] + [(i, -1)]
+        gain = self.value[i][s] - sum(self.value[k][self.at[k]] for k in out)
+        for k in sorted(out):
+            self.remove(k)
+        self.place(i, s)
+        for k in sorted(out, key=lambda k: (-max(self.spec.coef[k]), k)):
+            for t in self.spec.starts[k]:
+                if self.in_the_way(k, t) == set():
+                    self.place(k, t)
+                    gain += self.value[k][t]
+                    break
+        return gain
+
+    def undo(self) -> None:
+        for k, _ in reversed(self.log):
+            if self.at[k] >= 0:
+                self.remove(k)
+        for k, s in self.log:
+            if s >= 0:
+                self.place(k, s)
+
+    def improve(self, rounds: int, deadline: float) -> None:
+        spec = self.spec
+        order = sorted(range(len(spec.starts)), key=lambda i: (-max(spec.coef[i], default=0), i))
+        for _ in range(rounds):
+            better = False
+            for i in order:
+                if self.at[i] >= 0 or time.perf_counter() > deadline:
+                    continue
+                best, best_gain = -1, 0
+                for s in spec.starts[i]:
+                    gain = self.try_start(i, s)
+                    if gain is not None:
+                        self.undo()
+                        if gain > best_gain:
+                            best, best_gain = s, gain
+                if best >= 0:
+                    self.try_start(i, best)
+                    better = True
+            if not better:
+                return
 
 
 def _greedy(spec: exact_engine.Spec) -> dict[int, int]:
