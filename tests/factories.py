@@ -345,7 +345,7 @@ class RegistrationFactory(DjangoModelFactory):
     first_name = factory.Faker("first_name")
     last_name = factory.Sequence(lambda n: f"Participant {n}")
     email = factory.Sequence(lambda n: f"participant{n}@example.org")
-    organisation_name = "Polyméris"
+    organisation_name = factory.Sequence(lambda n: f"Polyméris {n}")
     organisation_kind = OrganisationKind.COMPANY
     country = factory.LazyFunction(country)
 

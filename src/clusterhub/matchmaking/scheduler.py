@@ -2,27 +2,31 @@
 
 Pure (no Django): data in (``Problem``), data out (``Schedule``).
 
-The problem. Each meeting joins two participants and has a weight > 0 (mutual interest,
-priority). A meeting takes one slot and one table. A participant meets at most one person per
-slot and only in the slots they are available in; a slot has a number of shared tables; a
-participant with a fixed table (an exhibitor's booth) receives all their meetings there
-(a meeting between two such participants takes place at participant ``a``'s table); remote
-meetings take no table. Meetings locked by the organisers stay exactly where they are. When a
-schedule was already published, it is passed in and the scheduler keeps as much of it as it can
-(weight first, then stability; ``Problem.change_penalty`` trades the two explicitly).
+The problem. Each meeting joins two participants (``a`` and ``b``; colleagues in ``others``
+may join them) and has a weight > 0 (mutual interest, priority). A meeting takes one slot, or
+two in a row of one session (``length``), and one table for all of them. A participant meets
+at most one meeting per slot and only in the slots they are available in; a slot has a
+number of shared tables; a participant with a fixed table (an exhibitor's booth) receives all
+their meetings there (a meeting between two such participants takes place at participant
+``a``'s table); remote meetings take no table. A participant may have a limit on meetings,
+and the event one per person and session. A meeting whose two sides are of one organisation
+is left out when the event says so. Meetings locked by the organisers stay exactly where they
+are. When a schedule was already published, it is passed in and the scheduler keeps as much
+of it as it can (weight first, then stability; ``Problem.change_penalty`` trades the two).
 
 Objective: the largest total weight of scheduled meetings; then the fewest changes to the
-published schedule; then the fewest idle gaps in each person's day (within one session).
+published schedule; then the least standing about: the fewest idle gaps in each person's
+day (within one session), and meetings in the slots people prefer.
 
-Method.
+Method, for two people per meeting, one slot each and no limits (the usual case):
 1. The bound: the linear-programming relaxation of the slot assignment (a variable
    ``x[m, s]`` for each meeting and each slot both people have free; each meeting at most
    once, each person at most once per slot, each slot at most its free shared tables, each
    shared booth at most once per slot), solved with HiGHS (``scipy.optimize.linprog``, sparse
    matrix). No schedule weighs more: the result reports ``ratio = scheduled / bound``, a
-   guaranteed "at least X% of the best possible". On instances above 2,000 (meeting, slot)
-   pairs a relaxation of that LP is solved instead, 10–20 times faster and still a valid bound
-   (see ``_Model.solve_lp``; it gave the full LP's value on every benchmark instance).
+   guaranteed "at least X% of the best possible" (whole weights round it down). On instances
+   above 2,000 (meeting, slot) pairs a relaxation of that LP is solved instead, several times
+   faster and still a valid bound (see ``_Model.solve_lp``).
 2. The start: published meetings where they were (when they still fit), then the others in
    the slots the LP chose, by decreasing LP value and weight, when they still fit.
 3. Local search, every step strictly increasing the objective:
@@ -31,21 +35,32 @@ Method.
      to their slots, the other agendas fixed except that a partner's blocking meeting may
      move to another free slot;
    - insertion of each unscheduled meeting, heaviest first: into a free place (the slot with
-     the lowest LP prices), else after moving what blocks it (a person busy, the booth taken,
-     the slot's tables full) one or two moves deep, else by ejecting lighter meetings, which
-     are re-inserted in turn;
+     the lowest LP prices), else by swapping two slots along an alternating chain of meetings
+     (the step of König's edge-colouring proof: it schedules every meeting of a regular
+     bipartite request graph), else after moving what blocks it one or two moves deep, else
+     by ejecting lighter meetings, which are re-inserted in turn;
    - then a fixed number of perturbations (iterated local search, seeded): force a waiting
      meeting in, repair around it, keep the result unless it weighs less.
-4. Small instances (up to 2,000 pairs) that the search leaves below the bound are solved
-   exactly by branch and bound (``scipy.optimize.milp``, 5 s at most).
-5. Idle gaps: meetings move to free slots, and two meetings of one person swap slots, when
-   that lowers the idle gaps of the people involved, without losing weight or published places.
-6. Tables: in each slot, shared-table meetings keep their published table when they can, the
-   others take the lowest free table; booth meetings take their booth.
+4. Idle gaps, at the same weight and published places: moves to free slots, swaps of two
+   meetings of one person, the best permutation of each person's meetings over their slots
+   (an assignment problem on the partners' gaps), alternating-chain moves (only the chain's
+   two ends see their day change), then simulated annealing over chain moves (seeded and
+   counted), keeping the best day plans seen.
+5. The exact engine (``exact``, OR-Tools CP-SAT), on instances up to 20,000 (meeting, slot)
+   pairs: from this schedule, the most weight (when the search left a gap to the bound; the
+   solver's proof then tightens the bound, or proves the optimum), then the least standing
+   about at that weight. Both stages are limited in the solver's deterministic work units.
+6. Tables: slot by slot, shared-table meetings keep their published table when they can, the
+   others take the first table free in every slot they cover; booth meetings take their booth.
+
+Meetings with colleagues, double-length meetings and limits per person go to the exact
+engine directly (``_general``): a greedy start, an insertion local search that ejects and
+re-inserts what is in the way, then CP-SAT (its bound, or that of its LP relaxation).
+
 The result is checked (``violations``) before it is returned: a broken schedule is a bug and
 raises instead of reaching anyone's agenda. One input always gives one schedule: meetings are
-handled in input order, the perturbations are seeded and counted (the time limit is a safety
-net only).
+handled in input order, the searches are seeded and counted, the solver runs on one worker in
+work units (the time limit is a safety net only).
 """
 
 from __future__ import annotations
@@ -1196,7 +1211,7 @@ class _Model:
 
     # idle gaps --------------------------------------------------------------------------------
 
-    def reduce_gaps(self, deadline: float, rounds: int = 8) -> None:
+    def reduce_gaps(self, deadline: float, rounds: int = 8, anneal: int = 0) -> None:
         """Fewer idle gaps without losing weight or published places: move a meeting to a free
         slot, or swap the slots of two meetings of one person, when that lowers the idle gaps
         of the people involved (an idle gap: a free slot the person is available in, between
@@ -1376,7 +1391,54 @@ class _Model:
                         break
                     better = True
             if not better:
-                return
+                break
+        if anneal:
+            self._anneal_gaps(anneal, masks, idle, delta, shift, deadline)
+
+    def _anneal_gaps(self, iterations: int, masks, idle, delta, shift, deadline: float) -> None:
+        """Simulated annealing over chain moves (seeded, counted): a random person's meeting
+        goes to a random free slot of theirs along its chain; a move that adds idle gaps is
+        taken with a probability that shrinks over the run; the best day plan found is
+        kept. This walks out of the local optima that single improving moves leave."""
+        people = [p for p in range(len(self.people)) if len(self.person_slots[p]) > 1]
+        if not people:
+            return
+        rng = np.random.default_rng(0)
+        current = sum(idle(p, m) for p, row in enumerate(masks) for m in row)
+        best, best_slots = current, list(self.slot_of)
+        start_temperature = 1.0
+        for it in range(iterations):
+            if current == 0:
+                break
+            if it % 256 == 0 and time.perf_counter() > deadline:
+                break
+            p = people[int(rng.integers(len(people)))]
+            row, slots = self.busy[p], self.person_slots[p]
+            x, y = slots[int(rng.integers(len(slots)))], slots[int(rng.integers(len(slots)))]
+            if row[x] < 0 or row[y] != -1:
+                continue
+            found = self._chain(p, x, y)
+            if found is None:
+                continue
+            chain, end = found
+            d = delta(p, x, y) + delta(end, chain[-1][1], chain[-1][2])
+            temperature = start_temperature * (1 - it / iterations) + 1e-3
+            if d > 0 and rng.random() >= math.exp(-d / temperature):
+                continue
+            if not self._swap(chain):
+                continue
+            shift(p, x, y)
+            shift(end, chain[-1][1], chain[-1][2])
+            current += d
+            if current < best:
+                best, best_slots = current, list(self.slot_of)
+        if current > best:  # back to the best plan seen
+            for i, s in enumerate(self.slot_of):
+                if s >= 0 and s != best_slots[i]:
+                    self.remove(i)
+            for i, s in enumerate(best_slots):
+                if s >= 0 and self.slot_of[i] < 0:
+                    self.place(i, s)
 
     def _gap_chain(self, p: int, delta, shift, has_gap) -> bool:
         """Close p's idle gaps by moving one of p's meetings from slot x to a slot y where p is
@@ -1384,54 +1446,55 @@ class _Model:
         y goes to x, and so on). Everyone inside the chain keeps the same busy slots: only p
         and the person at the chain's end see their day change. Kept when their idle gaps
         fall, without losing weight or published places."""
-        busy, a_, b_, sets, val = self.busy, self.a, self.b, self.cand_sets, self.val
-        row = busy[p]
+        row = self.busy[p]
         for x in self.person_slots[p]:
-            k = row[x]
-            if k < 0:
+            if row[x] < 0:
                 continue
             for y in self.person_slots[p]:
                 if row[y] != -1 or y == x:
                     continue
-                chain, person, slot = [], p, x
-                while len(chain) < _CHAIN:
-                    m = busy[person][slot]
-                    if m == -1:
-                        break
-                    other = y if slot == x else x
-                    if m == -2 or other not in sets[m] or val(m, other) < val(m, slot):
-                        chain = None
-                        break
-                    chain.append((m, slot, other))
-                    person = b_[m] if a_[m] == person else a_[m]
-                    slot = other
-                else:
-                    chain = None
-                if not chain:
+                found = self._chain(p, x, y)
+                if found is None:
                     continue
-                end = person  # had ``slot``'s opposite busy, now ``slot`` instead
-                end_old = chain[-1][1]
-                d = delta(p, x, y) + delta(end, end_old, chain[-1][2])
-                if d >= 0:
-                    continue
-                log: list = []
-                for m, old, _ in chain:
-                    log.append((m, old))
-                    self.remove(m)
-                ok = True
-                for m, _, new in chain:
-                    if not self.fits(m, new):
-                        ok = False
-                        break
-                    log.append((m, -1))
-                    self.place(m, new)
-                if not ok:
-                    self.undo(log, 0)
-                    continue
-                shift(p, x, y)
-                shift(end, end_old, chain[-1][2])
-                return True
+                chain, end = found
+                d = delta(p, x, y) + delta(end, chain[-1][1], chain[-1][2])
+                if d < 0 and self._swap(chain):
+                    shift(p, x, y)
+                    shift(end, chain[-1][1], chain[-1][2])
+                    return True
         return False
+
+    def _chain(self, p: int, x: int, y: int) -> tuple[list, int] | None:
+        """The alternating chain that moves p's meeting in slot x to slot y (p free in y):
+        [(meeting, from, to), ...] and the person at its other end; None when a meeting on it
+        is locked, cannot take the other slot, or would lose its published place."""
+        busy, a_, b_, sets, val = self.busy, self.a, self.b, self.cand_sets, self.val
+        chain, person, slot = [], p, x
+        while len(chain) < _CHAIN:
+            m = busy[person][slot]
+            if m == -1:
+                return (chain, person) if chain else None
+            other = y if slot == x else x
+            if m == -2 or other not in sets[m] or val(m, other) < val(m, slot):
+                return None
+            chain.append((m, slot, other))
+            person = b_[m] if a_[m] == person else a_[m]
+            slot = other
+        return None
+
+    def _swap(self, chain: list) -> bool:
+        """Apply a chain (False, and nothing changed, when the tables do not allow it)."""
+        log: list = []
+        for m, old, _ in chain:
+            log.append((m, old))
+            self.remove(m)
+        for m, _, new in chain:
+            if not self.fits(m, new):
+                self.undo(log, 0)
+                return False
+            log.append((m, -1))
+            self.place(m, new)
+        return True
 
 
 # The scheduler ----------------------------------------------------------------------------------
@@ -1499,7 +1562,7 @@ def _classic(
     model.round_lp(x, vi, vs)
     model.search(deadline, _perturbations(model.M), lp_value)
     model.fill()
-    model.reduce_gaps(deadline)
+    model.reduce_gaps(deadline, anneal=_anneal_iterations(model.M))
     proven = False
     answer = None
     if use_exact and model.M:
@@ -1602,6 +1665,12 @@ def _spec_lp_bound(spec: exact_engine.Spec) -> float:
     if res.status != 0:
         return math.inf
     return float(-res.fun)
+
+
+def _anneal_iterations(n_meetings: int) -> int:
+    """How many annealing steps the idle-gap search takes: 150 per meeting, within bounds
+    that keep it to about a second."""
+    return max(5_000, min(150_000, 150 * n_meetings))
 
 
 def _weight_bound(bound: int, mult: int, scale: float, integral: bool, n: int) -> float:
