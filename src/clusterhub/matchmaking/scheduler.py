@@ -1569,7 +1569,8 @@ def _classic(
         spec, mult, scale = _spec(problem, model.free, model.people)
         hint = {i: s for i, s in enumerate(model.slot_of) if s >= 0}
         weight = sum(model.w[i] for i in hint)
-        work = _EXACT_WORK if weight < bound - 1e-6 else 0.0
+        moved = any(s >= 0 and model.slot_of[i] != s for i, s in enumerate(model.pubs))
+        work = _EXACT_WORK if weight < bound - 1e-6 or moved else 0.0
         answer = exact_engine.solve(
             spec,
             hint,

@@ -624,7 +624,7 @@ def scheduling_problem(matchmaking: Matchmaking, meetings: list[Meeting], slots:
     label=gettext_lazy("ran the scheduler"),
 )
 @transaction.atomic
-def run_scheduler(matchmaking: Matchmaking, by, *, time_limit: float = 20.0) -> ScheduleRun:
+def run_scheduler(matchmaking: Matchmaking, by, *, time_limit: float = 120.0) -> ScheduleRun:
     """Place every accepted meeting it can (maximum total weight), keeping locked meetings and
     as much of the published agendas as possible; store why the others stay out."""
     matchmaking = _lock(matchmaking)
