@@ -1421,14 +1421,25 @@ class _Model:
             if found is None:
                 continue
             chain, end = found
-            d = delta(p, x, y) + delta(end, chain[-1][1], chain[-1][2])
+            ends = [(p, x, y), (end, chain[-1][1], chain[-1][2])]
+            into_y = sum((1 if new == y else -1) for m, _, new in chain if self.k[m] == 0)
+            full = (into_y > 0 and self.used[y] + into_y > self.cap[y]) or (
+                into_y < 0 and self.used[x] - into_y > self.cap[x]
+            )
+            if full:  # the slot it goes to has no table left: a chain the other way frees one
+                other = self._balancing_chain(chain, y if into_y > 0 else x, x, y, rng)
+                if other is None:
+                    continue
+                chain = chain + other[0]
+                ends += other[1]
+            d = sum(delta(q, old, new) for q, old, new in ends)
             temperature = start_temperature * (1 - it / iterations) + 1e-3
             if d > 0 and rng.random() >= math.exp(-d / temperature):
                 continue
             if not self._swap(chain):
                 continue
-            shift(p, x, y)
-            shift(end, chain[-1][1], chain[-1][2])
+            for q, old, new in ends:
+                shift(q, old, new)
             current += d
             if current < best:
                 best, best_slots = current, list(self.slot_of)
@@ -1480,6 +1491,29 @@ class _Model:
             chain.append((m, slot, other))
             person = b_[m] if a_[m] == person else a_[m]
             slot = other
+        return None
+
+    def _balancing_chain(self, chain: list, full: int, x: int, y: int, rng) -> tuple | None:
+        """A chain that moves one shared-table meeting out of slot ``full`` (x or y) into the
+        other, among people the first chain does not touch: (chain, its two ends)."""
+        a_, b_ = self.a, self.b
+        touched = {a_[m] for m, _, _ in chain} | {b_[m] for m, _, _ in chain}
+        other = x if full == y else y
+        pool = sorted(m for m in self.members[full] if a_[m] not in touched)
+        if not pool:
+            return None
+        m = pool[int(rng.integers(len(pool)))]
+        for q in (a_[m], b_[m]):
+            if self.busy[q][other] != -1:
+                continue
+            found = self._chain(q, full, other)
+            if found is None:
+                continue
+            second, end = found
+            people = {a_[k] for k, _, _ in second} | {b_[k] for k, _, _ in second}
+            out = sum((1 if new == other else -1) for k, _, new in second if self.k[k] == 0)
+            if out >= 1 and not people & touched:
+                return second, [(q, full, other), (end, second[-1][1], second[-1][2])]
         return None
 
     def _swap(self, chain: list) -> bool:
