@@ -715,14 +715,29 @@ class _Model:
             self.price = (np.zeros((P, S)), np.zeros(S))
             return constant, np.zeros(0), vi, vs
         large = n_cols > _IPM_COLUMNS
-        res = linprog(
-            -c,
-            A_ub=matrix,
-            b_ub=b,
-            bounds=np.column_stack([np.zeros(n_cols), ub]),
-            method="highs-ipm" if large else "highs-ds",
-            options={"run_crossover": "off"} if large else None,
-        )
+        bounds = np.column_stack([np.zeros(n_cols), ub])
+        if large:
+            res = linprog(
+                -c,
+                A_ub=matrix,
+                b_ub=b,
+                bounds=bounds,
+                method="highs-ipm",
+                options={"run_crossover": "off"},
+            )
+        else:
+            # The dual simplex, within a counted number of iterations: on very degenerate
+            # instances (regular request graphs) it can stall, and interior point takes over.
+            res = linprog(
+                -c,
+                A_ub=matrix,
+                b_ub=b,
+                bounds=bounds,
+                method="highs-ds",
+                options={"maxiter": max(5_000, n_cols + offset)},
+            )
+            if res.status == 1:
+                res = linprog(-c, A_ub=matrix, b_ub=b, bounds=bounds, method="highs-ipm")
         if res.status != 0 or res.x is None:
             raise RuntimeError(f"the LP relaxation failed: {res.message}")
         duals = np.maximum(-res.ineqlin.marginals, 0.0)
