@@ -46,7 +46,7 @@ Method, for two people per meeting, one slot each and no limits (the usual case)
    (an assignment problem on the partners' gaps), alternating-chain moves (only the chain's
    two ends see their day change), then simulated annealing over chain moves (seeded and
    counted), keeping the best day plans seen.
-5. The exact engine (``exact``, OR-Tools CP-SAT), on instances up to 20,000 (meeting, slot)
+5. The exact engine (``exact``, OR-Tools CP-SAT), on instances up to 5,000 (meeting, slot)
    pairs: from this schedule, the most weight (when the search left a gap to the bound; the
    solver's proof then tightens the bound, or proves the optimum), then the least standing
    about at that weight. Both stages are limited in the solver's deterministic work units.
@@ -86,7 +86,7 @@ _TOL = 1e-9
 _FORBIDDEN = 1e9
 _IPM_COLUMNS = 600_000  # above this, interior point (no crossover) beats the simplex
 _FULL_LP_VARIABLES = 2_000  # up to this many (meeting, slot) pairs, the full LP for the bound
-_EXACT_VARIABLES = 20_000  # up to this many (meeting, slot) pairs, the exact engine polishes
+_EXACT_VARIABLES = 5_000  # up to this many (meeting, slot) pairs, the exact engine polishes
 _EXACT_WORK = 0.6  # the exact engine's work per stage, in CP-SAT's deterministic units
 _STANDBY_WORK = 0.6
 _GENERAL_WORK = 6.0
@@ -1720,7 +1720,7 @@ def _spec_lp_bound(spec: exact_engine.Spec) -> float:
 def _anneal_iterations(n_meetings: int) -> int:
     """How many annealing steps the idle-gap search takes: 150 per meeting, within bounds
     that keep it to about a second."""
-    return max(5_000, min(150_000, 150 * n_meetings))
+    return max(5_000, min(100_000, 150 * n_meetings))
 
 
 def _weight_bound(bound: int, mult: int, scale: float, integral: bool, n: int) -> float:
