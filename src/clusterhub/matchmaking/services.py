@@ -247,13 +247,19 @@ def request_refusal(sender: Participant, recipient: Participant, now=None) -> st
     return None
 
 
+def organisation_key(participant: Participant) -> tuple:
+    """Whom a participant works for: their registry organisation, else the organisation name
+    they registered with (case and spaces aside), else only themselves."""
+    registration = participant.registration
+    if registration.organisation_id:
+        return ("registry", registration.organisation_id)
+    name = registration.organisation_name.strip().casefold()
+    return ("name", name) if name else ("person", participant.pk)
+
+
 def same_organisation(a: Participant, b: Participant) -> bool:
-    """Both registered for one organisation (of the registry, or by the same name)."""
-    ra, rb = a.registration, b.registration
-    if ra.organisation_id and rb.organisation_id:
-        return ra.organisation_id == rb.organisation_id
-    name = ra.organisation_name.strip().casefold()
-    return bool(name) and name == rb.organisation_name.strip().casefold()
+    """Both work for one organisation (the rule the scheduler applies too)."""
+    return organisation_key(a) == organisation_key(b)
 
 
 def colleagues_who_join(sender: Participant) -> QuerySet[Participant]:
@@ -573,12 +579,7 @@ def scheduling_problem(matchmaking: Matchmaking, meetings: list[Meeting], slots:
         chosen = [index[s.pk] for s in participant.preferred_slots.all() if s.pk in index]
         if chosen:
             preferred[participant.pk] = chosen
-        registration = participant.registration
-        organisations[participant.pk] = (
-            ("registry", registration.organisation_id)
-            if registration.organisation_id
-            else ("name", registration.organisation_name.strip().casefold() or participant.pk)
-        )
+        organisations[participant.pk] = organisation_key(participant)
     locked = {
         m.pk: scheduler.Placement(index[m.slot_id], m.table or None)
         for m in meetings
